@@ -1,0 +1,125 @@
+"""Training callbacks: the training loop's only way to report or to be stopped.
+
+A callback subclasses :class:`Callback` and overrides any of its hooks. The
+trainer calls them with itself and a plain dict (easy to forward as JSON):
+
+- ``on_train_begin(trainer)``
+- ``on_epoch_begin(trainer, epoch)``
+- ``on_batch_end(trainer, info)``: ``info`` has ``epoch`` (1-based), ``batch``
+  (1-based within the epoch), ``batches`` (per epoch), ``loss`` (this batch),
+  ``samples`` (seen so far) and ``elapsed`` (seconds of training so far).
+- ``on_epoch_end(trainer, record)``: ``record`` is the epoch's history entry.
+- ``on_train_end(trainer)``: after the last epoch, or when stopped.
+
+To stop training early, a hook calls ``trainer.stop(reason)``.
+"""
+
+import math
+import sys
+import time
+
+
+class Callback:
+    """Base class; every hook does nothing."""
+
+    def on_train_begin(self, trainer):
+        pass
+
+    def on_epoch_begin(self, trainer, epoch):
+        pass
+
+    def on_batch_end(self, trainer, info):
+        pass
+
+    def on_epoch_end(self, trainer, record):
+        pass
+
+    def on_train_end(self, trainer):
+        pass
+
+
+class ProgressBar(Callback):
+    """A one-line progress bar, redrawn at most every ``interval`` seconds.
+
+    ``epoch 3/10 [##########..........] 234/469 loss 0.1234 5.2s``
+
+    It draws only on a terminal (``stream.isatty()``), unless ``force``:
+    redrawn lines would pile up in a log file.
+    """
+
+    def __init__(self, stream=None, width=24, interval=0.1, force=False):
+        self.stream, self.width, self.interval, self.force = stream, width, interval, force
+        self._last = -math.inf
+        self._shown = 0  # length of the line on screen
+
+    def _write(self, text):
+        stream = self.stream or sys.stderr
+        stream.write("\r" + text.ljust(self._shown))
+        stream.flush()
+        self._shown = len(text)
+
+    def on_batch_end(self, trainer, info):
+        now = time.perf_counter()
+        if now - self._last < self.interval and info["batch"] < info["batches"]:
+            return
+        stream = self.stream or sys.stderr
+        if not (self.force or (hasattr(stream, "isatty") and stream.isatty())):
+            return
+        self._last = now
+        filled = self.width * info["batch"] // info["batches"]
+        bar = "#" * filled + "." * (self.width - filled)
+        self._write(f"epoch {info['epoch']}/{trainer.epochs} [{bar}] {info['batch']}/{info['batches']} "
+                    f"loss {info['loss']:.4f} {info['elapsed']:.1f}s")
+
+    def on_epoch_end(self, trainer, record):
+        self._clear()
+
+    def on_train_end(self, trainer):
+        self._clear()
+
+    def _clear(self):
+        if self._shown:
+            self._write("")
+            (self.stream or sys.stderr).write("\r")
+            self._shown = 0
+
+
+def format_record(record, epochs=None):
+    """One line summarising an epoch's history record."""
+    head = f"epoch {record['epoch']}" + (f"/{epochs}" if epochs else "")
+    line = (f"{head}: {record['seconds']:.2f}s, train loss {record['train_loss']:.4f}, "
+            f"train acc {record['train_acc']:.4f}")
+    if record.get("test_loss") is not None:
+        line += f", test loss {record['test_loss']:.4f}, test acc {record['test_acc']:.4f}"
+    return line
+
+
+class EpochLog(Callback):
+    """Print one summary line per epoch (to stdout by default)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream
+
+    def on_epoch_end(self, trainer, record):
+        print(format_record(record, trainer.epochs), file=self.stream or sys.stdout, flush=True)
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` (a history key) has not improved for ``patience`` epochs.
+
+    Improvement means lower for losses and higher for accuracies.
+    """
+
+    def __init__(self, monitor="test_loss", patience=3, min_delta=0.0):
+        self.monitor, self.patience, self.min_delta = monitor, patience, min_delta
+        self.best, self.waited = None, 0
+
+    def on_epoch_end(self, trainer, record):
+        value = record[self.monitor]
+        sign = -1 if "loss" in self.monitor else 1  # compare as "higher is better"
+        if self.best is None or sign * (value - self.best) > self.min_delta:
+            self.best, self.waited = value, 0
+            return
+        self.waited += 1
+        if self.waited >= self.patience:
+            trainer.stop(f"{self.monitor} has not improved for {self.patience} epochs (best {self.best:.4f})")

@@ -1,0 +1,67 @@
+"""The fully connected layer: ``z = x @ W + b``, ``a = f(z)``.
+
+Batches are row-major: one sample per row, ``x`` of shape ``(batch, n_in)``,
+``W`` of shape ``(n_in, n_out)``, ``b`` of shape ``(n_out,)``.
+"""
+
+import numpy as np
+
+from .activations import get_activation
+from .ops import matmul
+
+
+class Dense:
+    """A fully connected layer with an optional element-wise activation.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_in, n_out)
+    b : ndarray, shape (n_out,)
+    activation : str or None
+        Name from :data:`mlp.activations.ACTIVATIONS`; ``None`` leaves
+        ``a = z`` (the output layer, whose softmax is fused with the loss).
+
+    Attributes
+    ----------
+    params : dict
+        ``{"W": W, "b": b}``; optimisers update these arrays in place.
+    grads : dict
+        ``{"W": dW, "b": db}`` from the last :meth:`backward`.
+    """
+
+    def __init__(self, W, b, activation=None):
+        self.params = {"W": W, "b": b}
+        self.grads = {}
+        self.activation = activation
+        self.f, self.df = get_activation(activation) if activation else (None, None)
+        self.x = self.a = None  # cached by forward for backward
+
+    def forward(self, x):
+        """``a = f(x @ W + b)``; ``x`` (batch, n_in) -> ``a`` (batch, n_out)."""
+        z = matmul(x, self.params["W"])  # (batch, n_out)
+        z += self.params["b"]
+        a = self.f(z) if self.f else z
+        self.x, self.a = x, a
+        return a
+
+    def backward(self, da, input_grad=True):
+        r"""Back-propagate ``da = dL/da`` through the layer.
+
+        Stores ``dW = x^T dz`` and ``db = \sum_{batch} dz`` in :attr:`grads`,
+        where ``dz = da * f'(z)``, and returns ``dx = dz W^T``.
+
+        Parameters
+        ----------
+        da : ndarray, shape (batch, n_out)
+        input_grad : bool
+            ``False`` skips computing ``dx`` (the first layer's input is the
+            data, whose gradient nobody needs: this saves one matrix product).
+
+        Returns
+        -------
+        ndarray, shape (batch, n_in), or None if ``input_grad`` is False.
+        """
+        dz = da * self.df(self.a) if self.df else da  # (batch, n_out)
+        self.grads["W"] = matmul(self.x.T, dz)  # (n_in, n_out)
+        self.grads["b"] = dz.sum(axis=0)  # (n_out,)
+        return matmul(dz, self.params["W"].T) if input_grad else None

@@ -1,0 +1,169 @@
+"""The multilayer perceptron: a stack of dense layers with a softmax output."""
+
+import numpy as np
+
+from .activations import get_activation, softmax
+from .init import get_initializer
+from .layers import Dense
+from .losses import cross_entropy, softmax_cross_entropy_grad
+
+DTYPES = ("float32", "float64")
+EVAL_CHUNK = 4096  # rows per forward pass when predicting on many samples
+
+
+def check_dtype(dtype):
+    """Return ``np.dtype(dtype)`` if it is float32 or float64; ``ValueError`` otherwise."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.name not in DTYPES:
+        raise ValueError(f"unsupported dtype {dtype!r}; choose one of: {', '.join(DTYPES)}")
+    return dt
+
+
+class Network:
+    """A fully connected network of any depth, ending in softmax.
+
+    Layer ``i`` maps ``sizes[i]`` features to ``sizes[i+1]``. Every hidden layer
+    uses ``activation``; the last one's outputs go through softmax.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, input first: ``[784, 64, 10]`` has one hidden layer of 64.
+    activation : str
+        Hidden-layer activation, a name in :data:`mlp.activations.ACTIVATIONS`.
+    init : str
+        Weight initialisation, a name in :data:`mlp.init.INITIALIZERS`.
+    seed : int or None
+        Seed of the ``numpy.random.Generator`` that draws the weights.
+    dtype : {"float32", "float64"}
+        Dtype of every parameter and of every computation.
+
+    Attributes
+    ----------
+    layers : list of Dense
+    params : dict
+        ``{"W1": ..., "b1": ..., "W2": ...}``, the layers' arrays (not copies).
+    """
+
+    def __init__(self, sizes, activation="sigmoid", init="normal", seed=0, dtype="float32"):
+        sizes = [int(s) for s in sizes] if np.iterable(sizes) else []
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"sizes must list at least two positive layer widths, e.g. [784, 64, 10]; got {sizes}")
+        get_activation(activation)  # fail early on an unknown name
+        draw = get_initializer(init)
+        self.sizes, self.activation, self.init = sizes, activation, init
+        self.dtype = check_dtype(dtype)
+        rng = np.random.default_rng(seed)
+        self.layers = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            W = draw(n_in, n_out, rng).astype(self.dtype)
+            b = np.zeros(n_out, dtype=self.dtype)
+            last = i == len(sizes) - 2
+            self.layers.append(Dense(W, b, activation=None if last else activation))
+
+    def __repr__(self):
+        return f"Network(sizes={self.sizes}, activation={self.activation!r}, init={self.init!r}, dtype={self.dtype.name!r})"
+
+    @property
+    def config(self):
+        """Everything needed to rebuild this network's shape: a JSON-friendly dict."""
+        return {"sizes": self.sizes, "activation": self.activation, "init": self.init, "dtype": self.dtype.name}
+
+    @property
+    def params(self):
+        """``{"W1": W, "b1": b, ...}``: the live parameter arrays, numbered from 1."""
+        return {f"{k}{i}": v for i, layer in enumerate(self.layers, 1) for k, v in layer.params.items()}
+
+    def check_inputs(self, x):
+        """Check ``x`` and return it in the network's dtype (no copy if already right)."""
+        x = np.asarray(x)
+        if not np.issubdtype(x.dtype, np.floating):
+            raise TypeError(f"inputs must be floating point (pixels scaled to [0, 1], see mlp.data.normalize); got {x.dtype}")
+        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
+            raise ValueError(f"inputs must have shape (n, {self.sizes[0]}); got {x.shape}")
+        return x.astype(self.dtype, copy=False)
+
+    def forward(self, x):
+        """Class probabilities for a batch; caches what :meth:`backward` needs.
+
+        Parameters
+        ----------
+        x : ndarray, shape (batch, sizes[0])
+
+        Returns
+        -------
+        ndarray, shape (batch, sizes[-1]); rows sum to 1.
+        """
+        a = self.check_inputs(x)
+        for layer in self.layers:
+            a = layer.forward(a)
+        return softmax(a)  # the last layer's a is the logits z
+
+    __call__ = forward
+
+    def backward(self, p, y):
+        """Gradients of the mean cross-entropy, after ``p = forward(x)``.
+
+        Parameters
+        ----------
+        p : ndarray, shape (batch, classes)
+            The output of the last :meth:`forward`.
+        y : ndarray, shape (batch, classes)
+            One-hot targets, in the network's dtype.
+
+        Returns
+        -------
+        dict
+            ``{"W1": dW1, "b1": db1, ...}``, same keys and shapes as :attr:`params`.
+        """
+        grad = softmax_cross_entropy_grad(p, y)  # dL/dz of the last layer
+        for i in reversed(range(len(self.layers))):
+            grad = self.layers[i].backward(grad, input_grad=i > 0)
+        return {f"{k}{i}": v for i, layer in enumerate(self.layers, 1) for k, v in layer.grads.items()}
+
+    def predict_proba(self, x, chunk=EVAL_CHUNK):
+        """Class probabilities, shape (n, classes), computed ``chunk`` rows at a time."""
+        x = self.check_inputs(x)
+        return np.concatenate([self.forward(x[i:i + chunk]) for i in range(0, len(x), chunk)]) \
+            if len(x) else np.empty((0, self.sizes[-1]), self.dtype)
+
+    def predict(self, x, chunk=EVAL_CHUNK):
+        """Predicted class labels, shape (n,)."""
+        return self.predict_proba(x, chunk).argmax(axis=1)
+
+    def evaluate(self, x, y, chunk=EVAL_CHUNK):
+        """``(loss, accuracy)`` on a whole data set, ``chunk`` rows at a time.
+
+        Parameters
+        ----------
+        x : ndarray, shape (n, sizes[0])
+        y : ndarray, shape (n, classes) one-hot, or shape (n,) integer labels
+
+        Returns
+        -------
+        (float, float)
+            Mean cross-entropy and fraction of correct predictions.
+        """
+        x = self.check_inputs(x)
+        y = np.asarray(y)
+        if len(y) != len(x):
+            raise ValueError(f"x has {len(x)} samples but y has {len(y)}")
+        if len(x) == 0:
+            raise ValueError("cannot evaluate on an empty data set")
+        total_loss, correct = 0.0, 0
+        for i in range(0, len(x), chunk):
+            p = self.forward(x[i:i + chunk])
+            t = y[i:i + chunk]
+            labels = t if t.ndim == 1 else t.argmax(axis=1)
+            onehot = t if t.ndim == 2 else np.eye(p.shape[1], dtype=p.dtype)[t]
+            total_loss += cross_entropy(p, onehot) * len(p)
+            correct += int(np.sum(p.argmax(axis=1) == labels))
+        return total_loss / len(x), correct / len(x)
+
+    def save(self, file):
+        """Save weights and config to ``file`` (path or binary file object), see :func:`mlp.save`."""
+        from .serialization import save
+        save(self, file)

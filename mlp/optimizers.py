@@ -1,0 +1,183 @@
+r"""Optimisers: rules that turn gradients into parameter updates.
+
+Each optimiser is a small class with ``step(params, grads)``. ``params`` and
+``grads`` are dicts with the same keys (``"W1"``, ``"b1"``, ...); parameters are
+updated in place, and any state (velocities, running averages) lives in the
+optimiser, in ``self.state``, keyed by parameter name. Hyper-parameters are
+kept as Python floats so that float32 parameters stay float32.
+"""
+
+import numpy as np
+
+
+class Optimizer:
+    """Base class: holds the learning rate and per-parameter state."""
+
+    def __init__(self, learning_rate):
+        learning_rate = float(learning_rate)
+        if not (np.isfinite(learning_rate) and learning_rate > 0):
+            raise ValueError(f"learning rate must be a positive number; got {learning_rate}")
+        self.learning_rate = learning_rate
+        self.state = {}  # parameter name -> dict of arrays shaped like the parameter
+
+    def _slots(self, name, param, *slots):
+        """The state arrays for one parameter, created as zeros on first use."""
+        if name not in self.state:
+            self.state[name] = {s: np.zeros_like(param) for s in slots}
+        return self.state[name]
+
+    def step(self, params, grads):
+        """Update every ``params[name]`` in place from ``grads[name]``."""
+        for name, param in params.items():
+            self.update(name, param, grads[name])
+
+    def update(self, name, param, grad):
+        raise NotImplementedError
+
+    def __repr__(self):
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "state")
+        return f"{type(self).__name__}({fields})"
+
+
+def _fraction(name, value):
+    value = float(value)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1); got {value}")
+    return value
+
+
+class SGD(Optimizer):
+    r"""Plain stochastic gradient descent.
+
+    .. math:: \theta \leftarrow \theta - \eta\, g
+    """
+
+    def __init__(self, learning_rate=0.1):
+        super().__init__(learning_rate)
+
+    def update(self, name, param, grad):
+        param -= self.learning_rate * grad
+
+
+class Momentum(Optimizer):
+    r"""Gradient descent with momentum, in either of its two common forms.
+
+    ``form="average"`` (the default, and the tutorial's rule) keeps an
+    exponential moving average of the gradients:
+
+    .. math::
+        v \leftarrow \beta v + (1 - \beta)\, g, \qquad
+        \theta \leftarrow \theta - \eta\, v
+
+    ``form="classic"`` (PyTorch's ``SGD(momentum=...)``) sums them:
+
+    .. math::
+        v \leftarrow \beta v + g, \qquad \theta \leftarrow \theta - \eta\, v
+
+    In both, ``v`` starts at zero. Starting from zero, the average-form ``v``
+    is always exactly :math:`(1-\beta)` times the classic-form ``v``, so the
+    average form with learning rate :math:`\eta` takes the same steps as the
+    classic form with learning rate :math:`\eta (1 - \beta)` and the same
+    :math:`\beta`: the tutorial's ``lr=4, beta=0.9`` is classic momentum with
+    ``lr=0.4``.
+
+    ``nesterov=True`` steps along the look-ahead direction instead of ``v``:
+    :math:`\theta \leftarrow \theta - \eta\,(c\, g + \beta v)` with ``v``
+    already updated and :math:`c = 1 - \beta` (average) or :math:`1` (classic),
+    the same correspondence between forms holding.
+    """
+
+    FORMS = ("average", "classic")
+
+    def __init__(self, learning_rate=0.1, beta=0.9, form="average", nesterov=False):
+        super().__init__(learning_rate)
+        if form not in self.FORMS:
+            raise ValueError(f"unknown momentum form {form!r}; choose one of: {', '.join(self.FORMS)}")
+        self.beta = _fraction("beta", beta)
+        self.form = form
+        self.nesterov = bool(nesterov)
+
+    def update(self, name, param, grad):
+        v = self._slots(name, param, "v")["v"]
+        c = 1.0 - self.beta if self.form == "average" else 1.0  # weight of the new gradient
+        v *= self.beta
+        v += c * grad
+        if self.nesterov:
+            param -= self.learning_rate * (c * grad + self.beta * v)
+        else:
+            param -= self.learning_rate * v
+
+
+class RMSProp(Optimizer):
+    r"""RMSProp: scale each step by a running root mean square of the gradients.
+
+    .. math::
+        s \leftarrow \rho s + (1 - \rho)\, g^2, \qquad
+        \theta \leftarrow \theta - \eta\, g / (\sqrt{s} + \epsilon)
+
+    with ``s`` starting at zero.
+    """
+
+    def __init__(self, learning_rate=0.001, rho=0.9, eps=1e-8):
+        super().__init__(learning_rate)
+        self.rho = _fraction("rho", rho)
+        self.eps = float(eps)
+
+    def update(self, name, param, grad):
+        s = self._slots(name, param, "s")["s"]
+        s *= self.rho
+        s += (1.0 - self.rho) * grad * grad
+        param -= self.learning_rate * grad / (np.sqrt(s) + self.eps)
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma and Ba 2015): momentum and RMSProp with bias correction.
+
+    At step :math:`t = 1, 2, \dots`, with ``m`` and ``v`` starting at zero:
+
+    .. math::
+        m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
+        v \leftarrow \beta_2 v + (1 - \beta_2)\, g^2
+
+        \hat m = m / (1 - \beta_1^t), \qquad \hat v = v / (1 - \beta_2^t), \qquad
+        \theta \leftarrow \theta - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)
+
+    The corrections undo the pull towards zero of averages started at zero.
+    """
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(learning_rate)
+        self.beta1 = _fraction("beta1", beta1)
+        self.beta2 = _fraction("beta2", beta2)
+        self.eps = float(eps)
+
+    def update(self, name, param, grad):
+        slots = self._slots(name, param, "m", "v")
+        t = slots["t"] = slots.get("t", 0) + 1
+        m, v = slots["m"], slots["v"]
+        m *= self.beta1
+        m += (1.0 - self.beta1) * grad
+        v *= self.beta2
+        v += (1.0 - self.beta2) * grad * grad
+        m_hat = m / (1.0 - self.beta1 ** t)
+        v_hat = v / (1.0 - self.beta2 ** t)
+        param -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+OPTIMIZERS = {
+    "sgd": SGD,
+    "momentum": Momentum,
+    "rmsprop": RMSProp,
+    "adam": Adam,
+}
+
+
+def get_optimizer(name, **options):
+    """Build the optimiser registered as ``name`` with keyword ``options``.
+
+    ``get_optimizer("momentum", learning_rate=4, beta=0.9)``. Raises
+    ``ValueError`` listing the valid names for an unknown one.
+    """
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[name](**options)
