@@ -1,10 +1,10 @@
 """Run every cell of every tutorial page natively, in page order, one namespace per page.
 
 The browser suite (tests/browser/test_pages.py) runs the same cells in Pyodide; this
-native pass finds a broken cell in seconds. Only the drawing module ``page`` is replaced,
-by a stand-in that checks its arguments and prints a one-line summary instead of drawing.
-The data file that the browser sees at /data/... is read from build/assets/data/
-(or from $MLP_DOCS_DATA_DIR).
+native pass finds a broken cell in seconds. The drawing module ``page`` is the site's own
+(docs/javascripts/page.py): outside the browser it checks its arguments the same way and
+prints a one-line summary instead of drawing. The data file that the browser sees at
+/data/... is read from build/assets/data/ (or from $MLP_DOCS_DATA_DIR).
 
 Run one page by hand:  python tests/unit/test_docs_cells_native.py docs/backprop.md
 """
@@ -15,10 +15,9 @@ import os
 import re
 import sys
 import time
-import types
+import warnings
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,55 +48,12 @@ def extract_cells(markdown):
     return cells
 
 
-def _stand_in_page_module(log):
-    """A `page` module that validates arguments and logs instead of drawing."""
-    mod = types.ModuleType("page")
-
-    def _matrix(name, a):
-        a = np.asarray(a)
-        if not np.all(np.isfinite(a)):
-            raise ValueError(f"page.{name}: values contain nan or inf")
-        return a
-
-    def digits(images, labels=None, title=None, **kw):
-        images = _matrix("digits", images)
-        if images.ndim != 2 or images.shape[1] != 784:
-            raise ValueError(f"page.digits: images must be (n, 784), got {images.shape}")
-        if labels is not None and len(labels) != len(images):
-            raise ValueError("page.digits: one label per image")
-        log.append(f"[digits] {len(images)} images {title or ''}")
-
-    def chart(x, series, title=None, xlabel=None, ylabel=None, logy=False, **kw):
-        x = np.asarray(x)
-        for name, values in series.items():
-            if len(values) != len(x):
-                raise ValueError(f"page.chart: series {name!r} has {len(values)} values, x has {len(x)}")
-        log.append(f"[chart] {title or ''}: {', '.join(series)}")
-
-    def bars(values, labels=None, title=None, **kw):
-        values = _matrix("bars", values)
-        if labels is not None and len(labels) != len(values):
-            raise ValueError("page.bars: one label per value")
-        log.append(f"[bars] {title or ''}")
-
-    def heatmap(matrix, title=None, **kw):
-        matrix = _matrix("heatmap", matrix)
-        if matrix.ndim != 2:
-            raise ValueError("page.heatmap: a 2-D matrix")
-        log.append(f"[heatmap] {matrix.shape} {title or ''}")
-
-    def send(kind, **payload):
-        log.append(f"[send] {kind}")
-
-    mod.digits, mod.chart, mod.bars, mod.heatmap, mod.send = digits, chart, bars, heatmap, send
-    return mod
-
-
 def run_page(name, echo=False):
     """Exec the page's cells in order; return [(seconds, output)] per cell."""
     cells = extract_cells((DOCS / name).read_text())
-    log = []
-    sys.modules["page"] = _stand_in_page_module(log)
+    sys.modules.pop("page", None)                 # a fresh `page` module per page
+    if str(DOCS / "javascripts") not in sys.path:
+        sys.path.insert(0, str(DOCS / "javascripts"))
     namespace = {"__name__": "__main__"}
     results = []
     try:
@@ -105,14 +61,15 @@ def run_page(name, echo=False):
             source = source.replace('"/data/', f'"{DATA_DIR}/')
             out = io.StringIO()
             start = time.perf_counter()
-            with contextlib.redirect_stdout(out):
+            # A warning would show on the page as red text under the cell: treat it as a failure.
+            with contextlib.redirect_stdout(out), warnings.catch_warnings():
+                warnings.simplefilter("error")
                 try:
                     exec(compile(source, f"{name}[cell {number}]", "exec"), namespace)
                 except Exception as error:
                     raise AssertionError(f"{name} cell {number} failed: {error!r}\n"
                                          f"--- output ---\n{out.getvalue()}") from error
-            text = out.getvalue() + "".join(line + "\n" for line in log)
-            log.clear()
+            text = out.getvalue()
             results.append((time.perf_counter() - start, text))
             if echo:
                 print(f"--- cell {number} ({results[-1][0]:.2f} s)\n{text}", end="")
