@@ -454,13 +454,11 @@ def build_data(out: Path, full: bool = True, force: bool = False) -> None:
         sys.path.pop(0)
 
     t0 = time.perf_counter()
-    train, test = mdata.load_mnist(MNIST_DIR)
-    (x_tr, y_tr), (x_te, y_te) = train, test
-    sub = mdata.balanced_subset(x_tr, y_tr, SUBSET_TRAIN, seed=SUBSET_SEED)
-    sub_test = mdata.balanced_subset(x_te, y_te, SUBSET_TEST, seed=SUBSET_SEED + 1)
-    _save(mdata, dest_dir / SUBSET_FILE, *sub, *sub_test)
+    mnist = mdata.load_mnist(MNIST_DIR)
+    subset = mdata.make_subset(mnist, SUBSET_TRAIN, SUBSET_TEST, seed=SUBSET_SEED, balanced=True)
+    _save(mdata, dest_dir / SUBSET_FILE, *subset)
     if full:
-        _save(mdata, dest_dir / FULL_FILE, x_tr, y_tr, x_te, y_te)
+        _save(mdata, dest_dir / FULL_FILE, *mnist)
     elif (dest_dir / FULL_FILE).exists():
         (dest_dir / FULL_FILE).unlink()
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in outputs)

