@@ -1,0 +1,161 @@
+"""Runs cell code inside the site's Python worker (installed as ``_cells_runner``).
+
+One namespace per scope (a page, the training lab); output streams go to the page
+line by line; errors come back as a traceback without Pyodide's own frames.
+"""
+
+import builtins
+import io
+import json
+import linecache
+import sys
+import time
+import traceback
+
+from pyodide.code import eval_code_async
+
+import _cells_js
+
+MAX_REPR = 20_000
+namespaces = {}
+
+
+class PageStream(io.TextIOBase):
+    """A text stream sent to the page, line-buffered like a terminal.
+
+    Text reaches the page at every newline, on flush(), before sleeping and when the
+    run ends: the worker cannot run timers while Python is busy.
+    """
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+        self._parts = []
+        self._size = 0
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    def writable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            self._parts.append(text)
+            self._size += len(text)
+            if "\n" in text or self._size > 8192:
+                self.flush()
+        return len(text)
+
+    def flush(self):
+        if self._parts:
+            text = "".join(self._parts)
+            self._parts.clear()
+            self._size = 0
+            _cells_js.post_stream(self.name, text)
+
+
+stdout = PageStream("stdout")
+stderr = PageStream("stderr")
+
+
+def flush_all():
+    stdout.flush()
+    stderr.flush()
+
+
+def _no_input(prompt=""):
+    raise RuntimeError("input() cannot read from the keyboard in these cells; "
+                       "assign the value in the code instead, e.g. answer = '42'")
+
+
+_sleep = time.sleep
+
+
+def _sleep_flushing(seconds):
+    # Text printed before a pause shows during the pause, as in a terminal.
+    flush_all()
+    _sleep(seconds)
+
+
+def install():
+    """Route the streams to the page (called once when the worker starts)."""
+    sys.stdout, sys.stderr = stdout, stderr
+    builtins.input = _no_input
+    time.sleep = _sleep_flushing
+
+
+def namespace(scope):
+    ns = namespaces.get(scope)
+    if ns is None:
+        ns = namespaces[scope] = {"__name__": "__main__", "__builtins__": builtins}
+    return ns
+
+
+def drop(scope):
+    namespaces.pop(scope, None)
+
+
+def _ours(frame):
+    name = frame.filename
+    if name in ("<exec>", __file__) or name.endswith("/_cells_runner.py"):
+        return False
+    # Pyodide's own modules: /lib/python312.zip/_pyodide/..., .../pyodide/code.py, ...
+    return "/_pyodide/" not in name and "/pyodide/" not in name
+
+
+def _strip(te, seen):
+    # The exception and those chained to it, without the frames of the machinery.
+    if te is None or id(te) in seen:
+        return
+    seen.add(id(te))
+    te.stack = traceback.StackSummary.from_list([f for f in te.stack if _ours(f)])
+    _strip(te.__cause__, seen)
+    _strip(te.__context__, seen)
+    for sub in getattr(te, "exceptions", None) or ():
+        _strip(sub, seen)
+
+
+def format_exception(error):
+    te = traceback.TracebackException(type(error), error, error.__traceback__, compact=True)
+    _strip(te, set())
+    return "".join(te.format())
+
+
+def _short_repr(value):
+    try:
+        text = repr(value)
+    except Exception as error:  # noqa: BLE001 - a broken __repr__ is the user's code
+        return f"<repr failed: {type(error).__name__}: {error}>"
+    if len(text) > MAX_REPR:
+        text = text[:MAX_REPR] + f"\n... ({len(text) - MAX_REPR} more characters)"
+    return text
+
+
+async def run(code, scope, filename):
+    """Run ``code`` in the namespace of ``scope``; a JSON result for the page."""
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    ns = namespace(scope)
+    try:
+        value = await eval_code_async(code, globals=ns, filename=filename)
+    except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and SystemExit included
+        flush_all()
+        message = str(error)
+        result = {"ok": False, "error": {
+            "type": type(error).__name__,
+            "message": message,
+            "traceback": format_exception(error),
+        }}
+    else:
+        flush_all()
+        result = {"ok": True}
+        if value is not None:
+            result["value"] = _short_repr(value)
+            flush_all()  # a __repr__ may print
+    return json.dumps(result)

@@ -1,0 +1,375 @@
+"""Draw figures from Python in the page: the cell that runs this code shows them.
+
+In the browser the figures are drawn by the page (canvases, uPlot charts, tables)
+from the data these functions hand over; nothing is rendered in Python. Run
+natively, each function checks its arguments the same way and prints a one-line
+summary instead, so cells stay runnable outside the browser.
+
+    page.digits(images, labels=None, title=None)
+    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False)
+    page.bars(values, labels=None, title=None, highlight=None)
+    page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None)
+    page.send(kind, **payload)
+    page.ProgressCallback(...)        # a live training chart, for mlp.Trainer
+
+Every drawing function also takes ``key=``: a figure sent again with the same key
+replaces the earlier one in the cell's output (a live update) instead of adding one.
+"""
+
+import math
+import sys
+import time
+
+import numpy as np
+
+try:  # the bridge to the page, present only inside the site's Python worker
+    import _cells_js as _bridge
+except ImportError:
+    _bridge = None
+
+__all__ = ["digits", "chart", "bars", "heatmap", "send", "ProgressCallback"]
+
+MAX_IMAGES = 200
+MAX_POINTS = 200_000
+MAX_MATRIX = 64
+
+
+def _flush():
+    # Text printed before a figure appears before it.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a closed or odd stream must not stop drawing
+            pass
+
+
+def _post_figure(figure, summary):
+    if _bridge is None:
+        print(summary)
+        return
+    _flush()
+    _bridge.post_figure(figure)
+
+
+def _text(name, value):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string or None; got {type(value).__name__}")
+    return value
+
+
+def _labels(name, labels, n):
+    if labels is None:
+        return None
+    if isinstance(labels, str):
+        raise TypeError(f"{name} must be a sequence with one label per item, not a string")
+    labels = [_label(v) for v in (labels.tolist() if isinstance(labels, np.ndarray) else labels)]
+    if len(labels) != n:
+        raise ValueError(f"{name} has {len(labels)} entries for {n} items; give one per item")
+    return labels
+
+
+def _label(value):
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _key(key):
+    if key is not None and not isinstance(key, str):
+        raise TypeError(f"key must be a string or None; got {type(key).__name__}")
+    return key
+
+
+def _numbers(name, values, *, ndim=None, allow_nan=False):
+    """A float64 array of real numbers; complains clearly about anything else."""
+    try:
+        array = np.asarray(values)
+    except Exception as error:  # ragged lists and the like
+        raise ValueError(f"{name} must be an array of numbers: {error}") from None
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"{name} must hold numbers; got an array of dtype {array.dtype}")
+    if np.iscomplexobj(array):
+        raise TypeError(f"{name} must hold real numbers; got complex values")
+    array = array.astype(np.float64)
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional; got shape {array.shape}")
+    bad = ~np.isfinite(array) if not allow_nan else np.isinf(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        kind = "inf or nan" if not allow_nan else "inf"
+        raise ValueError(f"{name} contains {kind} (first at index {where[0] if len(where) == 1 else where}); "
+                         f"only finite numbers{' or nan (a gap)' if allow_nan else ''} can be drawn")
+    return array
+
+
+def _nullable(array):
+    """A list of floats with nan turned into None (a gap in a chart)."""
+    return [None if math.isnan(v) else v for v in array.tolist()]
+
+
+def digits(images, labels=None, title=None, *, key=None):
+    """Draw greyscale images, e.g. MNIST digits, with optional labels underneath.
+
+    ``images``: one image (28, 28) or (784,), or several (n, 784) or (n, 28, 28);
+    any size works (a 2-D square array is one image, other 2-D arrays hold one
+    flattened square image per row). Pixels are 0..255 (integers) or floats in [0, 1].
+    ``labels``: one per image (numbers or strings), shown under each image.
+    """
+    array = np.asarray(images)
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"images must hold numbers; got an array of dtype {array.dtype}")
+    shape = array.shape
+    if array.ndim == 1:
+        array = array[None, :]                  # one flat image
+    elif array.ndim == 2 and shape[0] == shape[1]:
+        array = array[None, :, :]               # one square image, e.g. (28, 28)
+    if array.ndim == 2:                         # one flat image per row, e.g. (n, 784)
+        side = math.isqrt(array.shape[1])
+        if side * side != array.shape[1]:
+            raise ValueError(f"images of shape {shape}: each row must be a square image "
+                             f"(784 = 28 x 28 pixels); {array.shape[1]} is not a square")
+        array = array.reshape(array.shape[0], side, side)
+    if array.ndim != 3:
+        raise ValueError(f"images must be (28, 28), (784,), (n, 784) or (n, 28, 28); got shape {shape}")
+    n, height, width = array.shape
+    if n == 0:
+        raise ValueError("images is empty: nothing to draw")
+    if n > MAX_IMAGES:
+        raise ValueError(f"{n} images is too many to draw at once; pass at most {MAX_IMAGES}, "
+                         f"e.g. images[:{MAX_IMAGES}]")
+    if height > 256 or width > 256:
+        raise ValueError(f"images of {height} x {width} pixels are too large; at most 256 x 256")
+    if array.dtype == bool:
+        array = array.astype(np.uint8) * 255
+    elif np.issubdtype(array.dtype, np.floating):
+        if not np.isfinite(array).all():
+            raise ValueError("images contain nan or inf")
+        low, high = float(array.min()), float(array.max())
+        if low >= 0 and high <= 1:
+            array = np.rint(array * 255)
+        elif low < 0 or high > 255:
+            raise ValueError(f"float images must hold values in [0, 1] (or 0..255); got {low:.4g}..{high:.4g}. "
+                             f"Rescale first, e.g. (w - w.min()) / (w.max() - w.min())")
+    else:
+        low, high = int(array.min()), int(array.max())
+        if low < 0 or high > 255:
+            raise ValueError(f"integer images must hold values 0..255; got {low}..{high}")
+    pixels = np.ascontiguousarray(array, dtype=np.uint8)
+    figure = {
+        "kind": "digits", "key": _key(key), "title": _text("title", title),
+        "count": n, "height": height, "width": width,
+        "pixels": pixels.tobytes(), "labels": _labels("labels", labels, n),
+    }
+    _post_figure(figure, f"[digits: {n} image{'s' * (n != 1)} of {height}x{width}"
+                         + (f", {title!r}" if title else "") + "]")
+
+
+def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, key=None):
+    """Draw a line chart: ``series`` maps a name to its values, one per x.
+
+    ``x`` may be None (0, 1, 2, ...). ``page.chart({"loss": losses})`` works too.
+    A nan in a series leaves a gap; a series that is mostly gaps is drawn with points.
+    """
+    if series is None and isinstance(x, dict):
+        x, series = None, x
+    if not isinstance(series, dict) or not series:
+        raise TypeError("series must be a non-empty dict mapping a name to a list of values, "
+                        "e.g. {'train loss': losses}")
+    columns = {}
+    for name, values in series.items():
+        if not isinstance(name, str):
+            raise TypeError(f"series names must be strings; got {name!r}")
+        columns[name] = _numbers(f"series {name!r}", values, ndim=1, allow_nan=True)
+    lengths = {len(v) for v in columns.values()}
+    if x is None:
+        if len(lengths) != 1:
+            raise ValueError("without x, every series needs the same length; got "
+                             + ", ".join(f"{n!r}: {len(v)}" for n, v in columns.items()))
+        xs = np.arange(lengths.pop(), dtype=np.float64)
+    else:
+        xs = _numbers("x", x, ndim=1)
+        for name, values in columns.items():
+            if len(values) != len(xs):
+                raise ValueError(f"series {name!r} has {len(values)} values but x has {len(xs)}")
+    if len(xs) == 0:
+        raise ValueError("the chart has no points")
+    if len(xs) * len(columns) > MAX_POINTS:
+        raise ValueError(f"{len(xs)} points x {len(columns)} series is too many to draw; "
+                         f"at most {MAX_POINTS} values in all (take every k-th point)")
+    if np.any(np.diff(xs) < 0):
+        raise ValueError("x must be sorted in increasing order")
+    if logy:
+        for name, values in columns.items():
+            finite = values[~np.isnan(values)]
+            if (finite <= 0).any():
+                raise ValueError(f"logy=True needs positive values; series {name!r} has {finite.min():.4g}")
+    figure = {
+        "kind": "chart", "key": _key(key), "title": _text("title", title),
+        "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel), "logy": bool(logy),
+        "x": xs.tolist(),
+        "series": [{"name": name, "values": _nullable(values)} for name, values in columns.items()],
+    }
+    _post_figure(figure, f"[chart: {', '.join(columns)} ({len(xs)} points)"
+                         + (f", {title!r}" if title else "") + "]")
+
+
+def bars(values, labels=None, title=None, *, highlight=None, key=None):
+    """Draw horizontal bars, e.g. class probabilities; ``highlight`` marks one bar by index."""
+    array = _numbers("values", values, ndim=1)
+    if len(array) == 0 or len(array) > 100:
+        raise ValueError(f"bars draws 1 to 100 values; got {len(array)}")
+    if (array < 0).any():
+        raise ValueError(f"bars draws values >= 0; got {array.min():.4g}")
+    names = _labels("labels", labels, len(array)) or [str(i) for i in range(len(array))]
+    if highlight is not None:
+        if isinstance(highlight, (bool, np.bool_)) or not isinstance(highlight, (int, np.integer)):
+            raise TypeError(f"highlight must be the index of a bar; got {highlight!r}")
+        if not 0 <= highlight < len(array):
+            raise ValueError(f"highlight={highlight} is not a bar index (0..{len(array) - 1})")
+        highlight = int(highlight)
+    integers = bool(np.all(array == np.round(array)))
+    figure = {
+        "kind": "bars", "key": _key(key), "title": _text("title", title),
+        "values": array.tolist(), "labels": names, "highlight": highlight, "integers": integers,
+    }
+    _post_figure(figure, f"[bars: {len(array)} values" + (f", {title!r}" if title else "") + "]")
+
+
+def heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None, *, key=None):
+    """Draw a matrix as a table of shaded cells, e.g. a confusion matrix (rows: true, columns: predicted)."""
+    array = _numbers("matrix", matrix, ndim=2)
+    rows, cols = array.shape
+    if not (1 <= rows <= MAX_MATRIX and 1 <= cols <= MAX_MATRIX):
+        raise ValueError(f"heatmap draws 1x1 to {MAX_MATRIX}x{MAX_MATRIX} matrices; got {rows}x{cols}")
+    integers = bool(np.all(array == np.round(array)))
+    figure = {
+        "kind": "heatmap", "key": _key(key), "title": _text("title", title),
+        "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel),
+        "rows": rows, "cols": cols, "values": array.ravel().tolist(), "integers": integers,
+        "rowLabels": _labels("row_labels", row_labels, rows) or [str(i) for i in range(rows)],
+        "colLabels": _labels("col_labels", col_labels, cols) or [str(i) for i in range(cols)],
+    }
+    _post_figure(figure, f"[heatmap: {rows}x{cols}" + (f", {title!r}" if title else "") + "]")
+
+
+def _plain(value, where="payload"):
+    """Numbers, strings, lists and dicts only: what the page can receive."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {str(k): _plain(v, f"{where}[{k!r}]") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    raise TypeError(f"{where} is a {type(value).__name__}; messages carry numbers, strings, "
+                    f"lists, dicts and arrays only")
+
+
+def send(kind, **payload):
+    """Send a custom message ``{"kind": kind, **payload}`` to the page (no throttling: the caller's job)."""
+    if not isinstance(kind, str) or not kind:
+        raise TypeError(f"kind must be a non-empty string; got {kind!r}")
+    message = _plain(payload)
+    message["kind"] = kind
+    if _bridge is None:
+        return
+    _flush()
+    _bridge.post_message(message)
+
+
+try:
+    from mlp.callbacks import Callback as _Callback
+except ImportError:  # page stays usable without mlp
+    _Callback = object
+
+
+class ProgressCallback(_Callback):
+    """Live training progress in the cell, for ``mlp.Trainer(callbacks=[...])``.
+
+    Draws a chart of the batch loss with the per-epoch train and test loss, and an
+    accuracy chart once an epoch has finished; shows a progress line (epoch, batch,
+    loss); prints one summary line per epoch unless ``log=False``. Updates go to the
+    page at most once per ``interval`` seconds, plus one at every epoch's end.
+
+    It also sends ``page.send("progress", ...)`` and ``page.send("epoch", ...)`` messages
+    (the same figures as plain numbers) for pages that draw their own display.
+    """
+
+    def __init__(self, interval=0.25, title="Training", log=True):
+        if not (isinstance(interval, (int, float)) and interval > 0):
+            raise ValueError(f"interval must be a positive number of seconds; got {interval!r}")
+        self.interval, self.title, self.log = float(interval), title, log
+        self._last = -math.inf
+        self._id = f"progress-{id(self):x}"
+        self._x, self._loss = [], []        # one point per batch: fractional epoch, loss
+        self._epochs = []                   # history records
+
+    def on_train_begin(self, trainer):
+        self._last = -math.inf
+
+    def on_batch_end(self, trainer, info):
+        self._x.append(info["epoch"] - 1 + info["batch"] / info["batches"])
+        self._loss.append(float(info["loss"]))
+        now = time.perf_counter()
+        if now - self._last >= self.interval:
+            self._last = now
+            send("progress", epoch=info["epoch"], epochs=trainer.epochs, batch=info["batch"],
+                 batches=info["batches"], loss=float(info["loss"]), samples=info["samples"],
+                 elapsed=info["elapsed"])
+            self._draw(final=False)
+
+    def on_epoch_end(self, trainer, record):
+        self._epochs.append(dict(record))
+        if self.log:
+            try:
+                from mlp.callbacks import format_record
+                print(format_record(record, trainer.epochs), flush=True)
+            except ImportError:
+                print(record, flush=True)
+        send("epoch", **record, epochs=trainer.epochs)
+        self._last = time.perf_counter()
+        self._draw(final=False)
+
+    def on_train_end(self, trainer):
+        self._draw(final=True)
+        send("progress", done=True, epoch=trainer.epoch, epochs=trainer.epochs,
+             stop_reason=getattr(trainer, "stop_reason", None))
+
+    def _draw(self, final):
+        if not self._x:
+            return
+        x = list(self._x)
+        series = {"batch loss": list(self._loss)}
+        ends = {round(r["epoch"], 9): r for r in self._epochs}
+
+        def at_epochs(field):
+            # The per-epoch figure at x = epoch, gaps elsewhere; None if never measured.
+            values = [ends[e][field] if e in ends and ends[e].get(field) is not None else math.nan
+                      for e in (round(v, 9) for v in x)]
+            return values if any(not math.isnan(v) for v in values) else None
+
+        for field, name in (("train_loss", "train loss (epoch)"), ("test_loss", "test loss (epoch)")):
+            values = at_epochs(field)
+            if values:
+                series[name] = values
+        chart(x, series, title=f"{self.title}: loss", xlabel="epoch", ylabel="cross-entropy",
+              key=self._id + "-loss")
+        if self._epochs:
+            epochs = [r["epoch"] for r in self._epochs]
+            acc = {}
+            for field, name in (("train_acc", "train accuracy"), ("test_acc", "test accuracy")):
+                values = [r.get(field) for r in self._epochs]
+                if all(v is not None for v in values):
+                    acc[name] = values
+            if acc:
+                chart(epochs, acc, title=f"{self.title}: accuracy", xlabel="epoch", ylabel="accuracy",
+                      key=self._id + "-acc")

@@ -1,0 +1,158 @@
+// The site's Python: one Pyodide in a module Web Worker, driven by runtime.js.
+//
+// Messages in:  init {indexURL, lockFileURL, dataURL, preload, modules, interruptBuffer?}
+//               run {id, code, scope, filename} · loadData {id, name} · drop {scope}
+// Messages out: status {status: "loading" | "ready" | "failed", detail}
+//               stdout / stderr {id, text} · figure {id, figure} · message {id, message}
+//               result {id, ok, value?, error?, fatal?} · data {id, ok, path?, error?}
+
+let pyodide = null;
+let runner = null;
+let booted = null;          // promise of the finished start-up
+let current = null;         // id of the run whose output is being produced
+let queue = Promise.resolve();
+let config = null;
+
+const post = (message) => self.postMessage(message);
+const status = (state, detail = {}) => post({ type: "status", status: state, detail });
+
+self.onmessage = (event) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case "init":
+      config = msg;
+      booted = boot(msg);
+      booted.catch(() => {}); // reported as a status message
+      break;
+    case "run":
+      queue = queue.then(() => run(msg));
+      break;
+    case "loadData":
+      loadData(msg);
+      break;
+    case "drop":
+      queue = queue.then(() => runner?.drop(msg.scope));
+      break;
+    default:
+      console.warn("py-worker: unknown message", msg.type);
+  }
+};
+
+async function fetchOk(url, what) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`could not fetch ${what} (${url}): ${error.message}`);
+  }
+  if (!response.ok) throw new Error(`could not fetch ${what} (${url}): HTTP ${response.status}`);
+  return response;
+}
+
+// Python dicts from page.py arrive as PyProxies; the page gets plain objects.
+function plain(value) {
+  if (value && typeof value.toJs === "function") {
+    return value.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+  }
+  return value;
+}
+
+const bridge = {
+  post_stream(name, text) {
+    post({ type: name === "stderr" ? "stderr" : "stdout", id: current, text });
+  },
+  post_figure(figure) {
+    post({ type: "figure", id: current, figure: plain(figure) });
+  },
+  post_message(message) {
+    post({ type: "message", id: current, message: plain(message) });
+  },
+};
+
+async function boot(cfg) {
+  const t0 = performance.now();
+  const timings = {};
+  const since = () => Math.round(performance.now() - t0);
+  try {
+    status("loading", { message: "Loading Python" });
+    // Everything that does not need Python is fetched while Pyodide starts.
+    const modules = Promise.all(Object.entries(cfg.modules).map(async ([name, url]) => {
+      const text = await (await fetchOk(url, `${name}.py`)).text();
+      return [name, text];
+    }));
+    const data = Promise.all(cfg.preload.map(async (name) => {
+      const bytes = new Uint8Array(await (await fetchOk(cfg.dataURL + name, name)).arrayBuffer());
+      timings[`data ${name}`] = since();
+      return [name, bytes];
+    }));
+    // Unhandled until awaited below: keep the rejection from being reported twice.
+    modules.catch(() => {});
+    data.catch(() => {});
+
+    const { loadPyodide } = await import(cfg.indexURL + "pyodide.mjs");
+    // `packages` starts the numpy and mlp downloads as soon as the lock file is read,
+    // while the WebAssembly module is still being compiled.
+    pyodide = await loadPyodide({
+      indexURL: cfg.indexURL,
+      lockFileURL: cfg.lockFileURL,
+      packages: cfg.packages,
+      stdout: (line) => bridge.post_stream("stdout", line + "\n"),
+      stderr: (line) => bridge.post_stream("stderr", line + "\n"),
+    });
+    timings.pyodide = since();
+    const missing = cfg.packages.filter((name) => !(name in pyodide.loadedPackages));
+    if (missing.length) {
+      // Their download failed (the reason is in the console): say which.
+      throw new Error(`could not load the package${missing.length > 1 ? "s" : ""} ${missing.join(", ")} `
+        + `from ${cfg.indexURL}`);
+    }
+
+    const purelib = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    for (const [name, text] of await modules) pyodide.FS.writeFile(`${purelib}/${name}.py`, text);
+    pyodide.registerJsModule("_cells_js", bridge);
+    runner = pyodide.pyimport("_cells_runner");
+    runner.install();
+    pyodide.runPython("import numpy, mlp, page"); // the first cell's imports, done ahead
+
+    pyodide.FS.mkdirTree("/data");
+    for (const [name, bytes] of await data) pyodide.FS.writeFile(`/data/${name}`, bytes);
+    if (cfg.interruptBuffer) pyodide.setInterruptBuffer(new Uint8Array(cfg.interruptBuffer));
+    timings.total = since();
+    status("ready", { timings, interrupts: Boolean(cfg.interruptBuffer) });
+  } catch (error) {
+    status("failed", { message: error && error.message ? error.message : String(error) });
+    throw error;
+  }
+}
+
+async function run({ id, code, scope, filename }) {
+  current = id;
+  let result;
+  try {
+    await booted;
+    result = JSON.parse(await runner.run(code, scope, filename));
+  } catch (error) {
+    // Not a Python exception (those come back as results): Pyodide itself broke.
+    const message = error && error.message ? error.message : String(error);
+    result = {
+      ok: false, fatal: true,
+      error: { type: "FatalError", message: `Python stopped working: ${message}`, traceback: "" },
+    };
+  }
+  post({ type: "result", id, ...result });
+}
+
+async function loadData({ id, name }) {
+  try {
+    await booted;
+    const path = `/data/${name}`;
+    const exists = pyodide.FS.analyzePath(path).exists;
+    if (!exists) {
+      const bytes = new Uint8Array(await (await fetchOk(config.dataURL + name, name)).arrayBuffer());
+      pyodide.FS.writeFile(path, bytes);
+    }
+    post({ type: "data", id, ok: true, path });
+  } catch (error) {
+    post({ type: "data", id, ok: false, error: error && error.message ? error.message : String(error) });
+  }
+}
