@@ -21,8 +21,15 @@ from .losses import cross_entropy
 from .optimizers import Optimizer, get_optimizer
 
 
+# A mean batch loss above this many nats means the true class gets probability below
+# e^-50 on average: the network is confidently wrong about almost every sample. With
+# a stable softmax and a clipped log, a too-large learning rate often ends here
+# rather than in NaN.
+MAX_LOSS = 50.0
+
+
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite: the learning rate is almost always too large."""
+    """The loss became NaN, infinite or absurdly large: the learning rate is almost always too large."""
 
 
 def _positive_int(name, value):
@@ -125,7 +132,8 @@ class Trainer:
         Raises
         ------
         TrainingDiverged
-            If a batch loss is NaN or infinite (training is then over).
+            If a batch loss is NaN, infinite or above :data:`MAX_LOSS`
+            (training is then over).
         """
         if self.done:
             return True
@@ -182,7 +190,7 @@ class Trainer:
         loss = self.step(self.x_train[idx], self.y_train[idx])
         self.batch += 1
         self.samples += len(idx)
-        if not math.isfinite(loss):
+        if not loss <= MAX_LOSS:  # also true for NaN
             self._diverged(loss)
         self._call("on_batch_end", {"epoch": self.epoch + 1, "batch": self.batch,
                                     "batches": self.batches_per_epoch, "loss": loss,
@@ -216,7 +224,7 @@ class Trainer:
 
     def _diverged(self, loss):
         lr = self.optimizer.learning_rate
-        message = (f"training diverged: the loss became {loss} at epoch {self.epoch + 1}, batch {self.batch}, "
+        message = (f"training diverged: the loss became {loss:.4g} at epoch {self.epoch + 1}, batch {self.batch}, "
                    f"with learning rate {lr:g}; try a smaller learning rate, e.g. {lr / 10:g}")
         self.stop_reason = message
         self._finish()
