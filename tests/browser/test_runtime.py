@@ -177,6 +177,51 @@ def test_browser_runs_numpy_and_mlp_from_the_site(page, server):
     assert page.guard.foreign_requests == []
 
 
+RUN_THROUGH_RUNTIME = """async () => {
+  const { runtime } = await import(new URL("javascripts/runtime.js", location.href).href);
+  await runtime.ready();
+  let out = "";
+  const r = await runtime.run("import json, numpy, mlp\\nprint(json.dumps([numpy.__version__, mlp.__version__]))",
+                              { scope: "test-runtime", onStdout: (text) => { out += text; } });
+  return { ...r, out };
+}"""
+
+
+def test_worker_runtime_loads_numpy_and_mlp_from_the_site(page, server):
+    page.goto("")
+    server.clear()
+    result = page.evaluate(RUN_THROUGH_RUNTIME)
+    assert result["ok"], result
+    assert json.loads(result["out"]) == ["2.0.2", source_version()]
+    served = server.paths()
+    assert "/assets/pyodide/pyodide.asm.wasm" in served
+    assert f"/assets/pyodide/mlp-{source_version()}-py3-none-any.whl" in served
+
+
+def site_pages(site_dir) -> list[str]:
+    return sorted(
+        p.parent.relative_to(site_dir).as_posix() + "/" if p.parent != site_dir else ""
+        for p in site_dir.rglob("index.html")
+        if not p.relative_to(site_dir).parts[0].startswith("assets")
+    )
+
+
+def test_every_page_loads_from_the_site_alone_with_its_math_typeset(page, site_dir):
+    pages = site_pages(site_dir)
+    assert len(pages) >= 10
+    for path in pages:
+        page.goto(path)
+        page.wait_for_load_state("load")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.arithmatex')].every("
+            "el => el.dataset.typeset || el.classList.contains('math-error'))",
+            timeout=10_000,
+        )
+        untypeset = page.locator(".arithmatex.math-error").all_inner_texts()
+        assert not untypeset, f"{path}: formulas KaTeX could not read: {untypeset}"
+    # The guard fails the test on console errors, failed requests and other origins.
+
+
 @pytest.mark.allow_foreign_requests
 @pytest.mark.allow_console_errors
 def test_page_guard_blocks_and_records_other_origins_also_from_workers(page):
