@@ -60,7 +60,7 @@ def on_config(config):
 
 def build_wheel(assets) -> Path:
     """The wheel of mlp/ in build/assets/pyodide/, rebuilt only when its inputs change."""
-    key = assets.tree_hash(WHEEL_INPUTS)
+    key = assets.tree_hash(WHEEL_INPUTS, base=ROOT)
     dest_dir = ASSETS / "pyodide"
     stamp = ASSETS / ".stamps" / "mlp-wheel.txt"
     wheels = sorted(dest_dir.glob("mlp-*.whl"))

@@ -318,3 +318,50 @@ def test_a_corrupted_served_file_is_replaced_by_a_checked_copy(tmp_path):
     assert sha256(out / "pyodide" / "pyodide.asm.wasm") == pins["pyodide.asm.wasm"]
     official = json.loads(OFFICIAL_LOCK.read_text())["packages"]["numpy"]
     assert sha256(out / "pyodide" / NUMPY_WHEEL) == official["sha256"]
+
+
+def test_isolated_server_makes_pages_cross_origin_isolated(new_page, isolated_server):
+    page = new_page(base=isolated_server.url)
+    page.goto("")
+    assert page.evaluate("() => crossOriginIsolated && typeof SharedArrayBuffer === 'function'")
+
+
+# --------------------------------------------------------------------------------------------
+# The mlp wheel follows the sources
+
+
+def load_hook():
+    spec = importlib.util.spec_from_file_location("site_hooks_under_test", REPO / "hooks" / "site_hooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_wheel_is_rebuilt_only_when_the_sources_change(tmp_path, monkeypatch):
+    import shutil
+
+    hook, assets = load_hook(), load_build_assets()
+    tree = tmp_path / "tree"
+    shutil.copytree(REPO / "mlp", tree / "mlp", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, tree / name)
+    monkeypatch.setattr(hook, "ROOT", tree)
+    monkeypatch.setattr(hook, "PACKAGE", tree / "mlp")
+    monkeypatch.setattr(hook, "ASSETS", tmp_path / "assets")
+    monkeypatch.setattr(hook, "WHEEL_INPUTS", [tree / "mlp", tree / "pyproject.toml", tree / "README.md"])
+    monkeypatch.setattr(assets, "ROOT", tree)
+
+    first = hook.build_wheel(assets)
+    stamp_before = first.stat().st_mtime_ns
+    assert hook.build_wheel(assets) == first
+    assert first.stat().st_mtime_ns == stamp_before, "rebuilt although nothing changed"
+
+    removed = sorted(p.name for p in (tree / "mlp").glob("*.py") if p.name != "__init__.py")[0]
+    (tree / "mlp" / "extra_module.py").write_text("VALUE = 42\n")
+    (tree / "mlp" / removed).unlink()
+    second = hook.build_wheel(assets)
+    with zipfile.ZipFile(second) as zf:
+        names = set(zf.namelist())
+        assert zf.read("mlp/extra_module.py") == b"VALUE = 42\n"
+    assert f"mlp/{removed}" not in names
+    assert sorted((tmp_path / "assets" / "pyodide").glob("mlp-*.whl")) == [second]
