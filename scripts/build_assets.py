@@ -446,11 +446,7 @@ def build_data(out: Path, full: bool = True, force: bool = False) -> None:
     if not data_py.exists():
         raise AssetError("mlp/data.py is missing: the MNIST files are cut with mlp.data")
 
-    sys.path.insert(0, str(ROOT))
-    try:
-        from mlp import data as mdata
-    finally:
-        sys.path.pop(0)
+    mdata = fresh_import("mlp.data")
 
     t0 = time.perf_counter()
     mnist = mdata.load_mnist(MNIST_DIR)
@@ -463,6 +459,27 @@ def build_data(out: Path, full: bool = True, force: bool = False) -> None:
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in outputs)
     log(f"MNIST for the browser: {sizes} ({time.perf_counter() - t0:.1f} s)")
     write_stamp(out, "data", key)
+
+
+def fresh_import(name: str):
+    """Import a module of the working tree's mlp/ from its current sources.
+
+    A long-running `mkdocs serve` would otherwise keep the version it imported first; the
+    modules it had are put back afterwards, so nothing else in the process changes.
+    """
+    import importlib
+
+    saved = {k: m for k, m in sys.modules.items() if k == "mlp" or k.startswith("mlp.")}
+    for k in saved:
+        del sys.modules[k]
+    sys.path.insert(0, str(ROOT))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT))
+        for k in [k for k in sys.modules if k == "mlp" or k.startswith("mlp.")]:
+            del sys.modules[k]
+        sys.modules.update(saved)
 
 
 def _save(mdata, dest: Path, x_train, y_train, x_test, y_test) -> None:
