@@ -115,7 +115,10 @@ class EarlyStopping(Callback):
         self.best, self.waited = None, 0
 
     def on_epoch_end(self, trainer, record):
-        value = record[self.monitor]
+        value = record.get(self.monitor)
+        if value is None:
+            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, which this training does not measure; "
+                             f"choose one of: {', '.join(k for k, v in record.items() if v is not None)}")
         sign = -1 if "loss" in self.monitor else 1  # compare as "higher is better"
         if self.best is None or sign * (value - self.best) > self.min_delta:
             self.best, self.waited = value, 0

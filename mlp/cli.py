@@ -167,7 +167,7 @@ def cmd_train(args):
     print(f"final test accuracy {final['test_acc']:.4f} after {trainer.elapsed:.1f}s of training")
     if args.report:
         config = {k: v for k, v in vars(args).items() if k not in ("run", "command", "report", "save", "quiet")}
-        config.update(optimizer_settings={k: v for k, v in vars(optimizer).items() if k != "state"},
+        config.update(optimizer_settings={k: v for k, v in vars(optimizer).items() if k not in ("state", "steps")},
                       n_train=len(data.x_train), n_test=len(data.x_test), version=__version__)
         report = {"config": config, "history": trainer.history, "test_acc": final["test_acc"]}
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n")

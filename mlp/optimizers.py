@@ -18,7 +18,7 @@ class Optimizer:
         if not (np.isfinite(learning_rate) and learning_rate > 0):
             raise ValueError(f"learning rate must be a positive number; got {learning_rate}")
         self.learning_rate = learning_rate
-        self.state = {}  # parameter name -> dict of arrays shaped like the parameter
+        self.state = {}  # parameter name -> {slot name: array shaped like the parameter}
 
     def _slots(self, name, param, *slots):
         """The state arrays for one parameter, created as zeros on first use."""
@@ -35,7 +35,7 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self):
-        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "state")
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k not in ("state", "steps"))
         return f"{type(self).__name__}({fields})"
 
 
@@ -150,10 +150,11 @@ class Adam(Optimizer):
         self.beta1 = _fraction("beta1", beta1)
         self.beta2 = _fraction("beta2", beta2)
         self.eps = float(eps)
+        self.steps = {}  # parameter name -> t, the number of updates so far
 
     def update(self, name, param, grad):
         slots = self._slots(name, param, "m", "v")
-        t = slots["t"] = slots.get("t", 0) + 1
+        t = self.steps[name] = self.steps.get(name, 0) + 1
         m, v = slots["m"], slots["v"]
         m *= self.beta1
         m += (1.0 - self.beta1) * grad

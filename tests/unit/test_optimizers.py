@@ -82,8 +82,7 @@ def test_float32_parameters_stay_float32(name):
     for _ in range(3):
         optimizer.step({"w": w}, {"w": np.full((3, 2), 0.5, dtype=np.float32)})
     assert w.dtype == np.float32
-    assert all(a.dtype == np.float32 for s in optimizer.state.values() for a in s.values()
-               if isinstance(a, np.ndarray))
+    assert all(a.dtype == np.float32 for s in optimizer.state.values() for a in s.values())
 
 
 def test_state_is_kept_per_parameter():
