@@ -4,8 +4,6 @@ Batches are row-major: one sample per row, ``x`` of shape ``(batch, n_in)``,
 ``W`` of shape ``(n_in, n_out)``, ``b`` of shape ``(n_out,)``.
 """
 
-import numpy as np
-
 from .activations import get_activation
 from .ops import matmul
 

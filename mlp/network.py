@@ -49,9 +49,10 @@ class Network:
     """
 
     def __init__(self, sizes, activation="sigmoid", init="normal", seed=0, dtype="float32"):
-        sizes = [int(s) for s in sizes] if np.iterable(sizes) else []
+        given = sizes
+        sizes = [] if isinstance(sizes, str) or not np.iterable(sizes) else [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
-            raise ValueError(f"sizes must list at least two positive layer widths, e.g. [784, 64, 10]; got {sizes}")
+            raise ValueError(f"sizes must list at least two positive layer widths, e.g. [784, 64, 10]; got {given!r}")
         get_activation(activation)  # fail early on an unknown name
         draw = get_initializer(init)
         self.sizes, self.activation, self.init = sizes, activation, init

@@ -121,8 +121,8 @@ class Trainer:
         """Train for at most ``max_batches`` batches and/or ``max_seconds`` seconds.
 
         Epoch ends (evaluation, ``on_epoch_end``) happen inside whenever an
-        epoch completes. Without limits, runs to the end. At least one batch
-        runs per call unless training is over.
+        epoch completes. Without limits, runs to the end. Unless training is
+        over, every call runs at least one batch, whatever ``max_seconds``.
 
         Returns
         -------
@@ -135,6 +135,8 @@ class Trainer:
             If a batch loss is NaN, infinite or above :data:`MAX_LOSS`
             (training is then over).
         """
+        if max_batches is not None:
+            _positive_int("max_batches", max_batches)
         if self.done:
             return True
         self._t0, self._base = time.perf_counter(), self.elapsed

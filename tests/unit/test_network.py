@@ -80,7 +80,7 @@ def test_bad_networks():
         mlp.Network([4, 2], activation="swish")
     with pytest.raises(ValueError, match="unknown initialisation 'zeros'; choose one of: normal, he, xavier"):
         mlp.Network([4, 2], init="zeros")
-    for sizes in ([784], [], [784, 0, 10], 784):
+    for sizes in ([784], [], [784, 0, 10], 784, "784,64,10"):
         with pytest.raises(ValueError, match="at least two positive layer widths"):
             mlp.Network(sizes)
     with pytest.raises(ValueError, match="unsupported dtype 'float16'"):

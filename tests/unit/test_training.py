@@ -115,6 +115,8 @@ def test_run_keeps_its_place(small):
     assert (trainer.epoch, trainer.batch, trainer.samples, len(trainer.history)) == (1, 8, 40 * 64 - 48, 1)
     trainer.run(max_seconds=0)  # at least one batch per call
     assert trainer.batch == 9
+    with pytest.raises(ValueError, match="max_batches must be a positive integer; got 0"):
+        trainer.run(max_batches=0)
 
 
 def test_a_callback_can_stop_training(small):
