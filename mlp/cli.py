@@ -16,7 +16,8 @@ import numpy as np
 from . import __version__
 from .activations import ACTIVATIONS
 from .callbacks import EpochLog, ProgressBar
-from .data import DataError, Dataset, load_dataset, make_subset, normalize, prepare, save_subset, subset_indices
+from .data import (DataError, Dataset, default_source, load_dataset, make_subset, normalize, prepare, save_subset,
+                   subset_indices)
 from .init import INITIALIZERS
 from .metrics import confusion_matrix, per_class_accuracy
 from .network import DTYPES, Network
@@ -70,7 +71,8 @@ def build_parser():
     t.add_argument("--activation", choices=list(ACTIVATIONS), default="sigmoid")
     t.add_argument("--init", choices=list(INITIALIZERS), default="normal")
     t.add_argument("--optimizer", choices=list(OPTIMIZERS), default="momentum")
-    t.add_argument("--lr", type=_positive(float), help="learning rate (default: the optimizer's)")
+    t.add_argument("--lr", type=_positive(float),
+                   help="learning rate (default: the optimizer's own: sgd 0.1, momentum 0.1, rmsprop 0.001, adam 0.001)")
     t.add_argument("--beta", type=float, help="momentum beta, rmsprop rho or adam beta1 (default: the optimizer's)")
     t.add_argument("--momentum-form", choices=["average", "classic"], default="average",
                    help="momentum update: average v=b*v+(1-b)*g (default) or classic v=b*v+g")
@@ -136,6 +138,7 @@ def cmd_train(args):
     except ValueError as e:
         raise UsageError(str(e)) from None
 
+    args.data = args.data or default_source()  # recorded in the report
     raw = _load(args.data)
     if args.subset or args.test_subset:
         rng = np.random.default_rng(args.seed)
