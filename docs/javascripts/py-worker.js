@@ -3,6 +3,8 @@
 // Messages in:  init {indexURL, lockFileURL, dataURL, preload, modules, interruptBuffer?}
 //               run {id, code, scope, filename} · loadData {id, name} · drop {scope}
 // Messages out: status {status: "loading" | "ready" | "failed", detail}
+//                 (the "ready" detail has `marks`: name -> epoch milliseconds of each start-up step,
+//                 and `resources`: how long each file took and whether it came from the cache)
 //               stdout / stderr {id, text} · figure {id, figure} · message {id, message}
 //               result {id, ok, value?, error?, fatal?} · data {id, ok, path?, error?}
 
@@ -73,6 +75,11 @@ async function boot(cfg) {
   const t0 = performance.now();
   const timings = {};
   const since = () => Math.round(performance.now() - t0);
+  // Start-up steps in epoch milliseconds, comparable across threads (runtime.js turns them
+  // into performance marks of the page).
+  const marks = {};
+  const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
+  mark("boot");
   try {
     status("loading", { message: "Loading Python" });
     // Everything that does not need Python is fetched while Pyodide starts.
@@ -100,6 +107,7 @@ async function boot(cfg) {
       stderr: (line) => bridge.post_stream("stderr", line + "\n"),
     });
     timings.pyodide = since();
+    mark("pyodide-loaded"); // the interpreter, with numpy and mlp installed
     const missing = cfg.packages.filter((name) => !(name in pyodide.loadedPackages));
     if (missing.length) {
       // Their download failed (the reason is in the console): say which.
@@ -113,16 +121,29 @@ async function boot(cfg) {
     runner = pyodide.pyimport("_cells_runner");
     runner.install();
     pyodide.runPython("import numpy, mlp, page"); // the first cell's imports, done ahead
+    mark("packages-imported");
 
     pyodide.FS.mkdirTree("/data");
     for (const [name, bytes] of await data) pyodide.FS.writeFile(`/data/${name}`, bytes);
+    mark("data-written");
     if (cfg.interruptBuffer) pyodide.setInterruptBuffer(new Uint8Array(cfg.interruptBuffer));
     timings.total = since();
-    status("ready", { timings, interrupts: Boolean(cfg.interruptBuffer) });
+    status("ready", { timings, marks, resources: resourceTimings(), interrupts: Boolean(cfg.interruptBuffer) });
   } catch (error) {
     status("failed", { message: error && error.message ? error.message : String(error) });
     throw error;
   }
+}
+
+// The files this worker fetched: start and end in epoch milliseconds, bytes over the network
+// (0 when the HTTP cache answered).
+function resourceTimings() {
+  return performance.getEntriesByType("resource").map((e) => ({
+    name: e.name.split("/").pop(),
+    start: performance.timeOrigin + e.startTime,
+    end: performance.timeOrigin + e.responseEnd,
+    transferSize: e.transferSize,
+  }));
 }
 
 async function run({ id, code, scope, filename }) {

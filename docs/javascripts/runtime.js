@@ -145,6 +145,7 @@ class Runtime {
       return;
     }
     this._worker = worker;
+    performance.mark("python:worker-start");
     worker.onmessage = (event) => { if (this._worker === worker) this._onMessage(event.data); };
     worker.onerror = (event) => {
       if (this._worker !== worker) return;
@@ -256,6 +257,12 @@ class Runtime {
         if (msg.status === "ready") {
           clearTimeout(this._timer);
           this.timings = { ...this.timings, ready: Math.round(performance.now()), worker: msg.detail.timings };
+          // The worker's start-up steps as marks of this page (python:boot, python:pyodide-loaded,
+          // python:packages-imported, python:data-written), then python:ready.
+          for (const [name, epochMs] of Object.entries(msg.detail.marks ?? {})) {
+            performance.mark(`python:${name}`, { startTime: epochMs - performance.timeOrigin });
+          }
+          performance.mark("python:ready");
           this._setStatus("ready", msg.detail);
           this._ready.resolve();
         } else if (msg.status === "failed") {
