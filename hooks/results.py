@@ -9,7 +9,7 @@ on_page_markdown  replaces placeholders ``{{ results.<experiment>.<field> }}`` i
                   or field stops the build with a message that lists the valid ones.
 
 Fields: ``table`` (a Markdown table, one row per epoch), ``command`` (the command line),
-``test_acc``, ``test_loss``, ``train_acc``, ``train_loss`` (after the last epoch),
+``test_acc``, ``test_acc_pct``, ``test_loss``, ``train_acc``, ``train_loss`` (after the last epoch),
 ``best_test_acc``, ``seconds`` (training time in all), ``epochs``, ``n_train``, ``n_test``,
 ``vs_tutorial`` (the final test accuracy compared in words with the tutorial's figure).
 """
@@ -108,7 +108,7 @@ def _key(name, sources, data):
 
 def _run(name, report):
     """Run one experiment; its report is written to `report` only if it succeeds."""
-    partial = report.with_suffix(".partial.json")
+    partial = report.with_name(f"{name}.{os.getpid()}.partial.json")  # one per build process
     partial.unlink(missing_ok=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     # Batches of 128 are small matrices: one BLAS thread is fastest, and on a busy machine
@@ -121,8 +121,10 @@ def _run(name, report):
         proc = subprocess.run([*_command(name), "--report", str(partial)], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
+        partial.unlink(missing_ok=True)
         raise PluginError(f"results: {name} did not finish within {TIMEOUT} s") from None
     if proc.returncode != 0 or not partial.exists():
+        partial.unlink(missing_ok=True)
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         raise PluginError(f"results: {_shown_command(name)} failed with exit status "
                           f"{proc.returncode}:\n{tail}")
@@ -171,6 +173,7 @@ def fields(name):
         "table": _table(report),
         "command": f"`{_shown_command(name)}`",
         "test_acc": f"{last['test_acc']:.4f}",
+        "test_acc_pct": f"{100 * last['test_acc']:.1f}%",
         "test_loss": f"{last['test_loss']:.4f}",
         "train_acc": f"{last['train_acc']:.4f}",
         "train_loss": f"{last['train_loss']:.4f}",

@@ -29,8 +29,12 @@ PAGES = ["index.md", "data.md", "architecture.md", "forward.md", "softmax.md",
 CELL_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})\{\s*\.python\s+\.cell\b[^}]*\}\s*$")
 
 
-def extract_cells(markdown):
-    """The source of every ```{.python .cell} block, in order (indentation removed)."""
+def extract_cells(markdown, with_indent=False):
+    """The source of every ```{.python .cell} block, in order (indentation removed).
+
+    With ``with_indent``, (source, indentation) pairs: indented cells sit inside a block
+    such as a folded admonition.
+    """
     cells, lines, i = [], markdown.splitlines(), 0
     while i < len(lines):
         match = CELL_OPEN.match(lines[i])
@@ -44,7 +48,8 @@ def extract_cells(markdown):
         if i == len(lines):
             raise ValueError(f"cell opened on line {len(body)} is never closed")
         i += 1
-        cells.append("\n".join(body) + "\n")
+        source = "\n".join(body) + "\n"
+        cells.append((source, indent) if with_indent else source)
     return cells
 
 
@@ -86,6 +91,117 @@ def test_cells_run_natively(name):
     assert cells, f"{name} has no cells"
     results = run_page(name)
     assert len(results) == len(cells)
+
+
+MAX_LINE = 79   # wider cell lines are cut off at the right edge of the page's column
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_cell_lines_fit_the_page(name):
+    long = [f"cell {n}: {line}" for n, cell in enumerate(extract_cells((DOCS / name).read_text()), 1)
+            for line in cell.splitlines() if len(line) > MAX_LINE]
+    assert not long, f"lines over {MAX_LINE} characters:\n" + "\n".join(long)
+
+
+def test_exercise_solutions_pass_their_checks():
+    """The folded solutions of the exercises end with their check: each must print PASS."""
+    cells = extract_cells((DOCS / "exercises.md").read_text(), with_indent=True)
+    solutions = [n for n, (_, indent) in enumerate(cells) if indent]
+    assert len(solutions) >= 4
+    outputs = [text for _, text in run_page("exercises.md")]
+    for n in solutions:
+        assert "PASS" in outputs[n] and "FAIL" not in outputs[n], f"solution cell {n + 1}:\n{outputs[n]}"
+
+
+WRONG_ANSWERS = {
+    "an exp() overflowing": """
+def my_tanh(z):
+    return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))
+def my_tanh_derivative(a):
+    return 1 - a * a
+check_activation(my_tanh, my_tanh_derivative, np.tanh, lambda z: 1 - np.tanh(z) ** 2, "tanh")
+""",
+    "given a = f(z) (not z)": """
+def my_tanh(z):
+    return np.tanh(z)
+def my_tanh_derivative(a):
+    return 1 - np.tanh(a) ** 2
+check_activation(my_tanh, my_tanh_derivative, np.tanh, lambda z: 1 - np.tanh(z) ** 2, "tanh")
+""",
+    "f(z) at z = -6 is -0.6, expected -0.06": """
+def my_leaky_relu(z):
+    return np.maximum(z, 0.1 * z)
+def my_leaky_relu_derivative(a):
+    return np.where(a > 0, 1.0, 0.01)
+check_activation(my_leaky_relu, my_leaky_relu_derivative, lambda z: np.where(z > 0, z, 0.01 * z),
+                 lambda z: np.where(z > 0, 1.0, 0.01), "leaky ReLU")
+""",
+    "the very first step is off": """
+class MyAdam:                       # no bias correction
+    def __init__(self, learning_rate=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.lr, self.b1, self.b2, self.eps, self.m, self.v = learning_rate, beta1, beta2, eps, {}, {}
+    def step(self, params, grads):
+        for k, g in grads.items():
+            self.m[k] = self.b1 * self.m.get(k, 0) + (1 - self.b1) * g
+            self.v[k] = self.b2 * self.v.get(k, 0) + (1 - self.b2) * g * g
+            params[k] -= self.lr * self.m[k] / (np.sqrt(self.v[k]) + self.eps)
+check_optimizer(MyAdam, mlp.Adam, "Adam", learning_rate=0.01)
+""",
+    "once per parameter instead of once per step": """
+class MyAdam:                       # the step count advances once per parameter
+    def __init__(self, learning_rate=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.lr, self.b1, self.b2, self.eps, self.m, self.v, self.t = learning_rate, beta1, beta2, eps, {}, {}, 0
+    def step(self, params, grads):
+        for k, g in grads.items():
+            self.t += 1
+            self.m[k] = self.b1 * self.m.get(k, 0) + (1 - self.b1) * g
+            self.v[k] = self.b2 * self.v.get(k, 0) + (1 - self.b2) * g * g
+            m_hat, v_hat = self.m[k] / (1 - self.b1 ** self.t), self.v[k] / (1 - self.b2 ** self.t)
+            params[k] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+check_optimizer(MyAdam, mlp.Adam, "Adam", learning_rate=0.01)
+""",
+    "instead of changing them in place": """
+class MyRMSProp:
+    def __init__(self, learning_rate=0.01, rho=0.9, eps=1e-8):
+        self.lr, self.rho, self.eps, self.s = learning_rate, rho, eps, {}
+    def step(self, params, grads):
+        for k, g in grads.items():
+            self.s[k] = self.rho * self.s.get(k, 0) + (1 - self.rho) * g * g
+            params[k] = params[k] - self.lr * g / (np.sqrt(self.s[k]) + self.eps)
+check_optimizer(MyRMSProp, mlp.RMSProp, "RMSProp", learning_rate=0.01)
+""",
+    "dW1 differs from the reference": """
+def forward_deep(params, X):
+    L, A = len(params) // 2, [X]
+    for i in range(1, L + 1):
+        Z = A[-1] @ params[f"W{i}"] + params[f"b{i}"]
+        if i < L:
+            A.append(sigmoid(Z))
+    return softmax(Z), A
+def backward_deep(params, A, P, Y):     # forgets the sigmoid's derivative
+    L, grads, dZ = len(params) // 2, {}, (P - Y) / len(Y)
+    for i in range(L, 0, -1):
+        grads[f"W{i}"], grads[f"b{i}"] = A[i - 1].T @ dZ, dZ.sum(axis=0)
+        dZ = dZ @ params[f"W{i}"].T
+    return grads
+check_deep()
+""",
+}
+
+
+@pytest.mark.parametrize("reason", WRONG_ANSWERS)
+def test_exercise_checks_reject_wrong_answers(reason):
+    """A wrong answer gets FAIL with a reason that points at the mistake, never an exception."""
+    cells = extract_cells((DOCS / "exercises.md").read_text())
+    namespace = {"__name__": "__main__"}
+    checks = [c for c in cells if "def check_activation" in c or "def check_deep" in c]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for source in checks:
+            exec(source.replace("check_deep()\n", ""), namespace)
+        exec("from mlp.activations import sigmoid, softmax\n" + WRONG_ANSWERS[reason], namespace)
+    text = out.getvalue()
+    assert "FAIL" in text and reason in text, text
 
 
 if __name__ == "__main__":
