@@ -1,25 +1,48 @@
 """The one matrix product that every forward and backward pass goes through.
 
-Keeping it in one place means the fastest way to multiply matrices can be chosen
-for each platform without touching the rest of the package. Natively, ``a @ b``
-calls an optimised BLAS and is hard to beat; inside Pyodide NumPy has no BLAS,
-and other paths (``np.einsum``, SciPy's BLAS) may be faster there.
+Natively, ``a @ b`` calls an optimised BLAS and is hard to beat. Inside Pyodide
+(the site's in-browser Python) NumPy is built without BLAS, and ``a @ b`` falls
+back to a plain loop that walks a column of ``b`` for every output element.
+``np.einsum("ij,jk->ik", a, b)`` instead adds ``a[i, j] * b[j, :]`` into
+``out[i, :]``, row after contiguous row, and is several times faster there,
+except when the shared or the output dimension is small: its per-row overhead
+then dominates and ``@`` wins (scripts/bench and docs/performance.md hold the
+figures). Both give the same result up to floating-point rounding.
 """
+
+import sys
 
 import numpy as np
 
+IN_BROWSER = sys.platform == "emscripten"  # Pyodide: NumPy without BLAS
+EINSUM_MIN_DIM = 32  # einsum pays off when both k and n are at least this large
 
-def matmul(a, b):
-    """Matrix product ``a @ b`` of two 2-D arrays.
+
+def method_for(k, n, in_browser=IN_BROWSER):
+    """The faster way to multiply ``(m, k)`` by ``(k, n)`` here: ``"einsum"`` or ``"matmul"``."""
+    return "einsum" if in_browser and k >= EINSUM_MIN_DIM and n >= EINSUM_MIN_DIM else "matmul"
+
+
+def matmul(a, b, method=None):
+    """Matrix product ``a @ b`` of two 2-D arrays, by the faster method for this platform.
 
     Parameters
     ----------
     a : ndarray, shape (m, k)
     b : ndarray, shape (k, n)
         Transposed views such as ``x.T`` are fine: no copy is made.
+    method : {None, "matmul", "einsum"}
+        ``None`` chooses with :func:`method_for`; the others force one method.
 
     Returns
     -------
     ndarray, shape (m, n), with the dtype of the inputs.
     """
-    return np.matmul(a, b)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+        raise ValueError(f"matmul needs 2-D arrays of shapes (m, k) and (k, n); got {a.shape} and {b.shape}")
+    method = method or method_for(a.shape[1], b.shape[1])
+    if method == "einsum":
+        return np.einsum("ij,jk->ik", a, b)
+    if method == "matmul":
+        return a @ b
+    raise ValueError(f"unknown matmul method {method!r}; choose one of: matmul, einsum")
