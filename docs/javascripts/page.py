@@ -14,6 +14,7 @@ summary instead, so cells stay runnable outside the browser.
 
 Every drawing function also takes ``key=``: a figure sent again with the same key
 replaces the earlier one in the cell's output (a live update) instead of adding one.
+Keys "name#part" keep the figures of one name together, in the order they first came.
 """
 
 import math
@@ -362,7 +363,7 @@ class ProgressCallback(_Callback):
             if values:
                 series[name] = values
         chart(x, series, title=f"{self.title}: loss", xlabel="epoch", ylabel="cross-entropy",
-              key=self._id + "-loss")
+              key=self._id + "#loss")
         if self._epochs:
             epochs = [r["epoch"] for r in self._epochs]
             acc = {}
@@ -372,4 +373,4 @@ class ProgressCallback(_Callback):
                     acc[name] = values
             if acc:
                 chart(epochs, acc, title=f"{self.title}: accuracy", xlabel="epoch", ylabel="accuracy",
-                      key=self._id + "-acc")
+                      key=self._id + "#accuracy")

@@ -71,6 +71,34 @@ const bridge = {
   },
 };
 
+// Some start-up failures (a WebAssembly file that cannot be fetched or compiled) do not
+// reject loadPyodide: Emscripten reports them and aborts in a promise nobody awaits.
+let stopWatching = () => {};
+function startupFailure(cfg) {
+  return new Promise((_, reject) => {
+    const warn = console.warn;
+    const onRejection = (event) => {
+      event.preventDefault();
+      reject(event.reason instanceof Error ? event.reason : new Error(String(event.reason)));
+    };
+    const seen = [];
+    console.warn = (...args) => {
+      warn.apply(console, args);
+      seen.push(args.map(String).join(" "));
+      if (/instantiation failed|HTTP status code is not ok|Aborted\(/.test(seen.at(-1))) {
+        // The reason follows in the next warning: collect it, then fail.
+        setTimeout(() => reject(new Error(
+          `could not load ${cfg.indexURL}pyodide.asm.wasm: ${seen.join(" ")}`)), 50);
+      }
+    };
+    self.addEventListener("unhandledrejection", onRejection);
+    stopWatching = () => {
+      console.warn = warn;
+      self.removeEventListener("unhandledrejection", onRejection);
+    };
+  });
+}
+
 async function boot(cfg) {
   const t0 = performance.now();
   const timings = {};
@@ -99,13 +127,14 @@ async function boot(cfg) {
     const { loadPyodide } = await import(cfg.indexURL + "pyodide.mjs");
     // `packages` starts the numpy and mlp downloads as soon as the lock file is read,
     // while the WebAssembly module is still being compiled.
-    pyodide = await loadPyodide({
+    pyodide = await Promise.race([loadPyodide({
       indexURL: cfg.indexURL,
       lockFileURL: cfg.lockFileURL,
       packages: cfg.packages,
       stdout: (line) => bridge.post_stream("stdout", line + "\n"),
       stderr: (line) => bridge.post_stream("stderr", line + "\n"),
-    });
+    }), startupFailure(cfg)]);
+    stopWatching();
     timings.pyodide = since();
     mark("pyodide-loaded"); // the interpreter, with numpy and mlp installed
     const missing = cfg.packages.filter((name) => !(name in pyodide.loadedPackages));
@@ -130,6 +159,7 @@ async function boot(cfg) {
     timings.total = since();
     status("ready", { timings, marks, resources: resourceTimings(), interrupts: Boolean(cfg.interruptBuffer) });
   } catch (error) {
+    stopWatching();
     status("failed", { message: error && error.message ? error.message : String(error) });
     throw error;
   }

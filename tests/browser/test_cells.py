@@ -1,0 +1,490 @@
+"""Python cells in a real browser, on the built site's playground page (docs/playground.md).
+
+Each test opens its own tab, so Python starts cold in each: the figures printed with -s
+(time to ready, time from Run to first output) are cold-start figures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+PLAYGROUND = "playground/"
+READY_TIMEOUT_MS = 90_000
+RUN_TIMEOUT_MS = 60_000
+
+
+def open_cells(page, path=PLAYGROUND):
+    page.goto(path, wait_until="load")
+    page.wait_for_selector(".pycell .cm-editor", timeout=20_000)
+    page.wait_for_function("window.__cells && window.__cells.list().length > 0")
+
+
+def wait_ready(page):
+    page.evaluate("window.__cells.ready()")
+    page.wait_for_function("window.__cells.runtime.status === 'ready'", timeout=READY_TIMEOUT_MS)
+
+
+def cell(page, index):
+    return page.locator(f'.pycell[data-cell-index="{index}"]')
+
+
+def state(page, index):
+    return cell(page, index).get_attribute("data-cell-state")
+
+
+def wait_state(page, index, states, timeout=RUN_TIMEOUT_MS):
+    states = [states] if isinstance(states, str) else states
+    page.wait_for_function(
+        "([i, states]) => states.includes(document.querySelector(`.pycell[data-cell-index=\"${i}\"]`)"
+        "?.dataset.cellState)", arg=[index, states], timeout=timeout)
+
+
+def output(page, index):
+    return cell(page, index).locator(".pycell__output").inner_text()
+
+
+def set_code(page, index, code):
+    page.evaluate("([i, code]) => window.__cells.setCode(i, code)", [index, code])
+
+
+def original_code(site_dir, index):
+    """The code of cell `index` as the page ships it (from the built HTML)."""
+    html = (site_dir / PLAYGROUND / "index.html").read_text()
+    blocks = re.findall(r'<div class="cell[^"]*highlight"[^>]*><pre><span></span><code>(.*?)</code></pre>', html, re.S)
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", blocks[index])).rstrip("\n")
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def test_cells_replace_marked_blocks_only(page, site_dir):
+    open_cells(page)
+    html = (site_dir / PLAYGROUND / "index.html").read_text()
+    marked = len(re.findall(r'<div class="cell[ "][^>]*highlight', html))
+    assert marked == 6
+    assert page.locator(".pycell").count() == marked
+    assert page.locator(".pycell .cm-editor").count() == marked
+    # The expect-error marker reaches the cell.
+    assert page.locator('.pycell[data-expect="error"]').count() == 1
+    # Each control has an accessible name; the output is a polite live region.
+    first = cell(page, 0)
+    for name in ("Run cell 1", "Stop cell 1", "Reset cell 1 to the page's code", "Copy the code of cell 1"):
+        assert first.get_by_role("button", name=name).count() == 1, name
+    assert first.locator(".pycell__output").get_attribute("aria-live") == "polite"
+    # One runtime status per page.
+    assert page.locator(".pycell-runtime").count() == 1
+
+
+def test_runtime_loads_in_background_and_reports_timings(page, server):
+    server.clear()
+    t0 = time.perf_counter()
+    open_cells(page)
+    wait_ready(page)  # nothing was clicked: loading started with the page
+    wall = time.perf_counter() - t0
+    timings = page.evaluate("window.__cells.runtime.timings")
+    assert page.locator('.pycell-runtime[data-runtime-status="ready"]').count() == 1
+    served = server.paths()
+    for name in ("/assets/pyodide/pyodide.asm.wasm", "/assets/data/mnist-subset.npz",
+                 "/javascripts/page.py", "/javascripts/cells_runner.py"):
+        assert served.count(name) == 1, f"{name} fetched {served.count(name)} times"
+
+    # Run to first output, on a warm runtime.
+    t_click = page.evaluate("performance.now()")
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    page.wait_for_function("document.querySelector('.pycell[data-cell-index=\"0\"] .pycell__text')")
+    first_output = page.evaluate("performance.now()") - t_click
+    wait_state(page, 0, "done")
+    print(f"\ncold start: ready {timings['ready'] / 1000:.2f} s after navigation "
+          f"(worker: {json.dumps(timings['worker'])}; test wall {wall:.1f} s); "
+          f"Run to first output {first_output:.0f} ms")
+    assert "training pictures: (10000, 784)" in output(page, 0)
+
+
+def test_traceback_without_pyodide_frames(page):
+    open_cells(page)
+    set_code(page, 0, "def inner(n):\n    return n / 0\n\ndef outer():\n    return inner(1)\n\nouter()\n")
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "error")
+    text = cell(page, 0).locator(".pycell__error").inner_text()
+    assert text.startswith("Traceback (most recent call last):")
+    assert 'File "<cell 1>", line 7, in <module>' in text
+    assert 'File "<cell 1>", line 2, in inner' in text and "return n / 0" in text
+    assert text.rstrip().endswith("ZeroDivisionError: division by zero")
+    for noise in ("_pyodide", "pyodide/", "<exec>", "cells_runner", "eval_code", "/lib/python3"):
+        assert noise not in text, f"{noise!r} in the traceback:\n{text}"
+    assert "ZeroDivisionError" in cell(page, 0).locator(".pycell__status").inner_text()
+
+    # An error raised inside a library keeps the library's frames (they are the reader's business).
+    set_code(page, 0, "import mlp\nmlp.data.load_subset('/data/no-such-file.npz')\n")
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "error")
+    text = cell(page, 0).locator(".pycell__error").inner_text()
+    assert 'File "<cell 1>", line 2' in text and "mlp/data.py" in text
+    assert "_pyodide" not in text
+
+    # A cell marked .expect-error runs the cells above first, then shows its error.
+    cell(page, 0).get_by_role("button", name="Reset cell 1 to the page's code").click()
+    cell(page, 4).get_by_role("button", name="Run cell 5").click()
+    wait_state(page, 4, "error")
+    assert [state(page, i) for i in range(4)] == ["done"] * 4
+    text = cell(page, 4).locator(".pycell__error").inner_text()
+    assert 'File "<cell 5>", line 2' in text and "ValueError: matmul" in text
+    assert "(expected)" in cell(page, 4).locator(".pycell__status").inner_text()
+
+
+def test_cells_above_run_first_and_the_cell_says_so(page):
+    open_cells(page)
+    cell(page, 2).get_by_role("button", name="Run cell 3").click()
+    wait_state(page, 2, "done")
+    assert state(page, 0) == "done" and state(page, 1) == "done"
+    note = cell(page, 2).locator(".pycell__note").inner_text()
+    assert "Ran cells 1 and 2 above first" in note
+    # Running it again runs it alone.
+    cell(page, 2).get_by_role("button", name="Run cell 3").click()
+    wait_state(page, 2, "done")
+    assert cell(page, 2).locator(".pycell__note").count() == 0
+
+    # A failing cell above stops the chain, and the cell offers to run anyway.
+    set_code(page, 1, "raise RuntimeError('broken on purpose')")
+    cell(page, 1).get_by_role("button", name="Run cell 2").click()
+    wait_state(page, 1, "error")
+    set_code(page, 3, "print('cell 4 ran')")
+    cell(page, 3).get_by_role("button", name="Run cell 4").click()
+    page.wait_for_function("document.querySelector('.pycell[data-cell-index=\"3\"] .pycell__note')")
+    assert "cell 2 above raised RuntimeError" in output(page, 3)
+    assert state(page, 3) == "idle"
+    cell(page, 3).get_by_role("button", name="Run this cell anyway").click()
+    wait_state(page, 3, "done")
+    assert "cell 4 ran" in output(page, 3)
+
+
+def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
+    open_cells(page)
+    wait_ready(page)
+    set_code(page, 5, "while True:\n    pass\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "running")
+    page.wait_for_timeout(500)
+    t0 = time.perf_counter()
+    cell(page, 5).get_by_role("button", name="Stop cell 6").click()
+    wait_state(page, 5, "stopped", timeout=2_000)
+    took = time.perf_counter() - t0
+    assert took < 2.0
+    text = output(page, 5)
+    assert "Python was restarted" in text and "variables" in text
+    # Cells that had run are marked as not run any more.
+    assert state(page, 0) == "idle"
+
+    set_code(page, 5, "print('alive', 6 * 7)")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "done", timeout=READY_TIMEOUT_MS)
+    assert "alive 42" in output(page, 5)
+    print(f"\nstop took {took * 1000:.0f} ms (worker replaced)")
+
+
+def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
+    page = new_page(base=isolated_server.url)
+    open_cells(page)
+    assert page.evaluate("crossOriginIsolated") is True
+    wait_ready(page)
+    assert page.evaluate("window.__cells.runtime.canInterrupt") is True
+    set_code(page, 5, "kept = 'still here'\nwhile True:\n    pass\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "running")
+    page.wait_for_timeout(300)
+    t0 = time.perf_counter()
+    cell(page, 5).get_by_role("button", name="Stop cell 6").click()
+    wait_state(page, 5, "stopped", timeout=2_000)
+    assert time.perf_counter() - t0 < 2.0
+    assert "KeyboardInterrupt" in output(page, 5) and "kept" in output(page, 5)
+    assert state(page, 0) == "done"
+    set_code(page, 5, "print(kept, data.x_train.shape)")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "done")
+    assert "still here (10000, 784)" in output(page, 5)
+    assert page.evaluate("window.__cells.runtime.generation") == 0  # the worker was not replaced
+
+
+def test_edit_survives_reload_and_reset_restores(page, site_dir):
+    open_cells(page)
+    original = original_code(site_dir, 2)
+    assert page.evaluate("window.__cells.getCode(2)") == original
+    editor = cell(page, 2).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nprint('my edit')")
+    assert cell(page, 2).locator(".pycell__edited").is_visible()
+    # Reload at once: the edit is saved on pagehide even before the debounce fires.
+    page.reload(wait_until="load")
+    page.wait_for_selector(".pycell .cm-editor")
+    code = page.evaluate("window.__cells.getCode(2)")
+    assert code.endswith("print('my edit')") and code.startswith(original.split("\n")[0])
+    assert cell(page, 2).locator(".pycell__edited").is_visible()
+    cell(page, 2).get_by_role("button", name="Reset cell 3 to the page's code").click()
+    assert page.evaluate("window.__cells.getCode(2)") == original
+    assert not cell(page, 2).locator(".pycell__edited").is_visible()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cells:'))") == []
+    page.reload(wait_until="load")
+    page.wait_for_selector(".pycell .cm-editor")
+    assert page.evaluate("window.__cells.getCode(2)") == original
+
+
+def test_ctrl_enter_and_shift_enter_run_a_cell(page):
+    open_cells(page)
+    cell(page, 0).locator(".cm-content").click()
+    page.keyboard.press("Control+Enter")
+    wait_state(page, 0, "done")
+    assert "training pictures" in output(page, 0)
+    # The key ran the cell and typed nothing.
+    assert "\n\n\n" not in page.evaluate("window.__cells.getCode(0)")
+    set_code(page, 5, "print('shift enter')")
+    cell(page, 5).locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    wait_state(page, 5, "done")
+    assert "shift enter" in output(page, 5)
+    assert page.evaluate("window.__cells.getCode(5)") == "print('shift enter')"
+
+
+def test_keyboard_only_reaches_the_controls(page):
+    open_cells(page)
+    cell(page, 0).locator(".cm-content").click()
+    # Escape, then Tab, leaves the editor for the Run button.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "Run cell 1"
+    page.keyboard.press("Enter")
+    wait_state(page, 0, "done")
+    # Focus stays on the Run button, which has a visible focus ring.
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Run cell 1"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def serve_sitemap_for(page, site_dir, base_url):
+    """Serve sitemap.xml with this server's URLs, as the deployed site has its own.
+
+    Material navigates instantly only to pages listed in sitemap.xml, matching host, port and
+    path; MkDocs writes the URLs of site_url there (none without site_url).
+    """
+    locs = []
+    for index in sorted(site_dir.rglob("index.html")):
+        rel = index.parent.relative_to(site_dir).as_posix()
+        if not rel.startswith(("assets", "search")):
+            locs.append(base_url + ("" if rel == "." else rel + "/"))
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           + "".join(f"<url><loc>{loc}</loc></url>" for loc in locs) + "</urlset>")
+    page.context.route("**/sitemap.xml", lambda route: route.fulfill(
+        status=200, body=xml, headers={"Content-Type": "application/xml"}))
+
+
+def test_instant_navigation_keeps_cells_working(page, server, site_dir, base_url):
+    serve_sitemap_for(page, site_dir, base_url)
+    open_cells(page)
+    wait_ready(page)
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "done")
+    page.evaluate("window.__notReloaded = true")
+    server.clear()
+
+    # A link inside the content: Material swaps the page without reloading it.
+    page.locator("article a[href$='data/']").first.click()
+    page.wait_for_url(re.compile(r"/data/$"))
+    page.wait_for_function("window.__cells.list().length > 0 && document.querySelector('.pycell .cm-editor')")
+    assert page.evaluate("window.__notReloaded") is True
+    n = page.evaluate("window.__cells.list().length")
+    assert page.locator(".pycell").count() == n and n > 0
+    assert page.locator(".pycell-runtime").count() == 1
+    assert page.evaluate("window.__cells.runtime.status") == "ready"  # no second start
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"/playground/$"))
+    page.wait_for_function("document.querySelectorAll('.pycell .cm-editor').length === 6")
+    assert page.evaluate("window.__notReloaded") is True
+    # A fresh namespace for the new visit: running cell 2 runs cell 1 first.
+    cell(page, 1).get_by_role("button", name="Run cell 2").click()
+    wait_state(page, 1, "done")
+    assert state(page, 0) == "done"
+    assert page.locator('.pycell[data-cell-index="1"] canvas').count() == 12
+    assert not any("pyodide.asm.wasm" in p for p in server.paths()), "Python was loaded again"
+
+
+def test_stdout_streams_while_the_cell_runs(page):
+    open_cells(page)
+    wait_ready(page)
+    set_code(page, 5, "import time\nfor i in range(8):\n    print('step', i)\n    time.sleep(0.25)\nprint('finished')\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    page.wait_for_function(
+        "() => { const c = document.querySelector('.pycell[data-cell-index=\"5\"]');"
+        " const t = c.querySelector('.pycell__text'); return t && t.textContent.includes('step 2'); }",
+        timeout=RUN_TIMEOUT_MS)
+    assert state(page, 5) == "running"
+    partial = output(page, 5)
+    assert "step 0" in partial and "finished" not in partial
+    status = cell(page, 5).locator(".pycell__status").inner_text()
+    assert re.search(r"Running… \d+\.\d s", status), status
+    wait_state(page, 5, "done")
+    assert output(page, 5).rstrip().endswith("finished")
+
+
+def test_output_is_batched_not_one_dom_write_per_print(page):
+    open_cells(page)
+    wait_ready(page)
+    page.evaluate("""() => {
+      window.__writes = 0;
+      const target = document.querySelector('.pycell[data-cell-index="5"] .pycell__output');
+      new MutationObserver((records) => { window.__writes += records.length; })
+        .observe(target, { childList: true, subtree: true, characterData: true });
+    }""")
+    set_code(page, 5, "for i in range(5000):\n    print(i)\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "done")
+    text = cell(page, 5).locator(".pycell__text").inner_text()
+    assert text.startswith("0\n1\n") and text.rstrip().endswith("4999")
+    assert page.evaluate("window.__writes") < 200
+
+
+def test_figures_render(page):
+    open_cells(page)
+    wait_ready(page)
+    cell(page, 3).get_by_role("button", name="Run cell 4").click()
+    wait_state(page, 3, "done")
+    # Cells 1-3 ran first: twelve digits with labels, one chart.
+    digits = cell(page, 1).locator("canvas.pycell-digits__image")
+    assert digits.count() == 12
+    labels = cell(page, 1).locator(".pycell-digits__label").all_inner_texts()
+    assert len(labels) == 12 and all(label.isdigit() for label in labels)
+    # The canvases hold the pictures (not blank).
+    lit = page.evaluate("""() => [...document.querySelectorAll('.pycell[data-cell-index="1"] canvas')].map(c => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++; return n; })""")
+    assert all(n > 40 for n in lit), lit
+    page.wait_for_selector('.pycell[data-cell-index="2"] .uplot canvas')
+    assert cell(page, 2).locator(".pycell-fig--chart").count() == 1
+    legend = cell(page, 2).locator(".u-legend").inner_text()
+    assert "sigmoid" in legend and "tanh" in legend
+    # Bars (one highlighted) and a heatmap from cell 4.
+    assert cell(page, 3).locator(".pycell-bars__row").count() == 10
+    assert cell(page, 3).locator(".pycell-bars__row--highlight").count() == 1
+    assert cell(page, 3).locator(".pycell-heatmap td:not(.pycell-heatmap__corner)").count() == 100
+
+
+def test_bad_figure_arguments_say_what_is_wrong(page):
+    open_cells(page)
+    set_code(page, 5, "import page, numpy as np\npage.digits(np.full((2, 784), 300))\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "error")
+    assert "integer images must hold values 0..255; got 300..300" in output(page, 5)
+    set_code(page, 5, "import page\npage.chart([1, 2, 3], {'loss': [1.0, 2.0]})\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "error")
+    assert "series 'loss' has 2 values but x has 3" in output(page, 5)
+
+
+def test_training_callback_draws_live_charts(page):
+    open_cells(page)
+    wait_ready(page)
+    set_code(page, 5, """\
+x = data.x_train[:3000].astype("float32") / 255
+y = data.y_train[:3000]
+xt = data.x_test[:500].astype("float32") / 255
+yt = data.y_test[:500]
+net = mlp.Network([784, 32, 10], activation="relu", seed=0)
+trainer = mlp.Trainer(net, "sgd", x, y, xt, yt, batch_size=32, epochs=3, seed=0,
+                      callbacks=[page.ProgressCallback(interval=0.1, title="Test run")])
+trainer.fit()
+print("final test accuracy", round(trainer.history[-1]["test_acc"], 3))
+""")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    # While training: a progress line and the loss chart.
+    page.wait_for_function(
+        "() => { const c = document.querySelector('.pycell[data-cell-index=\"5\"]');"
+        " return c.dataset.cellState === 'running' && c.querySelector('.pycell-progress') &&"
+        " c.querySelector('.pycell-fig--chart .uplot'); }", timeout=RUN_TIMEOUT_MS)
+    assert "epoch" in cell(page, 5).locator(".pycell-progress").inner_text()
+    wait_state(page, 5, "done")
+    charts = cell(page, 5).locator(".pycell-fig--chart")
+    assert charts.count() == 2  # loss, accuracy: updated in place, not repeated
+    titles = cell(page, 5).locator(".pycell-fig__title").all_inner_texts()
+    assert titles == ["Test run: loss", "Test run: accuracy"]
+    assert "Finished 3 epochs" in cell(page, 5).locator(".pycell-progress").inner_text()
+    text = output(page, 5)
+    assert text.count("epoch ") >= 3 and "final test accuracy" in text
+
+
+def test_load_data_on_request(page):
+    open_cells(page)
+    wait_ready(page)
+    path = page.evaluate("window.__cells.runtime.loadData('mnist-full.npz')")
+    assert path == "/data/mnist-full.npz"
+    set_code(page, 5, "import numpy as np\nwith np.load('/data/mnist-full.npz') as z:\n    print(z['x_train'].shape)")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "done")
+    assert "(60000, 784)" in output(page, 5)
+    message = page.evaluate("window.__cells.runtime.loadData('../secret').catch(e => e.message)")
+    assert '"../secret" is not a data file name' in message
+
+
+@pytest.mark.allow_failed_requests
+@pytest.mark.allow_console_errors
+def test_a_failed_load_shows_the_reason_and_retry_works(page):
+    # The worker's requests go through the context's routes.
+    wasm = "**/assets/pyodide/pyodide.asm.wasm"
+    page.context.route(wasm, lambda route: route.fulfill(status=503, body="unavailable"))
+    open_cells(page)
+    page.wait_for_function("window.__cells.runtime.status === 'failed'", timeout=READY_TIMEOUT_MS)
+    status = page.locator(".pycell-runtime")
+    assert "Python could not be loaded" in status.inner_text()
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "error")
+    assert "Python could not start" in output(page, 0)
+
+    page.context.unroute(wasm)
+    status.get_by_role("button", name="Retry loading Python").click()
+    wait_ready(page)
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "done")
+
+
+def test_palette_switch_restyles_editor_and_charts(page):
+    open_cells(page)
+    wait_ready(page)
+    cell(page, 2).get_by_role("button", name="Run cell 3").click()
+    wait_state(page, 2, "done")
+    page.wait_for_selector('.pycell[data-cell-index="2"] .uplot canvas')
+    bg = "getComputedStyle(document.querySelector('.pycell .cm-editor')).backgroundColor"
+    light = page.evaluate(bg)
+    page.locator("label[title='Switch to dark mode']").click()   # Material's palette toggle
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_timeout(300)
+    assert page.evaluate(bg) != light
+    assert page.evaluate("document.querySelector('.pycell .cm-editor').classList.contains('cm-editor')")
+    assert cell(page, 2).locator(".uplot").count() == 1  # redrawn, not duplicated
+
+
+SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_screenshots_before_and_after_running(new_page, screenshot_dir, scheme, size):
+    page = new_page(viewport=SIZES[size], color_scheme=scheme)
+    open_cells(page)
+    out = screenshot_dir / "cells"
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / f"playground-before-{scheme}-{size}.png"), full_page=True)
+    wait_ready(page)
+    results = page.evaluate("window.__cells.runAll()")
+    assert [r["state"] for r in results] == ["done", "done", "done", "done", "error", "done"]
+    page.wait_for_selector(".uplot canvas")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(out / f"playground-after-{scheme}-{size}.png"), full_page=True)
+    # Nothing is wider than the screen: code and tables scroll inside their boxes.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
