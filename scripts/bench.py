@@ -134,7 +134,8 @@ def run_training_script(what: str, runs: int, env=None) -> dict:
 def native(runs: int) -> dict:
     one_thread = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     say("native training (mlp, one BLAS thread)")
-    out = {"mlp": run_training_script("mlp", runs, one_thread), "torch": None, "torch_skipped": None}
+    out = {"mlp": run_training_script("mlp", runs, one_thread), "torch": None, "torch_skipped": None,
+           "matmul": run_training_script("matmul", runs, one_thread)}
     has_torch = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode == 0
     if has_torch:
         say("native training (PyTorch, one thread)")
@@ -291,16 +292,16 @@ def first_output(page, base: str, runs: int) -> dict:
     return {"api_ms": median(api), "cell_ms": median(cell) if cell else None, "api_runs": api, "cell_runs": cell}
 
 
-def browser_training(page, base: str, runs: int) -> tuple[dict, int | None]:
+def browser_training(page, base: str, runs: int) -> tuple[dict, int | None, list]:
     code = TRAINING.read_text().replace('if __name__ == "__main__":', "if False:")
     code += (f"\nprint('BENCH ' + json.dumps({{'results': mlp_throughput('/data/mnist-subset.npz', "
-             f"{CONFIGS!r}, {runs}), 'wasm_memory': wasm_memory_bytes()}}))\n")
+             f"{CONFIGS!r}, {runs}), 'wasm_memory': wasm_memory_bytes(), 'matmul': matmul_rates({runs})}}))\n")
     result = page.evaluate(JS_TRAIN, [base + "javascripts/runtime.js", code])
     line = next((ln for ln in result["out"].splitlines() if ln.startswith("BENCH ")), None)
     if not result["ok"] or line is None:
         raise RuntimeError(f"training in the browser failed:\n{result['error']}\n{result['out'][-2000:]}")
     data = json.loads(line[len("BENCH "):])
-    return data["results"], data["wasm_memory"]
+    return data["results"], data["wasm_memory"], data["matmul"]
 
 
 def lab_long_tasks(playwright, base: str, profile: Path) -> dict:
@@ -348,7 +349,7 @@ def browser_measurements(base: str, page_path: str, runs: int, skip_lab: bool) -
             say("Run to first output")
             out["first_output"] = first_output(page, base, max(runs, 5))
             say("training in the browser")
-            out["training"], out["wasm_memory"] = browser_training(page, base, runs)
+            out["training"], out["wasm_memory"], out["matmul"] = browser_training(page, base, runs)
         finally:
             context.close()
         if skip_lab:
@@ -421,6 +422,12 @@ def table(result: dict) -> str:
                      f"{fmt(nt['train_sps'] / bt['train_sps'], 1):>15}"
                      f"{fmt(tt['train_sps'] if tt else None):>8}"
                      f"{fmt(nt['train_sps'] / tt['train_sps'] if tt else None, 2):>10}")
+    lines += ["", "Matrix products, GFLOP/s (browser: @, einsum, mlp.matmul; native @)"]
+    for r in result["matmul"]:
+        m, k, nn = r["shape"]
+        shape = f"({m}x{k})@({k}x{nn})"
+        lines.append(f"  {r['name']:<32}{r['dtype']:<9}{shape:<20}{fmt(r['matmul'], 2):>7}{fmt(r['einsum'], 2):>7}"
+                     f"{fmt(r['helper'], 2):>7} {r['method']:<7}{fmt(r['native'], 1):>8}")
     lt = b["long_tasks"]
     lines += ["", f"Longest main-thread task while the lab trains: {fmt(lt.get('longest_ms'))} ms "
                   f"({lt.get('count', 0)} long tasks)" if lt.get("source") else
@@ -470,6 +477,9 @@ def main(argv=None) -> int:
                                                    text=True).stdout.strip()
     result["machine"]["load_average"] = [round(x, 2) for x in load_before]
     result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    native_rates = {(tuple(r["shape"]), r["dtype"]): r["matmul"] for r in result["native"].pop("matmul")}
+    result["matmul"] = [dict(r, native=native_rates.get((tuple(r["shape"]), r["dtype"])))
+                        for r in result["browser"].pop("matmul")]
     result["targets"] = targets(result)
     result["seconds"] = round(time.perf_counter() - t0, 1)
 

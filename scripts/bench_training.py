@@ -8,7 +8,8 @@ Pyodide.
 For each configuration two trainers run ``runs`` epochs each on the 10,000-image subset:
 one without evaluation (``train``: the samples per second of the gradient steps alone) and
 one that evaluates on the whole training and test sets after every epoch, as the training
-lab does (``with_eval``). Figures are medians over the epochs.
+lab does (``with_eval``). Figures are medians over the epochs. :func:`matmul_rates` times
+the matrix products of one training step by each method of ``mlp.ops.matmul``.
 """
 
 import json
@@ -123,6 +124,53 @@ def torch_throughput(path, names, runs):
     return results
 
 
+# The products of one training step of the default network (and one evaluation chunk):
+# (name, (m, k, n), which operand is a transposed view), as mlp.layers computes them.
+PRODUCTS = [
+    ("forward, hidden layer", (128, 784, 64), ""),
+    ("weight gradient, hidden layer", (784, 128, 64), "a"),
+    ("forward, output layer", (128, 64, 10), ""),
+    ("weight gradient, output layer", (64, 128, 10), "a"),
+    ("gradient into the hidden layer", (128, 10, 64), "b"),
+    ("evaluation, 4096 rows", (4096, 784, 64), ""),
+]
+
+
+def _rate(f, a, b, runs, min_seconds=0.05):
+    """GFLOP/s of ``f(a, b)``: the median of ``runs`` timings, each repeating f for min_seconds."""
+    f(a, b)
+    flop = 2 * a.shape[0] * a.shape[1] * b.shape[1]
+    rates = []
+    for _ in range(runs):
+        count, t0 = 0, time.perf_counter()
+        while True:
+            f(a, b)
+            count += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= min_seconds:
+                break
+        rates.append(flop * count / elapsed / 1e9)
+    return statistics.median(rates)
+
+
+def matmul_rates(runs, methods=("matmul", "einsum", None), dtypes=("float32", "float64")):
+    """GFLOP/s of each product of :data:`PRODUCTS` by each method of mlp.ops.matmul (None: its choice)."""
+    from mlp import ops
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for dtype in dtypes:
+        for name, (m, k, n), transposed in PRODUCTS:
+            a = rng.standard_normal((k, m) if transposed == "a" else (m, k)).astype(dtype)
+            b = rng.standard_normal((n, k) if transposed == "b" else (k, n)).astype(dtype)
+            a, b = (a.T if transposed == "a" else a), (b.T if transposed == "b" else b)
+            row = {"name": name, "shape": [m, k, n], "dtype": dtype, "method": ops.method_for(k, n)}
+            for method in methods:
+                row[method or "helper"] = _rate(lambda a, b: ops.matmul(a, b, method), a, b, runs)
+            rows.append(row)
+    return rows
+
+
 def wasm_memory_bytes():
     """Size of the WebAssembly memory of this Pyodide (None natively)."""
     try:
@@ -133,8 +181,11 @@ def wasm_memory_bytes():
 
 
 def main(argv):
-    """``python bench_training.py mlp|torch DATA_FILE RUNS NAME...``"""
+    """``python bench_training.py mlp|torch|matmul DATA_FILE RUNS NAME...``"""
     what, path, runs, names = argv[0], argv[1], int(argv[2]), argv[3:]
+    if what == "matmul":
+        print("BENCH " + json.dumps(matmul_rates(runs, methods=("matmul",))))
+        return
     measure = mlp_throughput if what == "mlp" else torch_throughput
     print("BENCH " + json.dumps(measure(path, names, runs)))
 
