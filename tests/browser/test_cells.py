@@ -251,6 +251,32 @@ def test_ctrl_enter_and_shift_enter_run_a_cell(page):
     assert page.evaluate("window.__cells.getCode(5)") == "print('shift enter')"
 
 
+def test_editor_indents_python_and_copy_copies(new_page):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    open_cells(page)
+    set_code(page, 5, "")
+    cell(page, 5).locator(".cm-content").click()
+    page.keyboard.type("for i in range(3):")
+    page.keyboard.press("Enter")
+    page.keyboard.type("if i:")
+    page.keyboard.press("Enter")
+    page.keyboard.type("print(i)")
+    assert page.evaluate("window.__cells.getCode(5)") == "for i in range(3):\n    if i:\n        print(i)"
+    cell(page, 5).get_by_role("button", name="Copy the code of cell 6").click()
+    page.wait_for_function("document.querySelector('.pycell[data-cell-index=\"5\"] .pycell__btn--copy').textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()") == page.evaluate("window.__cells.getCode(5)")
+    # The editor uses Material's code colours.
+    keyword = page.evaluate("""() => {
+      const span = [...document.querySelectorAll('.pycell[data-cell-index="5"] .cm-line span')]
+        .find(s => s.textContent === 'for');
+      return [getComputedStyle(span).color,
+              getComputedStyle(document.body).getPropertyValue('--md-code-hl-keyword-color').trim()];
+    }""")
+    probe = page.evaluate("(c) => { const d = document.createElement('div'); d.style.color = c; document.body.append(d);"
+                          " const v = getComputedStyle(d).color; d.remove(); return v; }", keyword[1])
+    assert keyword[0] == probe
+
+
 def test_keyboard_only_reaches_the_controls(page):
     open_cells(page)
     cell(page, 0).locator(".cm-content").click()
