@@ -8,7 +8,8 @@ on_page_markdown  replaces placeholders ``{{ results.<experiment>.<field> }}`` i
                   with figures from those reports. A placeholder naming an unknown experiment
                   or field stops the build with a message that lists the valid ones.
 
-Fields: ``table`` (a Markdown table, one row per epoch), ``command`` (the command line),
+Fields: ``table`` (a Markdown table, one row per epoch), ``command`` (the command line, as a
+fenced block),
 ``test_acc``, ``test_acc_pct``, ``test_loss``, ``train_acc``, ``train_loss`` (after the last epoch),
 ``best_test_acc``, ``seconds`` (training time in all), ``epochs``, ``n_train``, ``n_test``,
 ``vs_tutorial`` (the final test accuracy compared in words with the tutorial's figure).
@@ -156,6 +157,25 @@ def on_config(config):
     return config
 
 
+def _command_block(name):
+    """The command as a fenced block, one option and its value kept together per piece."""
+    args, pieces = EXPERIMENTS[name], []
+    for arg in args:
+        if arg.startswith("--") or not pieces:
+            pieces.append(arg)
+        else:
+            pieces[-1] += " " + arg
+    lines, line = [], "python -m mlp train"
+    for piece in pieces:
+        if len(line) + 1 + len(piece) > 72:
+            lines.append(line + " \\")
+            line = "    " + piece
+        else:
+            line += " " + piece
+    lines.append(line)
+    return "```bash\n" + "\n".join(lines) + "\n```"
+
+
 def _table(report):
     rows = ["| epoch | train loss | train accuracy | test loss | test accuracy | seconds |",
             "|---:|---:|---:|---:|---:|---:|"]
@@ -171,7 +191,7 @@ def fields(name):
     history, last = report["history"], report["history"][-1]
     return {
         "table": _table(report),
-        "command": f"`{_shown_command(name)}`",
+        "command": _command_block(name),
         "test_acc": f"{last['test_acc']:.4f}",
         "test_acc_pct": f"{100 * last['test_acc']:.1f}%",
         "test_loss": f"{last['test_loss']:.4f}",
@@ -187,9 +207,9 @@ def fields(name):
 
 
 def _versus(ours, theirs):
-    """'0.0193 above the tutorial's 0.93' (compared at the tutorial's two decimals)."""
+    """'0.019 above the tutorial's 0.93', or 'matching ...' when equal at two decimals."""
     if round(ours, 2) == theirs:
-        return f"the tutorial's {theirs:.2f} to the two decimals it reports"
+        return f"matching the tutorial's {theirs:.2f} to the two decimals it reports"
     side = "above" if ours > theirs else "below"
     return f"{abs(ours - theirs):.3f} {side} the tutorial's {theirs:.2f}"
 
