@@ -1,0 +1,68 @@
+"""hooks/bench_table.py: the Performance page's figures come from scripts/bench's JSON."""
+
+import importlib.util
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def hook(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("bench_table_under_test", ROOT / "hooks" / "bench_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    latest = json.loads((ROOT / "docs" / "assets" / "bench" / "latest.json").read_text())
+    for name in ("latest", "before"):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(latest))
+        monkeypatch.setitem(module.FILES, name, path)
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    return module, latest
+
+
+def render(module, markdown):
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="performance.md"))
+    return module.on_page_markdown(markdown, page, {}, None)
+
+
+def test_tables_hold_the_figures_of_the_json(hook):
+    module, data = hook
+    out = render(module, "{{ bench.startup }}\n\n{{ bench.training }}\n\n{{ bench.targets }}")
+    assert "{{" not in out
+    assert f"**{data['browser']['cold']['ready_ms']:,.0f}**" in out
+    default = data["browser"]["training"]["default"]
+    assert f"| {default['label']} | {default['train_sps']:,.0f} |" in out
+    for target in data["targets"].values():
+        assert target["label"] in out
+
+
+def test_before_reads_the_other_file(hook, tmp_path):
+    module, data = hook
+    data["browser"]["first_output"]["cell_ms"] = 1234.0
+    (tmp_path / "before.json").write_text(json.dumps(data))
+    assert render(module, "{{ bench.before.first_output_ms }}") == "1,234"
+    assert render(module, "{{ bench.first_output_ms }}") != "1,234"
+
+
+def test_unknown_field_stops_the_build_naming_the_known_ones(hook):
+    module, _ = hook
+    with pytest.raises(PluginError, match=r"bench\.speed.*known fields: machine, startup"):
+        render(module, "{{ bench.speed }}")
+
+
+def test_missing_file_says_how_to_write_it(hook, tmp_path):
+    module, _ = hook
+    (tmp_path / "latest.json").unlink()
+    with pytest.raises(PluginError, match="missing: write it with scripts/bench --json"):
+        render(module, "{{ bench.startup }}")
+
+
+def test_pages_without_placeholders_are_untouched(hook):
+    module, _ = hook
+    text = "No figures here, only {{ results.full.table }}."
+    assert render(module, text) == text
