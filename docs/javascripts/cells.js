@@ -912,7 +912,7 @@ class PageCells {
   async stop(cell) {
     this.token += 1;
     for (const c of this.cells) if (c.state === "queued" && c !== this.running) c.setState("idle");
-    if (this.running) await runtime.stop();
+    if (this.running) await runtime.stop({ scope: this.scope });
   }
 
   dispose() {
@@ -921,7 +921,7 @@ class PageCells {
     clearInterval(this.pill.timer);
     const busy = this.running;
     for (const cell of this.cells) cell.dispose();
-    if (busy) runtime.stop();
+    if (busy) runtime.stop({ scope: this.scope });
     runtime.resetScope(this.scope);
   }
 }

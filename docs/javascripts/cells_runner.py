@@ -142,6 +142,7 @@ async def run(code, scope, filename):
     """Run ``code`` in the namespace of ``scope``; a JSON result for the page."""
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     ns = namespace(scope)
+    sys.stdout, sys.stderr = stdout, stderr  # in case earlier code replaced them
     try:
         value = await eval_code_async(code, globals=ns, filename=filename)
     except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and SystemExit included

@@ -9,8 +9,8 @@
 //   await runtime.ready()           starts loading if needed; rejects if loading failed
 //   await runtime.run(code, {scope, filename, onStart, onStdout, onStderr, onFigure, onMessage})
 //        -> {ok: true, value?} | {ok: false, error: {type, message, traceback}, stopped?, cancelled?}
-//   await runtime.stop()            stops the running code, cancels queued runs
-//        -> {stopped, namespaceReset}
+//   await runtime.stop({scope?})    stops the running code and cancels queued runs (only those of
+//        `scope` if given) -> {stopped, namespaceReset}
 //   await runtime.loadData(name)    fetches assets/data/<name> into /data/<name>; returns the path
 //   runtime.resetScope(scope)       forgets a namespace
 //   runtime.retry()                 after "failed": start again
@@ -86,13 +86,15 @@ class Runtime {
     return done;
   }
 
-  async stop() {
-    for (const job of this._queue.splice(0)) {
+  async stop({ scope } = {}) {
+    const mine = (job) => scope === undefined || job.scope === scope;
+    for (const job of this._queue.filter(mine)) {
       this._finish(job, { ok: false, cancelled: true,
         error: { type: "Cancelled", message: "Stopped before it started.", traceback: "" } });
     }
+    this._queue = this._queue.filter((job) => !mine(job));
     const job = this._active;
-    if (!job) return { stopped: false, namespaceReset: false };
+    if (!job || !mine(job)) return { stopped: false, namespaceReset: false };
     if (this._interrupt) {
       this._interrupt[0] = 2; // SIGINT: Python raises KeyboardInterrupt at its next check
       const stopped = await Promise.race([job.done.then(() => true), sleep(INTERRUPT_GRACE_MS).then(() => false)]);
