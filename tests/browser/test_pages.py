@@ -42,6 +42,26 @@ def test_site_has_every_tutorial_page(site_dir):
     assert not missing, f"pages missing from the built site: {missing}"
 
 
+def test_links_between_pages_reach_their_anchors(site_dir):
+    """Every link from one page of the site to a section of another finds that section."""
+    import html
+    import re
+    from urllib.parse import urljoin, urlsplit
+
+    broken = []
+    for path in site_pages(site_dir):
+        text = (site_dir / path / "index.html").read_text()
+        for href in re.findall(r'<a [^>]*href="([^"]+)"', text):
+            href = html.unescape(href)
+            url = urlsplit(urljoin("http://site/" + path, href))
+            if url.netloc != "site" or not url.fragment or url.path.startswith("/assets"):
+                continue
+            target = site_dir / url.path.lstrip("/") / "index.html"
+            if not target.is_file() or f'id="{url.fragment}"' not in target.read_text():
+                broken.append(f"/{path}: {href}")
+    assert not broken, "links to missing pages or sections:\n" + "\n".join(sorted(set(broken)))
+
+
 def _wait_for_math(page):
     if page.locator(".arithmatex").count():
         page.wait_for_function(
