@@ -261,6 +261,11 @@ function chartColors(n) {
   return colors;
 }
 
+// uPlot's data: x, then one column per series; a gap is null (Python's None arrives as undefined).
+function columns(figure) {
+  return [figure.x, ...figure.series.map((s) => Array.from(s.values, (v) => v ?? null))];
+}
+
 function drawChart(figure) {
   const host = el("div", { class: "pycell-chart", role: "img",
     "aria-label": `Line chart${figure.title ? ": " + figure.title : ""}; series ${figure.series.map((s) => s.name).join(", ")}` });
@@ -282,7 +287,7 @@ function drawChart(figure) {
     });
     const series = [{ label: fig.xlabel || "x" }];
     fig.series.forEach((s, i) => {
-      const present = s.values.filter((v) => v !== null).length;
+      const present = s.values.filter((v) => v != null).length;
       const sparse = present < s.values.length / 2;
       series.push({
         label: s.name, stroke: colors[i], width: sparse ? 2 : 1.5, spanGaps: sparse,
@@ -296,7 +301,7 @@ function drawChart(figure) {
       scales: { x: { time: false }, y: fig.logy ? { distr: 3 } : {} },
       axes: [axis(fig.xlabel), axis(fig.ylabel)],
       legend: { live: false },
-    }, [fig.x, ...fig.series.map((s) => s.values)], host);
+    }, columns(fig), host);
   };
 
   const draw = () => loadUplot().then(build).catch((error) => {
@@ -318,7 +323,7 @@ function drawChart(figure) {
       const sameShape = plot && next.series.length === current.series.length
         && next.series.every((s, i) => s.name === current.series[i].name) && next.logy === current.logy;
       current = next;
-      if (sameShape) plot.setData([next.x, ...next.series.map((s) => s.values)]);
+      if (sameShape) plot.setData(columns(next));
       else draw();
     },
     destroy() {
@@ -773,7 +778,7 @@ class PageCells {
     pill.text.textContent = messages[status] ?? status;
     if (status === "loading") {
       const since = detail.since ?? performance.now();
-      const tick = () => { pill.clock.textContent = seconds(performance.now() - since); };
+      const tick = () => { pill.clock.textContent = `${Math.floor((performance.now() - since) / 1000)} s`; };
       tick();
       pill.timer = setInterval(tick, 500);
     }
