@@ -41,6 +41,7 @@ const state = {
   counter: 0,
   labLoaded: false,     // lab.py runs in the worker
   labLoading: null,
+  formValues: null,     // the form's raw values, kept across page changes
 };
 
 let ui = null;          // the mounted page's views; null while the page is not shown
@@ -208,7 +209,15 @@ async function train(config) {
         run.status = "stopped";
         break;
       }
-      const r = await call("step", run.id, batches);
+      // A slice stops at the end of an epoch: the one that ends it also measures the network on
+      // the whole training and test sets, which takes a while, so the status says so.
+      const left = run.progress ? run.progress.batchesPerEpoch - run.progress.batch : info.batches_per_epoch;
+      const slice = Math.min(batches, left);
+      if (slice === left && ui) {
+        const epoch = (run.progress ? run.progress.epoch : 0) + 1;
+        ui.status(`Epoch ${epoch} done: measuring loss and accuracy on ${fmtInt(info.train_size)} training and ${fmtInt(info.test_size)} test images…`);
+      }
+      const r = await call("step", run.id, slice);
       const now = performance.now();
       run.batches.push(...r.points);
       run.epochs.push(...r.records);
@@ -434,9 +443,15 @@ export async function mount(root) {
 
   // -- configure
   const configPanel = panel("config", "Configure");
+  const saved = state.formValues;  // what the form held when the page was left
   const form = createForm(configPanel, {
     onSubmit: (config) => train(config),
+    onChange: (raw) => { state.formValues = raw; },
   });
+  if (saved) {
+    form.fill(saved);
+    form.refresh();
+  }
   form.stop.addEventListener("click", requestStop);
 
   // -- train
@@ -651,7 +666,9 @@ export async function mount(root) {
     ];
     stat(stats, pairs);
     if (run.status === "training") {
-      statusLine.textContent = `Training ${run.label}: batch ${p.batch} of ${p.batchesPerEpoch} in epoch ${Math.min(p.epoch + 1, p.epochs)}.`;
+      statusLine.textContent = p.batch === 0
+        ? `Training ${run.label}: epoch ${p.epoch} of ${p.epochs} done.`
+        : `Training ${run.label}: batch ${p.batch} of ${p.batchesPerEpoch} in epoch ${p.epoch + 1}.`;
     }
   }
 

