@@ -40,7 +40,9 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
     k = int(max(t.max(initial=-1), p.max(initial=-1)) + 1) if num_classes is None else num_classes
     if len(t) and (min(t.min(), p.min()) < 0 or max(t.max(), p.max()) >= k):
         raise ValueError(f"labels must be in 0..{k - 1}")
-    return np.bincount(t * k + p, minlength=k * k).reshape(k, k).astype(np.int64)
+    # bincount takes indices of the platform's size: int32 in Pyodide (wasm32), where it
+    # refuses int64 input.
+    return np.bincount((t * k + p).astype(np.intp), minlength=k * k).reshape(k, k).astype(np.int64)
 
 
 def per_class_accuracy(y_true, y_pred, num_classes=None):
