@@ -183,8 +183,7 @@ def evaluate(run_id):
     if not np.isfinite(probs).all():
         raise LabError("the model's outputs are not finite numbers (the training diverged)")
     labels = raw.y_test.astype(np.int64)
-    cm = np.zeros((CLASSES, CLASSES), dtype=np.int64)  # rows: true class, columns: predicted
-    np.add.at(cm, (labels, predicted), 1)
+    cm = mlp.confusion_matrix(labels, predicted, num_classes=CLASSES)
     correct = int(np.trace(cm))
     loss = _finite(mlp.cross_entropy(probs, mlp.one_hot(labels, CLASSES, dtype=network.dtype)))
 
