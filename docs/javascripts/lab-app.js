@@ -146,6 +146,10 @@ function newRun(config, extra = {}) {
 function chartRuns() {
   return state.runs.map((run) => ({
     id: run.id, label: run.label, color: run.color, batches: run.batches,
+    // How far along the epoch axis the run goes: all its epochs while it trains, so its curves
+    // grow into a fixed frame; where it ended once it is over.
+    span: run === state.training ? run.config.epochs
+      : Math.max(run.epochs.at(-1)?.epoch ?? 0, run.batches.at(-1)?.[0] ?? 0),
     epochs: run.epochs.map((e) => ({
       epoch: e.epoch, train_loss: e.train_loss, test_loss: e.test_loss,
       train_accuracy: e.train_acc, test_accuracy: e.test_acc,
@@ -723,12 +727,25 @@ export async function mount(root) {
     }
   }
 
+  // -- which model answers the drawing: the one in use, else the one being trained
+  function renderDrawModel() {
+    const run = currentRun() || (state.training?.hasModel ? state.training : null);
+    if (!run) {
+      drawModel.replaceChildren("No model yet: train one (or load weights) to see its guesses.");
+      return;
+    }
+    drawModel.replaceChildren(
+      el("span", { class: "lab-run__swatch", style: `--lab-run-color: ${run.color}`, "aria-hidden": "true" }),
+      ` Model: ${run.label}${run === state.training ? ", in training" : ""}`,
+    );
+  }
+
   // -- inspect panel
   let shownResult = null;
   function renderInspect() {
     const run = currentRun();
     const name = run ? [el("span", { class: "lab-run__swatch", style: `--lab-run-color: ${run.color}`, "aria-hidden": "true" }), ` Model: ${run.label}`] : [];
-    drawModel.replaceChildren(...(run ? name : ["No model yet: train one (or load weights) to see its guesses."]));
+    renderDrawModel();
     inspectModel.replaceChildren(...(run ? name.map((n) => (typeof n === "string" ? n : n.cloneNode())) : ["Train a model to see where it goes wrong and what its first layer has learned."]));
     inspectPanel.classList.toggle("lab-panel--empty", !run?.result);
     const r = run?.result;
@@ -829,7 +846,7 @@ export async function mount(root) {
     renderAll,
     lock: (on) => form.lock(on),
     status: (text) => { statusLine.textContent = text; },
-    progress: (run) => { renderProgress(run); renderRuns(); },
+    progress: (run) => { renderProgress(run); renderRuns(); renderDrawModel(); },
     charts: () => updateCharts(),
     noteEpoch: () => { if (pad.pixels()) requestPrediction(); },
     predict: () => requestPrediction(),

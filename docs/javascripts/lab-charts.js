@@ -87,7 +87,7 @@ function makeChart(uPlot, root, { title, yLabel, pick, yRange }) {
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       hooks: { setCursor: [(u) => showValues(u, list)] },
       scales: {
-        x: { time: false, range: (u, min, max) => [0, Math.max(1, max ?? 1)] },
+        x: { time: false, range: () => [0, Math.max(1, ...runs.map((r) => r.span || 0))] },
         y: { range: yRange },
       },
       axes: [
@@ -162,8 +162,9 @@ function makeChart(uPlot, root, { title, yLabel, pick, yRange }) {
   return { update, resize, rebuild, box, plot: () => plot };
 }
 
-// Both charts; update(runs) redraws them. A run is {id, label, color, epochs: [{epoch,
-// train_loss, train_accuracy, test_loss, test_accuracy}], batches: [[epoch position, loss]]}.
+// Both charts; update(runs) redraws them. A run is {id, label, color, span (epochs the x axis
+// must show), epochs: [{epoch, train_loss, train_accuracy, test_loss, test_accuracy}],
+// batches: [[epoch position, loss]]}.
 export function createCharts(uPlot, root) {
   const lossBox = document.createElement("figure");
   lossBox.className = "lab-chart";
