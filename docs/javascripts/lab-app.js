@@ -77,7 +77,7 @@ async function ensureLab() {
           if (!r.ok) throw new LabError(`could not load lab.py (HTTP ${r.status})`);
           return r.text();
         }),
-        runtime.ready(),
+        runtime.ready().catch((error) => { throw new LabError(error.message); }),
       ]);
       const r = await runtime.run(source, { scope: SCOPE, filename: "lab.py" });
       if (!r.ok) throw new LabError(`lab.py failed to start: ${r.error.message}`);
