@@ -188,16 +188,17 @@ async function train(config) {
   state.stopRequested = false;
   ui?.lock(true);
   ui?.renderAll();
-  const wall0 = performance.now();
   try {
     ui?.status("Starting Python…");
     await ensureLab();
     let dataPath = SUBSET_PATH;
     if (config.data === "full") {
       ui?.status("Downloading the full MNIST data set…");
-      dataPath = await runtime.loadData(FULL_FILE);
+      dataPath = await runtime.loadData(FULL_FILE).catch((error) => {
+        throw new LabError(`could not load the full MNIST data set: ${error.message}`);
+      });
     }
-    ui?.status(config.data === "full" ? "Preparing 70,000 images and the network…" : "Preparing the data and the network…");
+    ui?.status("Preparing the data and the network…");
     const info = await call("start", run.id, config, dataPath);
     run.hasModel = true;
     run.info = info;
@@ -233,7 +234,6 @@ async function train(config) {
       run.progress = {
         epoch: r.epoch, batch: r.batch, epochs: r.epochs, batchesPerEpoch: r.batches_per_epoch,
         samples: r.samples, total, rate, eta: (total - r.samples) / overall, elapsed: r.elapsed,
-        wall: (now - wall0) / 1000,
       };
       if (r.records.length) ui?.noteEpoch(run);
       ui?.progress(run);
@@ -286,7 +286,7 @@ async function removeRun(id) {
   if (i < 0 || state.training?.id === id) return;
   const [run] = state.runs.splice(i, 1);
   if (state.current === id) {
-    const fallback = [...state.runs].reverse().find((r) => r.hasModel);
+    const fallback = [...state.runs].reverse().find((r) => r.hasModel && r.result);
     state.current = fallback ? fallback.id : null;
   }
   ui?.renderAll();
@@ -869,6 +869,3 @@ export function unmountIfGone() {
     ui = null;
   }
 }
-
-// For tests and the curious: the lab's state, read-only by convention.
-export const labState = state;
