@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -71,7 +73,8 @@ def site_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("site")
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(path)],
-        cwd=REPO, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        cwd=REPO, capture_output=True, text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{TEST_PORT}/"),
     )
     if proc.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
@@ -99,10 +102,12 @@ MIME_TYPES = {
 
 @dataclass
 class StaticServer:
-    """A threaded HTTP server of one directory on 127.0.0.1, on a free port."""
+    """A threaded HTTP server of one directory on 127.0.0.1, on `port` or a free one."""
 
     root: Path
     isolated: bool = False
+    port: int = 0  # 0: any free port
+    matches_site_url: bool = False  # served at the address in the site's sitemap.xml
     requests: list = field(default_factory=list)  # (method, path, status), in order
 
     def start(self) -> "StaticServer":
@@ -127,7 +132,7 @@ class StaticServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -153,9 +158,38 @@ class StaticServer:
         self.requests.clear()
 
 
+# Material's instant navigation only follows links whose address, port included, is listed in
+# sitemap.xml, so the site is served at the address it was built for (SITE_URL in mkdocs.yml).
+# scripts/test and site_dir build for this port.
+TEST_PORT = int(os.environ.get("MLP_TEST_PORT", "47613"))
+
+
+def built_port(site: Path) -> int:
+    """The port of the site URL the site was built for, read from its sitemap (0: any port)."""
+    sitemap = site / "sitemap.xml"
+    match = re.search(r"<loc>([^<]+)</loc>", sitemap.read_text()) if sitemap.is_file() else None
+    if not match:
+        return 0
+    url = urlsplit(match.group(1))
+    return (url.port or 0) if url.hostname in ("127.0.0.1", "localhost") else 0
+
+
 @pytest.fixture(scope="session")
 def server(site_dir):
-    srv = StaticServer(site_dir).start()
+    """The site served at the address it was built for, or on a free port if that one is busy.
+
+    `server.matches_site_url` says which: without it, Material navigates by full page loads.
+    """
+    port = built_port(site_dir)
+    try:
+        srv = StaticServer(site_dir, port=port).start()
+        srv.matches_site_url = port != 0
+    except OSError as exc:
+        warnings.warn(f"port {port}, the one the site was built for, is busy ({exc}); serving on "
+                      f"a free port, so pages navigate by full loads. Set MLP_TEST_PORT to a free "
+                      f"port for the build and the tests.")
+        srv = StaticServer(site_dir).start()
+        srv.matches_site_url = False
     yield srv
     srv.stop()
 
