@@ -382,26 +382,42 @@ class Output {
     this.lastFlush = performance.now();
     if (!this.block) {
       const pre = el("pre", { class: "pycell__text" });
-      this.block = { pre, segments: [] };
+      this.block = { pre, segments: [], shown: [] };
       this._show(pre);
     }
-    const { segments } = this.block;
+    const { segments, pre } = this.block;
+    let rewrite = false;
     for (const [kind, raw] of this.pending.splice(0)) {
-      const text = raw.replace(/\r\n/g, "\n");
-      const parts = text.split("\r");
+      const parts = raw.replace(/\r\n/g, "\n").split("\r");
       parts.forEach((part, i) => {
-        if (i > 0) carriageReturn(segments);
+        if (i > 0) {
+          carriageReturn(segments);
+          rewrite = true;
+        }
         if (!part) return;
         const last = segments[segments.length - 1];
         if (last && last.kind === kind) last.text += part;
         else segments.push({ kind, text: part });
       });
     }
-    trim(segments);
-    const pre = this.block.pre;
+    rewrite = trim(segments) || rewrite;
     const atBottom = pre.scrollHeight - pre.scrollTop - pre.clientHeight < 8;
-    pre.replaceChildren(...segments.map((s) => s.kind === "stderr"
-      ? el("span", { class: "pycell__stderr", text: s.text }) : document.createTextNode(s.text)));
+    const node = (kind, text) => (kind === "stdout" ? document.createTextNode(text)
+      : el("span", { class: kind === "stderr" ? "pycell__stderr" : "pycell__dropped", text }));
+    // Usually text only grows: append what is new, so a screen reader hears only that.
+    const shown = this.block.shown;  // characters of each segment already in the DOM
+    if (rewrite) {
+      pre.replaceChildren(...segments.map((seg) => node(seg.kind, seg.text)));
+      this.block.shown = segments.map((seg) => seg.text.length);
+    } else {
+      const added = [];
+      segments.forEach((seg, i) => {
+        const have = shown[i] ?? 0;
+        if (seg.text.length > have) added.push(node(seg.kind, seg.text.slice(have)));
+        shown[i] = seg.text.length;
+      });
+      pre.append(...added);
+    }
     if (atBottom) pre.scrollTop = pre.scrollHeight;
   }
 
@@ -498,8 +514,10 @@ function carriageReturn(segments) {
 }
 
 function trim(segments) {
-  let total = segments.reduce((n, s) => n + s.text.length, 0);
-  if (total <= MAX_TEXT) return;
+  // Keeps the last MAX_TEXT characters; true if anything was dropped.
+  let total = segments.reduce((n, s) => n + (s.kind === "note" ? 0 : s.text.length), 0);
+  if (total <= MAX_TEXT) return false;
+  if (segments[0]?.kind === "note") segments.shift();
   while (total > MAX_TEXT && segments.length) {
     const extra = total - MAX_TEXT;
     const first = segments[0];
@@ -511,7 +529,8 @@ function trim(segments) {
       total -= extra;
     }
   }
-  segments.unshift({ kind: "stderr", text: "[earlier output dropped]\n" });
+  segments.unshift({ kind: "note", text: "[earlier output dropped]\n" });
+  return true;
 }
 
 // ---- one cell ------------------------------------------------------------------------------
@@ -550,7 +569,7 @@ class Cell {
     this.edited = el("span", { class: "pycell__edited", text: "edited", title: "Your edit is saved in this browser" });
     this.statusText = el("span", { class: "pycell__status-text", "aria-hidden": "true" });
     this.statusIcon = el("span", { class: "pycell__status-icon", "aria-hidden": "true" });
-    this.live = el("span", { class: "md-visually-hidden pycell__sr", role: "status" });
+    this.live = el("span", { class: "pycell__sr", role: "status" });
     this.codeHost = el("div", { class: "pycell__code" });
     this.outputNode = el("div", { class: "pycell__output", "aria-live": "polite", "aria-label": `Output of ${label}`, hidden: true });
     this.output = new Output(this.outputNode);
@@ -664,7 +683,7 @@ class Cell {
       await navigator.clipboard.writeText(code);
       ok = true;
     } catch {
-      const area = el("textarea", { class: "md-visually-hidden", "aria-hidden": "true" });
+      const area = el("textarea", { class: "pycell__sr", "aria-hidden": "true" });
       area.value = code;
       document.body.append(area);
       area.select();
@@ -758,8 +777,10 @@ class PageCells {
     const clock = el("span", { class: "pycell-runtime__clock", "aria-hidden": "true" });
     const retry = el("button", { type: "button", class: "pycell__btn pycell-runtime__retry", hidden: true,
       "aria-label": "Retry loading Python", onclick: () => runtime.retry() }, icon("retry"), el("span", { text: "Retry" }));
-    const node = el("div", { class: "pycell-runtime", role: "status" }, dot, text, clock, retry);
-    return { node, text, clock, retry, timer: null };
+    // Announced: loading, ready and failed; not every busy/ready flip of each run.
+    const live = el("span", { class: "pycell__sr", role: "status" });
+    const node = el("div", { class: "pycell-runtime" }, dot, text, clock, retry, live);
+    return { node, text, clock, retry, live, timer: null };
   }
 
   showStatus(status, detail) {
@@ -776,6 +797,9 @@ class PageCells {
       failed: `Python could not be loaded: ${detail.message || "unknown reason"}`,
     };
     pill.text.textContent = messages[status] ?? status;
+    if (status !== "busy" && !(status === "ready" && pill.live.textContent === messages.ready)) {
+      pill.live.textContent = messages[status] ?? status;
+    }
     if (status === "loading") {
       const since = detail.since ?? performance.now();
       const tick = () => { pill.clock.textContent = `${Math.floor((performance.now() - since) / 1000)} s`; };

@@ -376,6 +376,23 @@ def test_output_is_batched_not_one_dom_write_per_print(page):
     assert page.evaluate("window.__writes") < 200
 
 
+def test_carriage_return_and_very_long_output(page):
+    open_cells(page)
+    wait_ready(page)
+    set_code(page, 5, "import sys\nfor i in range(5):\n    print(f'progress {i}', end='\\r', flush=True)\n"
+                      "print('progress done')\nprint('x' * 250_000)\nprint('last line')\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "done")
+    text = cell(page, 5).locator(".pycell__text").inner_text()
+    assert "progress 4" not in text and "progress done" not in text  # dropped with the start
+    assert text.startswith("[earlier output dropped]") and text.rstrip().endswith("last line")
+    assert len(text) < 210_000
+    set_code(page, 5, "for i in range(5):\n    print(f'progress {i}', end='\\r')\nprint('progress done')\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "done")
+    assert cell(page, 5).locator(".pycell__text").inner_text().strip() == "progress done"
+
+
 def test_figures_render(page):
     open_cells(page)
     wait_ready(page)
