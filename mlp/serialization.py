@@ -39,12 +39,26 @@ def save(network, file):
         np.savez(file, **arrays)
 
 
+def _is_zip(source):
+    """Whether a path or seekable binary file starts with the zip signature, as ``.npz`` does."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    start = source.tell()
+    head = source.read(4)
+    source.seek(start)
+    return head == b"PK\x03\x04"
+
+
 def _read(file):
     """``(config, arrays)`` from a weights file, path, bytes or file object."""
     name = _name(file)
     source = io.BytesIO(file) if isinstance(file, (bytes, bytearray, memoryview)) else file
     if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
         raise FileNotFoundError(f"{name}: no such file")
+    if not _is_zip(source):
+        raise DataError(f"{name}: not an mlp weights file (an .npz file is a zip archive, "
+                        f"and this one does not start like one)")
     try:
         with np.load(source, allow_pickle=False) as npz:
             if "config" not in npz.files:
