@@ -53,6 +53,11 @@ CORE_SHA256 = {
 }
 # Source maps, served so that the browser's developer tools find them (not checked: not code).
 CORE_EXTRA = ("pyodide.mjs.map", "pyodide.js.map")
+# python_stdlib.zip compiled to bytecode by scripts/compile_stdlib.mjs (with npm Pyodide's own
+# Python). The worker loads it instead (loadPyodide's stdLibURL): npm's zip holds sources only,
+# and compiling the modules Python imports at start-up was the larger part of loadPyodide.
+COMPILED_STDLIB = "python_stdlib.pyc.zip"
+COMPILE_STDLIB_SCRIPT = ROOT / "scripts" / "compile_stdlib.mjs"
 OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c"
 SERVED_LOCK = "pyodide-lock.json"
 
@@ -313,8 +318,10 @@ def build_pyodide(out: Path, cache: Path, use_cdn: bool = True) -> None:
         if src.exists() and not _same(src, dest_dir / name):
             copy_atomic(src, dest_dir / name)
 
+    build_compiled_stdlib(out)
+
     fetcher = Fetcher(cache, use_cdn=use_cdn)
-    wanted = set(CORE_SHA256) | set(CORE_EXTRA)
+    wanted = set(CORE_SHA256) | set(CORE_EXTRA) | {COMPILED_STDLIB}
     for name in served_package_names(lock):
         pkg = lock["packages"][name]
         dest = dest_dir / pkg["file_name"]
@@ -328,6 +335,24 @@ def build_pyodide(out: Path, cache: Path, use_cdn: bool = True) -> None:
         if f.is_file() and f.name not in wanted and not f.name.startswith(".") \
                 and f.name != SERVED_LOCK and not f.name.startswith("mlp-"):
             f.unlink()
+
+
+def build_compiled_stdlib(out: Path) -> None:
+    """out/pyodide/COMPILED_STDLIB from the checked python_stdlib.zip; redone when an input changed."""
+    src, dest = out / "pyodide" / "python_stdlib.zip", out / "pyodide" / COMPILED_STDLIB
+    key = f"{sha256_file(src)} {sha256_file(COMPILE_STDLIB_SCRIPT)}"
+    if dest.exists() and stamp_ok(out, "stdlib-bytecode", f"{key} {sha256_file(dest)}"):
+        return
+    t0 = time.perf_counter()
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    proc = subprocess.run(["node", str(COMPILE_STDLIB_SCRIPT), str(src), str(tmp)], capture_output=True, text=True)
+    if proc.returncode != 0 or not tmp.is_file():
+        tmp.unlink(missing_ok=True)
+        raise AssetError(f"compiling the standard library to bytecode failed (node {COMPILE_STDLIB_SCRIPT.name}):\n"
+                         f"{(proc.stdout + proc.stderr).strip()[-2000:]}")
+    os.replace(tmp, dest)
+    write_stamp(out, "stdlib-bytecode", f"{key} {sha256_file(dest)}")
+    log(f"{COMPILED_STDLIB}: {proc.stdout.split(':')[0].strip()} ({time.perf_counter() - t0:.1f} s)")
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -1,6 +1,6 @@
 // The site's Python: one Pyodide in a module Web Worker, driven by runtime.js.
 //
-// Messages in:  init {indexURL, lockFileURL, dataURL, preload, modules, interruptBuffer?}
+// Messages in:  init {indexURL, lockFileURL, stdLibURL, dataURL, preload, modules, interruptBuffer?}
 //               run {id, code, scope, filename} · loadData {id, name} · drop {scope}
 // Messages out: status {status: "loading" | "ready" | "failed", detail}
 //                 (the "ready" detail has `marks`: name -> epoch milliseconds of each start-up step,
@@ -130,6 +130,7 @@ async function boot(cfg) {
     pyodide = await Promise.race([loadPyodide({
       indexURL: cfg.indexURL,
       lockFileURL: cfg.lockFileURL,
+      stdLibURL: cfg.stdLibURL,
       packages: cfg.packages,
       stdout: (line) => bridge.post_stream("stdout", line + "\n"),
       stderr: (line) => bridge.post_stream("stderr", line + "\n"),

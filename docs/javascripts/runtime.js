@@ -168,6 +168,8 @@ class Runtime {
       type: "init",
       indexURL: PYODIDE_URL,
       lockFileURL: PYODIDE_URL + "pyodide-lock.json",
+      // The standard library as bytecode (scripts/compile_stdlib.mjs): nothing to compile at start-up.
+      stdLibURL: PYODIDE_URL + "python_stdlib.pyc.zip",
       dataURL: DATA_URL,
       preload: PRELOAD,
       packages: PACKAGES,
