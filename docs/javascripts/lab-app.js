@@ -11,6 +11,7 @@
 // Material's instant navigation finds the runs where they were.
 
 import { runtime } from "./runtime.js";
+import { el } from "./dom.js";
 import { createForm, runLabel, runDetail, formatLr } from "./lab-form.js";
 import { createPad, paintDigit } from "./lab-draw.js";
 import { createCharts, RUN_COLORS } from "./lab-charts.js";
@@ -358,18 +359,6 @@ async function importFile(file) {
 // ----------------------------------------------------------------------------------------------
 // The page
 
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") node.textContent = v;
-    else if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of [].concat(children)) if (c !== null && c !== undefined && c !== false) node.append(c);
-  return node;
-}
 
 function panel(cls, title, ...children) {
   const id = `lab-h-${cls}`;

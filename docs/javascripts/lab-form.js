@@ -1,6 +1,8 @@
 // The lab's configuration form: the fields, their limits, and the checks that refuse bad values
 // with a message next to the field. No Python here; the checked config goes to lab.py as JSON.
 
+import { el } from "./dom.js";
+
 export const INPUTS = 784;
 export const CLASSES = 10;
 export const MAX_UNITS = 4096;        // per hidden layer
@@ -203,17 +205,6 @@ export function runDetail(c) {
 
 let uid = 0;
 
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") node.textContent = v;
-    else if (k === "class") node.className = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of [].concat(children)) if (c) node.append(c);
-  return node;
-}
 
 // Builds the form inside `root`; returns an object to read, fill and lock it.
 export function createForm(root, { onSubmit, onChange } = {}) {
