@@ -58,6 +58,9 @@ CORE_EXTRA = ("pyodide.mjs.map", "pyodide.js.map")
 # and compiling the modules Python imports at start-up was the larger part of loadPyodide.
 COMPILED_STDLIB = "python_stdlib.pyc.zip"
 COMPILE_STDLIB_SCRIPT = ROOT / "scripts" / "compile_stdlib.mjs"
+# Served packages whose modules are also compiled, into <name>.pyc.zip: their __pycache__,
+# which the worker unpacks next to the installed sources before importing them.
+BYTECODE_PACKAGES = ("numpy",)
 OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c"
 SERVED_LOCK = "pyodide-lock.json"
 
@@ -326,9 +329,11 @@ def build_pyodide(out: Path, cache: Path, use_cdn: bool = True) -> None:
         pkg = lock["packages"][name]
         dest = dest_dir / pkg["file_name"]
         wanted.add(dest.name)
-        if dest.exists() and sha256_file(dest) == pkg["sha256"]:
-            continue
-        copy_atomic(fetcher.get(pkg["file_name"], pkg["sha256"]), dest)
+        if not (dest.exists() and sha256_file(dest) == pkg["sha256"]):
+            copy_atomic(fetcher.get(pkg["file_name"], pkg["sha256"]), dest)
+        if name in BYTECODE_PACKAGES:
+            compile_bytecode(out, dest, f"{name}.pyc.zip", wheel=True)
+            wanted.add(f"{name}.pyc.zip")
 
     # Drop package files no longer served (the hook owns the mlp wheel and the lock).
     for f in dest_dir.iterdir():
@@ -338,21 +343,27 @@ def build_pyodide(out: Path, cache: Path, use_cdn: bool = True) -> None:
 
 
 def build_compiled_stdlib(out: Path) -> None:
-    """out/pyodide/COMPILED_STDLIB from the checked python_stdlib.zip; redone when an input changed."""
-    src, dest = out / "pyodide" / "python_stdlib.zip", out / "pyodide" / COMPILED_STDLIB
+    """out/pyodide/COMPILED_STDLIB from the checked python_stdlib.zip."""
+    compile_bytecode(out, out / "pyodide" / "python_stdlib.zip", COMPILED_STDLIB)
+
+
+def compile_bytecode(out: Path, src: Path, name: str, wheel: bool = False) -> None:
+    """out/pyodide/<name>: src's modules compiled by scripts/compile_stdlib.mjs; redone when an input changed."""
+    dest = out / "pyodide" / name
     key = f"{sha256_file(src)} {sha256_file(COMPILE_STDLIB_SCRIPT)}"
-    if dest.exists() and stamp_ok(out, "stdlib-bytecode", f"{key} {sha256_file(dest)}"):
+    if dest.exists() and stamp_ok(out, f"bytecode-{name}", f"{key} {sha256_file(dest)}"):
         return
     t0 = time.perf_counter()
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    proc = subprocess.run(["node", str(COMPILE_STDLIB_SCRIPT), str(src), str(tmp)], capture_output=True, text=True)
+    command = ["node", str(COMPILE_STDLIB_SCRIPT), *(["--wheel"] if wheel else []), str(src), str(tmp)]
+    proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode != 0 or not tmp.is_file():
         tmp.unlink(missing_ok=True)
-        raise AssetError(f"compiling the standard library to bytecode failed (node {COMPILE_STDLIB_SCRIPT.name}):\n"
+        raise AssetError(f"compiling {src.name} to bytecode failed (node {COMPILE_STDLIB_SCRIPT.name}):\n"
                          f"{(proc.stdout + proc.stderr).strip()[-2000:]}")
     os.replace(tmp, dest)
-    write_stamp(out, "stdlib-bytecode", f"{key} {sha256_file(dest)}")
-    log(f"{COMPILED_STDLIB}: {proc.stdout.split(':')[0].strip()} ({time.perf_counter() - t0:.1f} s)")
+    write_stamp(out, f"bytecode-{name}", f"{key} {sha256_file(dest)}")
+    log(f"{name}: {proc.stdout.split(':')[0].strip()} ({time.perf_counter() - t0:.1f} s)")
 
 
 def _same(a: Path, b: Path) -> bool:

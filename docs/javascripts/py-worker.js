@@ -1,6 +1,6 @@
 // The site's Python: one Pyodide in a module Web Worker, driven by runtime.js.
 //
-// Messages in:  init {indexURL, lockFileURL, stdLibURL, dataURL, preload, modules, interruptBuffer?}
+// Messages in:  init {indexURL, lockFileURL, stdLibURL, bytecode, dataURL, preload, modules, interruptBuffer?}
 //               run {id, code, scope, filename} · loadData {id, name} · drop {scope}
 // Messages out: status {status: "loading" | "ready" | "failed", detail}
 //                 (the "ready" detail has `marks`: name -> epoch milliseconds of each start-up step,
@@ -120,6 +120,10 @@ async function boot(cfg) {
       timings[`data ${name}`] = since();
       return [name, bytes];
     }));
+    // Compiled __pycache__ of packages: an optimisation, so a failure only costs time.
+    const bytecode = Promise.all(cfg.bytecode.map((url) => fetchOk(url, "bytecode")
+      .then((r) => r.arrayBuffer())
+      .catch((error) => { console.warn(`py-worker: ${error.message}; compiling instead`); return null; })));
     // Unhandled until awaited below: keep the rejection from being reported twice.
     modules.catch(() => {});
     data.catch(() => {});
@@ -150,6 +154,9 @@ async function boot(cfg) {
     pyodide.registerJsModule("_cells_js", bridge);
     runner = pyodide.pyimport("_cells_runner");
     runner.install();
+    for (const buffer of await bytecode) {
+      if (buffer) pyodide.unpackArchive(buffer, "zip", { extractDir: purelib });
+    }
     pyodide.runPython("import numpy, mlp, page"); // the first cell's imports, done ahead
     mark("packages-imported");
 

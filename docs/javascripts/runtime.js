@@ -170,6 +170,7 @@ class Runtime {
       lockFileURL: PYODIDE_URL + "pyodide-lock.json",
       // The standard library as bytecode (scripts/compile_stdlib.mjs): nothing to compile at start-up.
       stdLibURL: PYODIDE_URL + "python_stdlib.pyc.zip",
+      bytecode: [PYODIDE_URL + "numpy.pyc.zip"],   // numpy's __pycache__, likewise
       dataURL: DATA_URL,
       preload: PRELOAD,
       packages: PACKAGES,

@@ -76,10 +76,11 @@ def test_site_holds_every_runtime_file_with_the_official_hash(site_dir, served_l
         for dep in entry["depends"]:
             assert dep in served_lock["packages"], f"{name} depends on {dep}, which is not served"
 
-    # No stray package files: every wheel or zip served is in the lock (or is the stdlib's bytecode,
-    # built from the pinned python_stdlib.zip: tests/browser/test_startup.py).
+    # No stray package files: every wheel or zip served is in the lock (or is bytecode compiled
+    # from the pinned python_stdlib.zip or a served wheel: tests/browser/test_startup.py).
     listed = {e["file_name"] for e in served_lock["packages"].values()} | set(pins)
     listed.add(load_build_assets().COMPILED_STDLIB)
+    listed |= {f"{name}.pyc.zip" for name in load_build_assets().BYTECODE_PACKAGES}
     for f in pyodide_dir.iterdir():
         if f.suffix in {".whl", ".zip"}:
             assert f.name in listed, f"{f.name} is served but not in the lock"

@@ -1,4 +1,5 @@
-"""Start-up: the browser loads the standard library as bytecode compiled from the pinned zip."""
+"""Start-up: the browser loads the standard library and numpy as bytecode compiled from the
+pinned files, instead of compiling their sources at every start."""
 
 from __future__ import annotations
 
@@ -56,3 +57,46 @@ def test_worker_imports_the_standard_library_from_its_bytecode(page, server):
     served = server.paths()
     assert f"/assets/pyodide/{build_assets().COMPILED_STDLIB}" in served
     assert "/assets/pyodide/python_stdlib.zip" not in served
+
+
+def test_numpy_bytecode_holds_a_pyc_for_every_module_of_the_served_wheel(site_dir):
+    pyodide_dir = site_dir / "assets" / "pyodide"
+    lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text())
+    assert build_assets().BYTECODE_PACKAGES == ("numpy",)
+    with zipfile.ZipFile(pyodide_dir / lock["packages"]["numpy"]["file_name"]) as wheel, \
+            zipfile.ZipFile(pyodide_dir / "numpy.pyc.zip") as compiled:
+        modules = [n for n in wheel.namelist() if n.endswith(".py")]
+        expected = {f"{Path(m).parent.as_posix()}/__pycache__/{Path(m).stem}.cpython-312.pyc" for m in modules}
+        assert set(compiled.namelist()) == expected
+        pyc = compiled.read("numpy/__pycache__/__init__.cpython-312.pyc")
+        assert pyc[:4] == PY312_MAGIC
+        assert int.from_bytes(pyc[4:8], "little") == 0b11, "numpy's .pyc files must be checked against their sources"
+
+
+CHECK_NUMPY_PYC = """async () => {
+  const { runtime } = await import(new URL("javascripts/runtime.js", location.href).href);
+  await runtime.ready();
+  let out = "";
+  const code = [
+    "import importlib.util, json, pathlib, numpy",
+    "root = pathlib.Path(numpy.__file__).parent",
+    "bad, n = [], 0",
+    "for src in sorted(root.rglob('*.py')):",
+    "    pyc = pathlib.Path(importlib.util.cache_from_source(str(src)))",
+    "    n += 1",
+    "    if not pyc.exists() or pyc.read_bytes()[8:16] != importlib.util.source_hash(src.read_bytes()):",
+    "        bad.append(str(src))",
+    "print(json.dumps([n, bad[:5]]))",
+  ].join("\\n");
+  const r = await runtime.run(code, { scope: "test-startup", onStdout: (text) => { out += text; } });
+  return { ok: r.ok, error: r.error, out };
+}"""
+
+
+def test_numpy_bytecode_in_the_worker_matches_its_installed_sources(page):
+    page.goto("")
+    result = page.evaluate(CHECK_NUMPY_PYC)
+    assert result["ok"], result["error"]
+    count, mismatched = json.loads(result["out"])
+    assert count > 100
+    assert mismatched == []
