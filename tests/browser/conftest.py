@@ -370,6 +370,12 @@ def page_guard(page) -> PageGuard:
 
 
 @pytest.fixture(scope="session")
+def page_guard_class():
+    """PageGuard itself, for fixtures that build a longer-lived guarded page of their own."""
+    return PageGuard
+
+
+@pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     path = REPO / "screenshots"
     path.mkdir(exist_ok=True)

@@ -27,28 +27,18 @@ TRAIN_TIMEOUT_MS = 240_000
 EPOCHS = 3
 
 
-def _page_guard_class():
-    # The PageGuard of tests/browser/conftest.py, already imported by pytest.
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None) or ""
-        if path.endswith(str(Path("tests", "browser", "conftest.py"))) and hasattr(module, "PageGuard"):
-            return module.PageGuard
-    raise RuntimeError("tests/browser/conftest.py is not loaded")
-
-
 @pytest.fixture(scope="module")
-def lab(browser, base_url, screenshot_dir, request):
+def lab(browser, base_url, screenshot_dir, page_guard_class, request):
     """The lab page after training the default configuration for EPOCHS epochs.
 
     ``lab.chart_log`` lists every redraw of the charts during that training, ``lab.train_seconds``
     the time from pressing Train to the end (Python's start included).
     """
-    guard_class = _page_guard_class()
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
                                   color_scheme="light", accept_downloads=True)
     context.set_default_timeout(30_000)
     page = context.new_page()
-    guard = guard_class(origin=base_url.rstrip("/"))
+    guard = page_guard_class(origin=base_url.rstrip("/"))
     guard.attach(context, page)
     page.goto("lab/")
     page.wait_for_selector("#lab[data-ready]")
