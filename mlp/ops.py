@@ -8,6 +8,11 @@ back to a plain loop that walks a column of ``b`` for every output element.
 except when the shared or the output dimension is small: its per-row overhead
 then dominates and ``@`` wins (scripts/bench and docs/performance.md hold the
 figures). Both give the same result up to floating-point rounding.
+
+When ``a`` is a transposed view (``x.T`` in a weight gradient ``x.T @ dz``),
+einsum's loops no longer run along contiguous memory; computing the transposed
+product ``(b.T @ a.T).T`` instead, whose operands are the original arrays, puts
+them back on contiguous rows.
 """
 
 import sys
@@ -42,6 +47,8 @@ def matmul(a, b, method=None):
         raise ValueError(f"matmul needs 2-D arrays of shapes (m, k) and (k, n); got {a.shape} and {b.shape}")
     method = method or method_for(a.shape[1], b.shape[1])
     if method == "einsum":
+        if a.flags.f_contiguous and not a.flags.c_contiguous:  # a transposed view
+            return np.ascontiguousarray(np.einsum("ij,jk->ik", b.T, a.T).T)
         return np.einsum("ij,jk->ik", a, b)
     if method == "matmul":
         return a @ b

@@ -34,6 +34,7 @@ def test_matmul_of_transposed_views(method, dtype):
     np.testing.assert_allclose(matmul(x.T, dz, method), np.ascontiguousarray(x.T) @ dz, rtol=tol, atol=tol * 30)
     np.testing.assert_allclose(matmul(dz, W.T, method), dz @ np.ascontiguousarray(W.T), rtol=tol, atol=tol * 30)
     assert matmul(x.T, dz, method).dtype == dtype
+    assert matmul(x.T, dz, method).flags.c_contiguous  # what the optimisers update in place
 
 
 def test_methods_agree_on_integer_valued_inputs_exactly():
