@@ -7,8 +7,10 @@ measurements before the speed-ups). No figure is typed by hand. A placeholder na
 unknown field, or a missing or unreadable file, stops the build with a message.
 
 Fields: ``machine`` (date, processor, load, browser: one sentence), ``startup``,
-``training``, ``targets``, ``matmul`` (Markdown tables), ``first_output_ms``,
-``longest_task_ms``, ``wasm_memory_mib``, ``cold_ready_s``, ``warm_ready_s``, ``seconds``,
+``training``, ``targets``, ``matmul``, ``comparison`` (before.json and latest.json side by
+side) (Markdown tables), ``first_output_ms``,
+``longest_task_ms``, ``long_task_count``, ``lab_train_s`` (the lab's default run, click to
+done), ``wasm_memory_mib``, ``cold_ready_s``, ``warm_ready_s``, ``seconds``,
 ``einsum_min_dim`` (the threshold of mlp.ops.matmul's rule, read from mlp itself).
 """
 
@@ -96,6 +98,23 @@ def targets(r):
     return "\n".join(rows)
 
 
+def comparison(before, after):
+    """Before and after the speed-ups, side by side."""
+    rows = ["| | before | after | |", "|---|--:|--:|--:|"]
+    for label, get, unit, better in [
+        ("runtime ready, cold cache", lambda r: r["browser"]["cold"]["ready_ms"], "ms", "lower"),
+        ("runtime ready, warm cache", lambda r: r["browser"]["warm"]["ready_ms"], "ms", "lower"),
+        *[(f"training, {name}: browser", (lambda name: lambda r: r["browser"]["training"][name]["train_sps"])(name),
+           "samples/s", "higher") for name in after["browser"]["training"]],
+    ]:
+        b, a = get(before), get(after)
+        ratio = (b / a if better == "lower" else a / b) if a and b else None
+        rows.append(f"| {label} ({unit}) | {_num(b)} | {_num(a)} | {_num(ratio, 1)}× {'faster' if better == 'lower' else 'more'} |")
+    rows.append(f"| load average when the run started | {before['machine'].get('load_average', ['–'])[0]} "
+                f"| {after['machine'].get('load_average', ['–'])[0]} | |")
+    return "\n".join(rows)
+
+
 FIELDS = {
     "machine": machine,
     "startup": startup,
@@ -104,11 +123,14 @@ FIELDS = {
     "targets": targets,
     "first_output_ms": lambda r: _num(r["browser"]["first_output"]["cell_ms"] or r["browser"]["first_output"]["api_ms"]),
     "longest_task_ms": lambda r: _num(r["browser"]["long_tasks"].get("longest_ms")),
+    "long_task_count": lambda r: _num(r["browser"]["long_tasks"].get("count")),
+    "lab_train_s": lambda r: _num(r["browser"]["long_tasks"].get("train_wall_s"), 1),
     "wasm_memory_mib": lambda r: _num((r["browser"]["wasm_memory"] or 0) / 2**20),
     "cold_ready_s": lambda r: _seconds(r["browser"]["cold"]["ready_ms"]),
     "warm_ready_s": lambda r: _seconds(r["browser"]["warm"]["ready_ms"]),
     "seconds": lambda r: f"{r['seconds']:.0f}",
     "einsum_min_dim": lambda r: str(_einsum_min_dim()),
+    "comparison": None,  # before.json against latest.json, see comparison()
 }
 
 
@@ -139,9 +161,13 @@ def on_page_markdown(markdown, page, config, files):
         if field not in FIELDS:
             raise PluginError(f"{page.file.src_uri}: unknown placeholder bench.{field}; "
                               f"known fields: {', '.join(FIELDS)}")
-        if which not in loaded:
-            loaded[which] = _load(which)
+        needed = ["before", "latest"] if field == "comparison" else [which]
+        for name in needed:
+            if name not in loaded:
+                loaded[name] = _load(name)
         try:
+            if field == "comparison":
+                return comparison(loaded["before"], loaded["latest"])
             return FIELDS[field](loaded[which])
         except (KeyError, TypeError, ValueError) as e:
             raise PluginError(f"{FILES[which].relative_to(ROOT)} lacks what bench.{field} needs ({e!r}): "

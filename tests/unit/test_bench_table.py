@@ -66,3 +66,14 @@ def test_pages_without_placeholders_are_untouched(hook):
     module, _ = hook
     text = "No figures here, only {{ results.full.table }}."
     assert render(module, text) == text
+
+
+def test_comparison_puts_before_and_after_side_by_side(hook, tmp_path):
+    module, data = hook
+    before = json.loads(json.dumps(data))
+    before["browser"]["training"]["default"]["train_sps"] = data["browser"]["training"]["default"]["train_sps"] / 4
+    before["browser"]["cold"]["ready_ms"] = data["browser"]["cold"]["ready_ms"] * 2
+    (tmp_path / "before.json").write_text(json.dumps(before))
+    out = render(module, "{{ bench.comparison }}")
+    assert "| 4.0× more |" in out
+    assert "| 2.0× faster |" in out
