@@ -304,33 +304,38 @@ def browser_training(page, base: str, runs: int) -> tuple[dict, int | None, list
     return data["results"], data["wasm_memory"], data["matmul"]
 
 
+LAB_IDLE = ("() => document.querySelector('.lab-run') && !document.querySelector("
+            "'.lab-run[data-status=training], .lab-run[data-status=starting]')")
+
+
 def lab_long_tasks(playwright, base: str, profile: Path) -> dict:
-    """Train the lab's default configuration through its UI; the main thread's long tasks meanwhile."""
+    """Train the lab's default configuration through its UI; the main thread's long tasks meanwhile.
+
+    Python is made ready first, so that the figure covers training only. The lab's page is
+    read through its DOM (.lab-train, .lab-run[data-status]), as its own tests read it."""
     context = launch(playwright, profile)
     page = context.new_page()
     try:
         page.goto(base + "lab/")
         if page.locator("#lab").count() == 0:
             return {"source": None, "skipped": "no training lab on lab/"}
-        page.wait_for_selector("#lab[data-ready='true'] button.lab-train", timeout=60_000)
+        page.wait_for_selector("#lab[data-ready] button.lab-train", timeout=60_000)
         page.evaluate("async (url) => { const { runtime } = await import(url); await runtime.ready(); }",
                       base + "javascripts/runtime.js")
-        page.evaluate("async (url) => { window.__benchLab = (await import(url)).labState; }",
-                      base + "javascripts/lab-app.js")
         page.evaluate(JS_OBSERVE_LONG_TASKS)
         t0 = time.perf_counter()
         page.click("#lab button.lab-train")
-        page.wait_for_function(
-            "() => { const r = window.__benchLab.runs.at(-1);"
-            " return r && ['done', 'failed', 'diverged', 'stopped'].includes(r.status); }",
-            timeout=600_000, polling=200)
+        page.wait_for_selector(".lab-run", timeout=60_000)
+        page.wait_for_function(LAB_IDLE, timeout=600_000, polling=200)
         wall = time.perf_counter() - t0
-        run = page.evaluate("() => { const r = window.__benchLab.runs.at(-1);"
-                            " return { status: r.status, epochs: r.epochs.length, config: r.config }; }")
+        status = page.get_attribute(".lab-run", "data-status")
         tasks = page.evaluate("window.__benchLongTasks")
-        return {"source": "lab", "status": run["status"], "epochs": run["epochs"], "train_wall_s": wall,
+        return {"source": "lab", "status": status, "train_wall_s": wall,
                 "longest_ms": max(tasks, default=0.0), "count": len(tasks),
                 "over_100ms": sum(1 for t in tasks if t > 100)}
+    except Exception as e:  # noqa: BLE001 - the lab's page is measured, not tested, here
+        say(f"training through the lab failed: {e}")
+        return {"source": None, "skipped": f"training through the lab failed: {str(e).splitlines()[0]}"}
     finally:
         context.close()
 
