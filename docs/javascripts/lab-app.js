@@ -793,6 +793,9 @@ export async function mount(root) {
       pyStatus.append(" ", el("button", { type: "button", class: "lab-icon-button", text: "Retry", onclick: () => runtime.retry() }));
     }
   });
+  // Start Python and the lab's code while the reader looks at the form. A failure shows in the
+  // status above and is reported again, in the lab's words, when Train asks for it.
+  ensureLab().catch(() => {});
 
   // -- buttons
   exportButton.addEventListener("click", async () => {
