@@ -967,8 +967,10 @@ function setup() {
   const content = document.querySelector(".md-content") || document.body;
   const blocks = [...content.querySelectorAll("div.highlight.cell")].filter((b) => !b.closest(".pycell"));
   if (!blocks.length) return;
+  // Start Python first, so that it loads while the editors are built; the status shows
+  // progress or failure.
+  runtime.ready().catch(() => {});
   current = new PageCells(blocks);
-  runtime.ready().catch(() => {}); // start Python now; the status shows progress or failure
 }
 
 function saveAll() {
