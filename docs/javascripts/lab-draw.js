@@ -102,22 +102,37 @@ export function paintDigit(canvas, pixels) {
   ctx.putImageData(img, 0, 0);
 }
 
+export const KEY_STEP = 14;      // pad pixels per arrow key press (one MNIST pixel: 280 / 20)
+const KEYS_HELP = "Arrow keys move the pen, Space puts it down or lifts it, Backspace clears";
+
 // The pad itself. `onInk(pixels)` gets the MNIST-style image while drawing (pixels is null after
-// Clear); the caller debounces its own work.
+// Clear); the caller debounces its own work. With the keyboard, the focused pad shows a pen
+// that the arrow keys move (Shift: small steps) and Space or Enter puts down or lifts; a pen
+// that is down draws as it moves.
 export function createPad(root, { onInk } = {}) {
   const canvas = document.createElement("canvas");
   canvas.width = PAD;
   canvas.height = PAD;
   canvas.className = "lab-pad__canvas";
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", "Drawing area: draw a digit here with the mouse, a pen or a finger");
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "application");
+  canvas.setAttribute("aria-roledescription", "drawing pad");
+  canvas.setAttribute("aria-label", "Draw a digit here with the mouse, a pen or a finger. " + KEYS_HELP + ".");
   const frame = document.createElement("div");
   frame.className = "lab-pad__frame";
   frame.append(canvas);
+  const pen = document.createElement("div");
+  pen.className = "lab-pad__pen";
+  pen.setAttribute("aria-hidden", "true");
+  frame.append(pen);
   const hint = document.createElement("p");
   hint.className = "lab-pad__hint";
   hint.textContent = "Draw a digit";
   frame.append(hint);
+  const keysHint = document.createElement("p");
+  keysHint.className = "lab-pad__keys";
+  keysHint.textContent = KEYS_HELP + ".";
+  frame.append(keysHint);
   root.append(frame);
 
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
@@ -192,9 +207,54 @@ export function createPad(root, { onInk } = {}) {
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
 
+  // The keyboard's pen, in pad pixels.
+  let keyPen = [PAD / 2, PAD / 2];
+  let keyDown = false;
+  function showPen() {
+    pen.style.left = `${(100 * keyPen[0]) / PAD}%`;
+    pen.style.top = `${(100 * keyPen[1]) / PAD}%`;
+    pen.classList.toggle("lab-pad__pen--down", keyDown);
+  }
+  showPen();
+  const MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  canvas.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    const move = MOVES[event.key];
+    if (move) {
+      const step = event.shiftKey ? KEY_STEP / 4 : KEY_STEP;
+      const next = keyPen.map((v, i) => Math.min(PAD - 1, Math.max(0, v + step * move[i])));
+      if (keyDown) {
+        segment(keyPen, next);
+        schedule();
+      }
+      keyPen = next;
+    } else if (event.key === " " || event.key === "Enter") {
+      keyDown = !keyDown;
+      if (keyDown) {
+        segment(keyPen, keyPen);
+        schedule();
+      }
+    } else if (event.key === "Backspace" || event.key === "Delete") {
+      clear();
+    } else if (event.key === "Escape" && keyDown) {
+      keyDown = false;
+    } else {
+      return;
+    }
+    event.preventDefault();
+    showPen();
+  });
+  canvas.addEventListener("blur", () => {
+    keyDown = false;
+    showPen();
+  });
+
   function clear() {
     ctx.clearRect(0, 0, PAD, PAD);
     drawing = null;
+    keyPen = [PAD / 2, PAD / 2];
+    keyDown = false;
+    showPen();
     pixels = null;
     version += 1;
     root.dataset.version = String(version);

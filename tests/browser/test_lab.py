@@ -289,6 +289,39 @@ def test_a_digit_drawn_with_the_mouse_is_recognised(lab, index, digit, screensho
         shoot(page, screenshot_dir, "wide-light-drawn")
 
 
+# Pen strokes as key presses, from the pad's centre: (keys pressed with the pen up, keys
+# pressed with it down).
+KEY_STROKES = {
+    1: (["ArrowUp"] * 7, ["ArrowDown"] * 14),
+    7: (["ArrowUp"] * 6 + ["ArrowLeft"] * 5,
+        ["ArrowRight"] * 10 + [key for i in range(13) for key in ["ArrowDown"] + ["ArrowLeft"] * (i % 2)]),
+}
+
+
+@pytest.mark.parametrize("digit", sorted(KEY_STROKES))
+def test_a_digit_drawn_with_the_keyboard_is_recognised(lab, digit, screenshot_dir):
+    page = lab
+    # Reached with Tab like any control: Shift+Tab from the Clear button under it.
+    page.focus(".lab-clear")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.classList.contains('lab-pad__canvas')")
+    page.keyboard.press("Backspace")
+    assert page.evaluate("document.querySelector('.lab-pad__frame--inked')") is None
+    up, down = KEY_STROKES[digit]
+    for key in up:
+        page.keyboard.press(key)
+    page.keyboard.press("Space")
+    for key in down:
+        page.keyboard.press(key)
+    assert page.locator(".lab-pad__pen--down").count() == 1
+    page.keyboard.press("Space")
+    assert page.locator(".lab-pad__pen--down").count() == 0
+    predicted = wait_prediction(page)
+    assert predicted == digit, f"drew a {digit} with the keyboard, the model said {predicted}"
+    if digit == 7:
+        shoot(page, screenshot_dir, "wide-light-drawn-with-keys")
+
+
 def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, screenshot_dir):
     page = lab
     before = len(runs(page))
