@@ -16,6 +16,8 @@ Fixtures
     page_guard         the PageGuard of `page`: .console_errors, .page_errors, .failed_requests,
                        .foreign_requests, .requests (every URL requested), .console (all messages)
     screenshot_dir     screenshots/ at the repository root (ignored by git)
+    full_page_screenshot(page, path)
+                       a full-page screenshot with every line of every editor drawn
 
 Every guarded page blocks requests to any origin but its server's, and the test fails at
 teardown if the page logged a console error, threw an uncaught error (also in workers), had a
@@ -380,3 +382,30 @@ def screenshot_dir() -> Path:
     path = REPO / "screenshots"
     path.mkdir(exist_ok=True)
     return path
+
+
+MAX_SHOT_HEIGHT = 16_000  # px; Chromium's screenshots fail beyond about 16,384
+
+
+def screenshot_full_page(page, path) -> None:
+    """A full-page screenshot with everything drawn.
+
+    CodeMirror draws only the lines near the viewport, so a plain ``full_page=True`` shot shows
+    long cells with blank stretches. The viewport is grown to the page's height for the shot
+    (so every line is in view) and put back afterwards.
+    """
+    size = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), MAX_SHOT_HEIGHT)})
+    # Two frames: one for the resize, one for the editors to draw their new lines.
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
+
+
+@pytest.fixture(scope="session")
+def full_page_screenshot():
+    """:func:`screenshot_full_page`: ``full_page_screenshot(page, path)``."""
+    return screenshot_full_page

@@ -501,18 +501,18 @@ SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", list(SIZES))
-def test_screenshots_before_and_after_running(new_page, screenshot_dir, scheme, size):
+def test_screenshots_before_and_after_running(new_page, screenshot_dir, full_page_screenshot, scheme, size):
     page = new_page(viewport=SIZES[size], color_scheme=scheme)
     open_cells(page)
     out = screenshot_dir / "cells"
     out.mkdir(exist_ok=True)
-    page.screenshot(path=str(out / f"playground-before-{scheme}-{size}.png"), full_page=True)
+    full_page_screenshot(page, out / f"playground-before-{scheme}-{size}.png")
     wait_ready(page)
     results = page.evaluate("window.__cells.runAll()")
     assert [r["state"] for r in results] == ["done", "done", "done", "done", "error", "done"]
     page.wait_for_selector(".uplot canvas")
     page.wait_for_timeout(300)
-    page.screenshot(path=str(out / f"playground-after-{scheme}-{size}.png"), full_page=True)
+    full_page_screenshot(page, out / f"playground-after-{scheme}-{size}.png")
     # Nothing is wider than the screen: code and tables scroll inside their boxes.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0

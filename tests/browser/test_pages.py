@@ -70,7 +70,7 @@ def _wait_for_math(page):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_loads_cleanly(new_page, site_dir, screenshot_dir, scheme):
+def test_every_page_loads_cleanly(new_page, site_dir, screenshot_dir, full_page_screenshot, scheme):
     """Each page in turn in one tab: no console errors, no failed or foreign requests (the
     guard checks at teardown), every placeholder replaced, the math typeset, the cells there.
     Full-page screenshots, wide and phone-sized, go to screenshots/pages/."""
@@ -89,7 +89,7 @@ def test_every_page_loads_cleanly(new_page, site_dir, screenshot_dir, scheme):
         name = path.strip("/") or "home"
         for size in SIZES:
             page.set_viewport_size(SIZES[size])
-            page.screenshot(path=str(out / f"{name}-{scheme}-{size}.png"), full_page=True)
+            full_page_screenshot(page, out / f"{name}-{scheme}-{size}.png")
 
 
 def _record_timing(path: str, seconds: float, cells: list[dict]) -> None:
@@ -100,7 +100,7 @@ def _record_timing(path: str, seconds: float, cells: list[dict]) -> None:
 
 
 @pytest.mark.parametrize("path", TUTORIAL, ids=lambda p: p.strip("/") or "home")
-def test_every_cell_runs(page, path, screenshot_dir):
+def test_every_cell_runs(page, path, screenshot_dir, full_page_screenshot):
     page.goto(path, wait_until="load")
     page.wait_for_function("window.__cells && window.__cells.list().length > 0")
     t0 = time.perf_counter()
@@ -138,4 +138,4 @@ def test_every_cell_runs(page, path, screenshot_dir):
 
     name = path.strip("/") or "home"
     (screenshot_dir / "pages").mkdir(exist_ok=True)
-    page.screenshot(path=str(screenshot_dir / "pages" / f"{name}-run-light-wide.png"), full_page=True)
+    full_page_screenshot(page, screenshot_dir / "pages" / f"{name}-run-light-wide.png")
