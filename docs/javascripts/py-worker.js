@@ -7,11 +7,14 @@
 //                 and `resources`: how long each file took and whether it came from the cache)
 //               stdout / stderr {id, text} · figure {id, figure} · message {id, message}
 //               result {id, ok, value?, error?, fatal?} · data {id, ok, path?, error?}
+//               fatal (Pyodide broke with no run in progress: start a new worker)
 
 let pyodide = null;
 let runner = null;
 let booted = null;          // promise of the finished start-up
 let current = null;         // id of the run whose output is being produced
+let running = false;        // a run is in progress
+let broken = null;          // the error that broke Pyodide for good, once it happens
 let queue = Promise.resolve();
 let config = null;
 
@@ -142,6 +145,10 @@ async function boot(cfg) {
     stopWatching();
     timings.pyodide = since();
     mark("pyodide-loaded"); // the interpreter, with numpy and mlp installed
+    // Pyodide calls `on_fatal` (an internal hook of its API object in 0.27) when it breaks for
+    // good: a WebAssembly trap, a stack overflow or memory exhausted inside C code. The run in
+    // progress may then never settle, so its failure is reported from here.
+    if (pyodide._api) pyodide._api.on_fatal = onFatal;
     const missing = cfg.packages.filter((name) => !(name in pyodide.loadedPackages));
     if (missing.length) {
       // Their download failed (the reason is in the console): say which.
@@ -184,20 +191,50 @@ function resourceTimings() {
   }));
 }
 
+function fatalResult(error) {
+  const message = error && error.message ? error.message : String(error);
+  return {
+    ok: false, fatal: true,
+    error: { type: "FatalError", traceback: "",
+             message: `Python stopped working: ${message}. It is being restarted, so every variable is gone.` },
+  };
+}
+
+function onFatal(error) {
+  if (broken) return;
+  broken = error;
+  if (running) {
+    running = false;
+    post({ type: "result", id: current, ...fatalResult(error) });
+  } else {
+    post({ type: "fatal" });
+  }
+}
+
+// Once Pyodide is broken, its pending calls fail in their own ways until runtime.js ends this
+// worker: consequences of the error already reported, not new ones.
+for (const type of ["error", "unhandledrejection"]) {
+  self.addEventListener(type, (event) => {
+    if (!broken) return;
+    event.preventDefault();
+    console.warn("py-worker: after the fatal error:", event.message ?? event.reason?.message ?? event.reason);
+  });
+}
+
 async function run({ id, code, scope, filename }) {
+  if (broken) return;  // reported already; runtime.js replaces this worker
   current = id;
+  running = true;
   let result;
   try {
     await booted;
     result = JSON.parse(await runner.run(code, scope, filename));
   } catch (error) {
     // Not a Python exception (those come back as results): Pyodide itself broke.
-    const message = error && error.message ? error.message : String(error);
-    result = {
-      ok: false, fatal: true,
-      error: { type: "FatalError", message: `Python stopped working: ${message}`, traceback: "" },
-    };
+    result = fatalResult(broken || error);
   }
+  if (!running) return;  // onFatal reported this run
+  running = false;
   post({ type: "result", id, ...result });
 }
 

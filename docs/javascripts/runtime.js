@@ -301,6 +301,9 @@ class Runtime {
         }
         break;
       }
+      case "fatal":
+        this._restart("fatal");
+        break;
       case "data": {
         const pending = this._data.get(msg.id);
         if (!pending) break;

@@ -188,6 +188,34 @@ def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
     print(f"\nstop took {took * 1000:.0f} ms (worker replaced)")
 
 
+@pytest.mark.allow_console_errors  # checked below: only Pyodide's report of its fatal error
+def test_a_crash_of_python_itself_is_reported_and_python_restarts(page, page_guard):
+    open_cells(page)
+    wait_ready(page)
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "done")
+    generation = page.evaluate("window.__cells.runtime.generation")
+    # fatal_error is what Pyodide itself calls when its WebAssembly traps or a stack overflows
+    # in C code; after it, the interpreter can run nothing more.
+    set_code(page, 5, "import pyodide_js\npyodide_js._api.fatal_error('a crash made by the test')\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "error", timeout=RUN_TIMEOUT_MS)
+    text = output(page, 5)
+    assert "Python stopped working" in text and "a crash made by the test" in text, text
+    assert "every variable is gone" in text, text
+    page.wait_for_function("window.__cells.runtime.status === 'ready'", timeout=READY_TIMEOUT_MS)
+    assert page.evaluate("window.__cells.runtime.generation") == generation + 1
+    assert state(page, 0) == "idle"  # its variables went with the old Python
+
+    set_code(page, 5, "print('alive', 6 * 7)")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "done", timeout=RUN_TIMEOUT_MS)
+    assert "alive 42" in output(page, 5)
+    unexpected = [e for e in page_guard.console_errors + page_guard.page_errors if "fatal" not in e.lower()
+                  and "a crash made by the test" not in e and "pyodide.asm.js" not in e]
+    assert not unexpected, unexpected
+
+
 def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
     page = new_page(base=isolated_server.url)
     open_cells(page)
