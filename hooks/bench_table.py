@@ -7,7 +7,7 @@ measurements before the speed-ups). No figure is typed by hand. A placeholder na
 unknown field, or a missing or unreadable file, stops the build with a message.
 
 Fields: ``machine`` (date, processor, load, browser: one sentence), ``startup``,
-``training``, ``targets``, ``matmul``, ``comparison`` (before.json and latest.json side by
+``training``, ``pytorch``, ``targets``, ``matmul``, ``comparison`` (before.json and latest.json side by
 side) (Markdown tables), ``first_output_ms``,
 ``longest_task_ms``, ``long_task_count``, ``lab_train_s`` (the lab's default run, click to
 done), ``wasm_memory_mib``, ``cold_ready_s``, ``warm_ready_s``, ``seconds``,
@@ -60,16 +60,27 @@ def startup(r):
 
 def training(r):
     b, n = r["browser"]["training"], r["native"]
-    torch = n.get("torch") or {}
     rows = ["| Configuration | browser | browser, with evaluation | native | native, with evaluation "
-            "| native / browser | PyTorch | mlp / PyTorch |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|"]
+            "| native / browser |",
+            "|---|--:|--:|--:|--:|--:|"]
     for name, bt in b.items():
-        nt, tt = n["mlp"][name], torch.get(name)
+        nt = n["mlp"][name]
         rows.append(f"| {bt['label']} | {_num(bt['train_sps'])} | {_num(bt['with_eval_sps'])} "
                     f"| {_num(nt['train_sps'])} | {_num(nt['with_eval_sps'])} "
-                    f"| {_num(nt['train_sps'] / bt['train_sps'], 1)}× "
-                    f"| {_num(tt['train_sps']) if tt else '–'} "
+                    f"| {_num(nt['train_sps'] / bt['train_sps'], 1)}× |")
+    return "\n".join(rows)
+
+
+def pytorch(r):
+    """Native mlp against the same training as a PyTorch loop, when torch was installed."""
+    n = r["native"]
+    torch = n.get("torch")
+    if not torch:
+        return f"*(not measured in this run: {n.get('torch_skipped') or 'torch is not installed'})*"
+    rows = ["| Configuration | mlp, native | PyTorch | mlp / PyTorch |", "|---|--:|--:|--:|"]
+    for name, nt in n["mlp"].items():
+        tt = torch.get(name)
+        rows.append(f"| {nt['label']} | {_num(nt['train_sps'])} | {_num(tt['train_sps']) if tt else '–'} "
                     f"| {_num(nt['train_sps'] / tt['train_sps'], 2) + '×' if tt else '–'} |")
     return "\n".join(rows)
 
@@ -89,10 +100,10 @@ def matmul(r):
 
 
 def targets(r):
-    rows = ["| Target | goal | measured | |", "|---|---|--:|---|"]
+    rows = ["| Target | goal | measured | verdict |", "|---|---|--:|---|"]
     for t in r["targets"].values():
         value = t["value"]
-        shown = "–" if value is None else _num(value, 2 if value < 10 else 0)
+        shown = "–" if value is None else _num(value, 2 if t["goal"].endswith(" x") else 0)
         verdict = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
         rows.append(f"| {t['label']} | {t['goal']} | {shown} | {verdict} |")
     return "\n".join(rows)
@@ -100,7 +111,7 @@ def targets(r):
 
 def comparison(before, after):
     """Before and after the speed-ups, side by side."""
-    rows = ["| | before | after | |", "|---|--:|--:|--:|"]
+    rows = ["| Measure | before | after | change |", "|---|--:|--:|--:|"]
     for label, get, unit, better in [
         ("runtime ready, cold cache", lambda r: r["browser"]["cold"]["ready_ms"], "ms", "lower"),
         ("runtime ready, warm cache", lambda r: r["browser"]["warm"]["ready_ms"], "ms", "lower"),
@@ -119,6 +130,7 @@ FIELDS = {
     "machine": machine,
     "startup": startup,
     "training": training,
+    "pytorch": pytorch,
     "matmul": matmul,
     "targets": targets,
     "first_output_ms": lambda r: _num(r["browser"]["first_output"]["cell_ms"] or r["browser"]["first_output"]["api_ms"]),

@@ -239,7 +239,9 @@ function drawHeatmap(figure) {
       const share = (v - lo) / span;
       const td = el("td", {
         style: `--pycell-share: ${Math.round(share * 100)}%`,
-        class: share > 0.55 ? "pycell-heatmap__strong" : undefined,
+        // Where the text turns to the light-on-dark colour depends on the palette (site.css).
+        class: share > 0.7 ? "pycell-heatmap__strong pycell-heatmap__stronger"
+          : share > 0.55 ? "pycell-heatmap__strong" : undefined,
         title: `${rowLabels[r]}, ${colLabels[c]}: ${formatNumber(v, integers)}`,
         text: showNumbers ? formatNumber(v, integers) : "",
       });
@@ -266,6 +268,29 @@ function columns(figure) {
   return [figure.x, ...figure.series.map((s) => Array.from(s.values, (v) => v ?? null))];
 }
 
+const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5];
+
+// A log axis: ticks, grid lines and labels at powers of ten only (uPlot's default number
+// format shows 0.0001 as "0"), at every second or third of them when the decades are crowded.
+function logDecades(u, splits) {
+  const exps = splits.map((v) => (v > 0 ? Math.log10(v) : NaN));
+  const whole = exps.filter((e) => Math.abs(e - Math.round(e)) < 1e-6).length;
+  const height = u.bbox.height / (window.devicePixelRatio || 1);
+  const every = Math.max(1, Math.ceil((whole * 18) / Math.max(height, 1)));
+  return splits.map((v, i) => {
+    const e = Math.round(exps[i]);
+    return Math.abs(exps[i] - e) < 1e-6 && e % every === 0 ? v : null;
+  });
+}
+
+function logTickLabels(u, splits) {
+  return splits.map((v) => {
+    if (v == null) return "";
+    const e = Math.round(Math.log10(v));
+    return e >= -3 && e <= 4 ? String(10 ** e > 1 ? 10 ** e : Number((10 ** e).toPrecision(1))) : `1e${e}`;
+  });
+}
+
 function drawChart(figure) {
   const host = el("div", { class: "pycell-chart", role: "img",
     "aria-label": `Line chart${figure.title ? ": " + figure.title : ""}; series ${figure.series.map((s) => s.name).join(", ")}` });
@@ -281,10 +306,12 @@ function drawChart(figure) {
     const text = cssVar("--md-default-fg-color--light", "#666");
     const grid = cssVar("--md-default-fg-color--lightest", "#ddd");
     const font = `11px ${getComputedStyle(document.body).fontFamily || "sans-serif"}`;
-    const axis = (label) => ({
+    const axis = (label, extra = {}) => ({
       stroke: text, label: label || undefined, labelFont: font, font,
-      grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 },
+      grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, ...extra,
     });
+    // x values that are all whole numbers (epochs, steps) get whole-number ticks.
+    const wholeX = fig.x.every(Number.isInteger);
     const series = [{ label: fig.xlabel || "x" }];
     fig.series.forEach((s, i) => {
       const present = s.values.filter((v) => v != null).length;
@@ -299,7 +326,10 @@ function drawChart(figure) {
       width, height: width < 500 ? 200 : 260,
       series,
       scales: { x: { time: false }, y: fig.logy ? { distr: 3 } : {} },
-      axes: [axis(fig.xlabel), axis(fig.ylabel)],
+      axes: [axis(fig.xlabel, wholeX ? { incrs: WHOLE_INCREMENTS } : {}),
+             axis(fig.ylabel, fig.logy ? { filter: logDecades, values: logTickLabels,
+               grid: { stroke: grid, width: 1, filter: logDecades },
+               ticks: { stroke: grid, width: 1, filter: logDecades } } : {})],
       legend: { live: false },
     }, columns(fig), host);
   };

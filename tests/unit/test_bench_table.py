@@ -77,3 +77,15 @@ def test_comparison_puts_before_and_after_side_by_side(hook, tmp_path):
     out = render(module, "{{ bench.comparison }}")
     assert "| 4.0× more |" in out
     assert "| 2.0× faster |" in out
+
+
+def test_pytorch_table_or_why_it_is_missing(hook, tmp_path):
+    module, data = hook
+    mlp_sps = data["native"]["mlp"]["default"]["train_sps"]
+    data["native"]["torch"] = {"default": {"train_sps": mlp_sps / 2}}
+    (tmp_path / "latest.json").write_text(json.dumps(data))
+    out = render(module, "{{ bench.pytorch }}")
+    assert f"| {data['native']['mlp']['default']['label']} | {mlp_sps:,.0f} | {mlp_sps / 2:,.0f} | 2.00× |" in out
+    data["native"]["torch"], data["native"]["torch_skipped"] = None, "torch is not installed"
+    (tmp_path / "latest.json").write_text(json.dumps(data))
+    assert render(module, "{{ bench.pytorch }}") == "*(not measured in this run: torch is not installed)*"
