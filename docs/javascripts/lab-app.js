@@ -571,6 +571,11 @@ export async function mount(root) {
   // -- runs list
   function renderRuns() {
     renderLegend();
+    // A message about saving or loading one model goes once another model is in use.
+    if (fileMessage.dataset.run && fileMessage.dataset.run !== String(state.current)) {
+      fileMessage.replaceChildren();
+      delete fileMessage.dataset.run;
+    }
     runList.innerHTML = "";
     runsPanel.classList.toggle("lab-panel--empty", state.runs.length === 0);
     for (const run of state.runs) {
@@ -805,6 +810,7 @@ export async function mount(root) {
     fileMessage.className = "lab-file-message";
     try {
       const name = await exportRun(run);
+      fileMessage.dataset.run = String(run.id);
       fileMessage.replaceChildren(`Saved ${name}. Check it natively: `,
         el("code", { text: `python -m mlp evaluate --load ${name} --data mnist-subset.npz` }));
     } catch (error) {
@@ -824,6 +830,7 @@ export async function mount(root) {
     importButton.disabled = true;
     try {
       const run = await importFile(file);
+      fileMessage.dataset.run = String(run.id);
       fileMessage.textContent = `Loaded ${file.name}: ${run.result.sizes.join("-")} ${run.result.activation}, test accuracy ${run.result.accuracy.toFixed(4)}.`;
     } catch (error) {
       fileMessage.textContent = `Could not load weights: ${error.message}`;

@@ -351,6 +351,8 @@ def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, scr
     # The stopped model is the one in use: evaluated, and it predicts a drawn digit.
     assert page.get_attribute(".lab-summary", "data-run") == stopped["id"]
     assert shown_accuracy(page) > 0.8
+    # The note on saving the first run's weights went when another model came into use.
+    assert page.inner_text(".lab-file-message").strip() == ""
     image, label = mnist_test_image(0)
     trace_digit(page, image)
     assert wait_prediction(page) == label
