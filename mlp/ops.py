@@ -13,6 +13,11 @@ When ``a`` is a transposed view (``x.T`` in a weight gradient ``x.T @ dz``),
 einsum's loops no longer run along contiguous memory; computing the transposed
 product ``(b.T @ a.T).T`` instead, whose operands are the original arrays, puts
 them back on contiguous rows.
+
+NumPy inside Pyodide is a 32-bit build: einsum's iterator counts the m*k*n
+multiply-adds of a product in a signed 32-bit integer and refuses products of
+2**31 or more ("iterator is too large"), such as 4096 rows times a 784x700
+layer. :func:`matmul` then runs einsum on blocks of rows small enough to fit.
 """
 
 import sys
@@ -21,6 +26,7 @@ import numpy as np
 
 IN_BROWSER = sys.platform == "emscripten"  # Pyodide: NumPy without BLAS
 EINSUM_MIN_DIM = 32  # einsum pays off when both k and n are at least this large
+EINSUM_MAX_SIZE = 2**31 - 1  # m*k*n above this overflows einsum's iterator on 32-bit NumPy
 
 
 def method_for(k, n, in_browser=IN_BROWSER):
@@ -48,8 +54,22 @@ def matmul(a, b, method=None):
     method = method or method_for(a.shape[1], b.shape[1])
     if method == "einsum":
         if a.flags.f_contiguous and not a.flags.c_contiguous:  # a transposed view
-            return np.ascontiguousarray(np.einsum("ij,jk->ik", b.T, a.T).T)
-        return np.einsum("ij,jk->ik", a, b)
+            return np.ascontiguousarray(_einsum_by_rows(b.T, a.T).T)
+        return _einsum_by_rows(a, b)
     if method == "matmul":
         return a @ b
     raise ValueError(f"unknown matmul method {method!r}; choose one of: matmul, einsum")
+
+
+def _einsum_by_rows(a, b, max_size=None):
+    """``np.einsum("ij,jk->ik", a, b)``, in blocks of rows of ``a`` of at most
+    ``max_size`` (default :data:`EINSUM_MAX_SIZE`) multiply-adds each."""
+    max_size = EINSUM_MAX_SIZE if max_size is None else max_size
+    (m, k), n = a.shape, b.shape[1]
+    rows = max(1, max_size // max(1, k * n))
+    if m <= rows:
+        return np.einsum("ij,jk->ik", a, b)
+    out = np.empty((m, n), dtype=np.result_type(a, b))
+    for start in range(0, m, rows):
+        np.einsum("ij,jk->ik", a[start:start + rows], b, out=out[start:start + rows])
+    return out

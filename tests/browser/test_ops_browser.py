@@ -49,3 +49,36 @@ def test_matmul_in_the_browser_uses_einsum_for_large_products_and_matches_the_op
         assert row["out_shape"] == [m, n] and row["out_dtype"] == row["dtype"], row
         eps = 1.2e-7 if row["dtype"] == "float32" else 2.3e-16
         assert row["max_rel_err"] <= 4 * k * eps, row
+
+
+LARGE_IN_WORKER = r"""
+import json
+import numpy as np
+from mlp import ops
+
+# 4096 x 784 x 700 multiply-adds: beyond what one einsum call can iterate over in 32-bit NumPy.
+rng = np.random.default_rng(1)
+x = rng.standard_normal((4096, 784)).astype("float32")
+w = rng.standard_normal((784, 700)).astype("float32")
+dz = rng.standard_normal((4096, 700)).astype("float32")
+try:
+    np.einsum("ij,jk->ik", x, w)
+    plain = "ok"
+except ValueError as e:
+    plain = str(e)
+errors = []
+for a, b in [(x, w), (x.T, dz)]:
+    out = ops.matmul(a, b)
+    expected = np.ascontiguousarray(a) @ np.ascontiguousarray(b)
+    errors.append(float(np.max(np.abs(out - expected) / (np.abs(a) @ np.abs(b)))))
+print(json.dumps({"plain_einsum": plain, "errors": errors}))
+"""
+
+
+def test_products_too_large_for_one_einsum_are_split(page):
+    page.goto("")
+    result = page.evaluate(RUN, LARGE_IN_WORKER)
+    assert result["ok"], result["error"]
+    report = json.loads(result["out"])
+    assert report["plain_einsum"] == "iterator is too large"  # the limit mlp works around
+    assert all(err <= 4 * 4096 * 1.2e-7 for err in report["errors"]), report

@@ -71,3 +71,29 @@ def test_shapes_that_do_not_multiply_are_refused_with_both_shapes(a_shape, b_sha
 def test_unknown_method_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="'blas'.*matmul, einsum"):
         matmul(np.ones((2, 2)), np.ones((2, 2)), "blas")
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_einsum_splits_products_too_large_for_a_32_bit_iterator(monkeypatch, transposed):
+    """Inside Pyodide, einsum refuses m*k*n >= 2**31; matmul then works on blocks of rows.
+    Here the limit is lowered so that a small product needs several blocks."""
+    from mlp import ops
+
+    calls = []
+    real_einsum = np.einsum
+
+    def counting_einsum(spec, x, y, **kwargs):
+        assert x.shape[0] * x.shape[1] * y.shape[1] <= 1000, (x.shape, y.shape)
+        calls.append(x.shape)
+        return real_einsum(spec, x, y, **kwargs)
+
+    monkeypatch.setattr(ops, "EINSUM_MAX_SIZE", 1000)
+    monkeypatch.setattr(ops.np, "einsum", counting_einsum)
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((20, 37)) if transposed else rng.standard_normal((37, 20))
+    b = rng.standard_normal((20, 9))
+    a = a.T if transposed else a
+    out = matmul(a, b, method="einsum")
+    assert out.shape == (37, 9) and out.flags.c_contiguous
+    np.testing.assert_allclose(out, a @ b, rtol=1e-12, atol=1e-12)
+    assert len(calls) > 1
