@@ -974,6 +974,14 @@ class PageCells {
     if (this.running) await runtime.stop({ scope: this.scope });
   }
 
+  // Material rendered this same page again (it does so for the first link within the page
+  // after a full load): the live cells, with their code, output and running state, take the
+  // places of the fresh copies.
+  adopt(blocks) {
+    blocks.forEach((block, i) => block.replaceWith(this.cells[i].root));
+    this.cells[0].root.before(this.pill.node);
+  }
+
   dispose() {
     this.token += 1;
     for (const off of this.unsubscribe) off();
@@ -990,12 +998,17 @@ class PageCells {
 let current = null;
 
 function setup() {
+  const content = document.querySelector(".md-content") || document.body;
+  const blocks = [...content.querySelectorAll("div.highlight.cell")].filter((b) => !b.closest(".pycell"));
+  if (current && current.path === pagePath() && current.cells.length === blocks.length
+      && !current.cells[0].root.isConnected) {
+    current.adopt(blocks);
+    return;
+  }
   if (current) {
     current.dispose();
     current = null;
   }
-  const content = document.querySelector(".md-content") || document.body;
-  const blocks = [...content.querySelectorAll("div.highlight.cell")].filter((b) => !b.closest(".pycell"));
   if (!blocks.length) return;
   // Start Python first, so that it loads while the editors are built; the status shows
   // progress or failure.

@@ -354,6 +354,30 @@ def test_instant_navigation_keeps_cells_working(page, server):
     assert not any("pyodide.asm.wasm" in p for p in server.paths()), "Python was loaded again"
 
 
+def test_a_link_within_the_page_keeps_its_cells_running_and_their_output(page):
+    """Material renders the page again for the first link within it after a full load; the
+    cells, their output and the running one carry on."""
+    open_cells(page)
+    wait_ready(page)
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "done")
+    first_output = output(page, 0)
+    generation = page.evaluate("window.__cells.runtime.generation")
+    set_code(page, 5, "import time\nfor i in range(3):\n    print('tick', i, flush=True)\n    time.sleep(0.5)\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "running")
+    page.locator(".md-sidebar--secondary a[href$='#charts']").first.click()
+    page.wait_for_function("location.hash === '#charts'")
+    page.wait_for_timeout(500)  # time for Material's rendering, if it happens
+    wait_state(page, 5, "done")
+    assert "tick 2" in output(page, 5)
+    assert state(page, 0) == "done" and output(page, 0) == first_output
+    assert page.evaluate("window.__cells.runtime.generation") == generation  # Python kept
+    assert page.locator(".pycell").count() == 6 and page.locator(".pycell-runtime").count() == 1
+    cell(page, 2).get_by_role("button", name="Run cell 3").click()  # the namespace is there
+    wait_state(page, 2, "done")
+
+
 def test_stdout_streams_while_the_cell_runs(page):
     open_cells(page)
     wait_ready(page)
