@@ -737,6 +737,7 @@ class Cell {
   }
 
   setState(state) {
+    const was = this.state;
     this.state = state;
     this.root.dataset.cellState = state;
     const busy = state === "queued" || state === "running";
@@ -753,6 +754,8 @@ class Cell {
       update();
       this.tick = setInterval(update, 100);
       this.announce(`Cell ${this.number} running`);
+    } else if (state === "idle" && was === "queued") {
+      this.setStatus("", "Not run");
     }
   }
 
@@ -850,10 +853,13 @@ class PageCells {
     if (cell.state === "queued" || cell.state === "running") return cell.pendingRun;
     const token = this.token;
     const needed = above ? this.cells.slice(0, cell.index).filter((c) => this.needsRun(c)) : [];
-    for (const c of [...needed, cell]) {
+    // The cells this Run queues: Stop on any of them while it waits drops them all.
+    const chain = { cells: [...needed, cell], cancelled: false };
+    for (const c of chain.cells) {
+      c.chain = chain;
       if (c.state !== "queued" && c.state !== "running") c.setState("queued");
     }
-    cell.pendingRun = this.tail = this.tail.then(() => this.runChain(cell, needed, token));
+    cell.pendingRun = this.tail = this.tail.then(() => this.runChain(cell, needed, token, chain));
     return cell.pendingRun;
   }
 
@@ -862,13 +868,14 @@ class PageCells {
       && cell.state !== "queued" && cell.state !== "running";
   }
 
-  async runChain(cell, needed, token) {
+  async runChain(cell, needed, token, chain) {
     const ran = [];
+    const dropped = () => token !== this.token || chain.cancelled;
     for (const c of needed) {
-      if (token !== this.token) return this.cancelled([...needed, cell]);
+      if (dropped()) return this.cancelled([...needed, cell]);
       if (c.state === "done" && c.generation === runtime.generation) continue;
       const result = await this.runOne(c, token);
-      if (token !== this.token) return this.cancelled([...needed, cell]);
+      if (dropped()) return this.cancelled([...needed, cell]);
       if (!result.ok) {
         for (const rest of [...needed.slice(needed.indexOf(c) + 1), cell]) {
           if (rest.state === "queued") rest.setState("idle");
@@ -886,7 +893,7 @@ class PageCells {
       }
       ran.push(c.number);
     }
-    if (token !== this.token) return this.cancelled([cell]);
+    if (dropped()) return this.cancelled([cell]);
     const result = await this.runOne(cell, token, ran);
     return result;
   }
@@ -969,6 +976,13 @@ class PageCells {
   }
 
   async stop(cell) {
+    const chain = cell.state === "queued" ? cell.chain : null;
+    if (chain && !chain.cells.includes(this.running)) {
+      // A Run still waiting its turn: only it is dropped; what runs now goes on.
+      chain.cancelled = true;
+      this.cancelled(chain.cells);
+      return;
+    }
     this.token += 1;
     for (const c of this.cells) if (c.state === "queued" && c !== this.running) c.setState("idle");
     if (this.running) await runtime.stop({ scope: this.scope });

@@ -216,6 +216,27 @@ def test_a_crash_of_python_itself_is_reported_and_python_restarts(page, page_gua
     assert not unexpected, unexpected
 
 
+def test_stop_on_a_waiting_cell_drops_only_that_cell(page):
+    open_cells(page)
+    wait_ready(page)
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "done")
+    generation = page.evaluate("window.__cells.runtime.generation")
+    set_code(page, 5, "import time\nfor i in range(4):\n    print('tick', i, flush=True)\n    time.sleep(0.4)\n")
+    cell(page, 5).get_by_role("button", name="Run cell 6").click()
+    wait_state(page, 5, "running")
+    cell(page, 1).get_by_role("button", name="Run cell 2").click()
+    assert state(page, 1) == "queued"
+    cell(page, 1).get_by_role("button", name="Stop cell 2").click()
+    wait_state(page, 1, "idle")
+    assert state(page, 5) == "running"  # the cell that runs goes on
+    wait_state(page, 5, "done")
+    assert "tick 3" in output(page, 5)
+    assert state(page, 1) == "idle" and state(page, 0) == "done"
+    assert cell(page, 1).locator(".pycell__status-text").inner_text() == "Not run"
+    assert page.evaluate("window.__cells.runtime.generation") == generation  # Python not restarted
+
+
 def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
     page = new_page(base=isolated_server.url)
     open_cells(page)
