@@ -57,6 +57,7 @@ runtime.onReset(() => {
       run.note = "Its model was lost when Python restarted.";
     }
   }
+  state.current = null;  // no model is in use any more
   ui?.renderAll();
 });
 
@@ -92,6 +93,7 @@ async function ensureLab() {
 // Calls lab.py's action `name`; resolves with its value or throws a LabError with its message.
 async function call(name, ...args) {
   await ensureLab();
+  const generation = runtime.generation;
   let reply = null;
   const code = `await lab_call_async(${pyString(name)}, ${pyString(JSON.stringify(args))})`;
   const r = await runtime.run(code, {
@@ -100,6 +102,11 @@ async function call(name, ...args) {
     onMessage: (m) => { if (m.kind === "lab") reply = m.json; },
     onStderr: (text) => console.warn(text),
   });
+  if (runtime.generation !== generation) {
+    // A Stop elsewhere (a cell on another page) restarted Python: lab.py and its models are gone.
+    throw new LabError("Python was restarted (a running cell was stopped), so the lab's models are gone; "
+      + "press Train to start again");
+  }
   if (!r.ok) {
     const e = r.error || {};
     throw new LabError(e.type === "Stopped" || e.type === "Cancelled" ? e.message : `${e.type}: ${e.message}`);

@@ -444,6 +444,33 @@ BAD_VALUES = [
 ]
 
 
+def test_a_python_restart_elsewhere_ends_training_with_the_reason(new_page):
+    """Stop on an endless cell of another page restarts Python (no SharedArrayBuffer): the
+    lab's run ends saying why, and no lost model stays marked as in use."""
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto("lab/")
+    page.wait_for_selector("#lab[data-ready]")
+    fill_form(page, epochs=50)
+    page.click(".lab-train")
+    page.wait_for_function("Number(document.querySelector('.lab-charts').dataset.epochs) >= 1",
+                           timeout=TRAIN_TIMEOUT_MS)
+    page.locator("a.md-footer__link--prev").click()  # instant navigation, to the exercises
+    page.wait_for_function("window.__cells && window.__cells.list().length > 0")
+    page.evaluate("window.__cells.setCode(0, 'while True:\\n    pass\\n')")
+    endless = page.locator('.pycell[data-cell-index="0"]')
+    endless.get_by_role("button", name="Run cell 1").click()
+    state = "document.querySelector('.pycell[data-cell-index=\"0\"]').dataset.cellState"
+    page.wait_for_function(f"{state} === 'running'", timeout=TRAIN_TIMEOUT_MS)
+    endless.get_by_role("button", name="Stop cell 1").click()
+    page.wait_for_function(f"{state} === 'stopped'")
+    page.go_back()
+    page.wait_for_selector("#lab[data-ready]")
+    wait_idle(page, timeout=60_000)
+    assert runs(page)[-1]["status"] == "failed"
+    assert "Python was restarted" in page.inner_text(".lab-message")
+    assert page.locator(".lab-run__use[aria-pressed=true]").count() == 0
+
+
 def test_bad_form_values_are_refused_next_to_the_field(new_page):
     page = new_page()
     page.goto("lab/")
