@@ -131,10 +131,14 @@ function uniqueLabel(label) {
   for (let i = 2; ; i++) if (!taken.has(`${label} (${i})`)) return `${label} (${i})`;
 }
 
-function newRun(config, extra = {}) {
+function newRunId() {
   state.counter += 1;
+  return `run-${state.counter}`;
+}
+
+function newRun(config, extra = {}) {
   return {
-    id: `run-${state.counter}`,
+    id: extra.id ?? newRunId(),
     label: uniqueLabel(runLabel(config)),
     detail: runDetail(config),
     color: nextColor(),
@@ -327,7 +331,7 @@ async function exportRun(run) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
-  a.download = `mlp-${slug(run.label)}.npz`;
+  a.download = `mlp-${slug(run.label).replace(/\.npz$/, "")}.npz`;
   document.body.append(a);
   a.click();
   a.remove();
@@ -341,7 +345,7 @@ async function importFile(file) {
   }
   const url = URL.createObjectURL(file);
   let result;
-  const id = `run-${state.counter + 1}`;
+  const id = newRunId();  // taken now: a run started meanwhile gets another
   try {
     result = await call("load_url", id, url, SUBSET_PATH, file.name);
   } finally {
@@ -352,6 +356,7 @@ async function importFile(file) {
     hidden, activation: result.activation, optimizer: "imported", lr: NaN, beta: 0, dtype: result.dtype,
   };
   const run = newRun(config, {
+    id,
     label: uniqueLabel(`${file.name}`),
     detail: `${result.sizes.join("-")} · ${result.activation} · ${result.dtype} · loaded from a file`,
     status: "imported", hasModel: true, result,

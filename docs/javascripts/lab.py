@@ -181,7 +181,8 @@ def evaluate(run_id):
     probs = network.predict_proba(x)  # (n, 10)
     predicted = probs.argmax(axis=1)
     if not np.isfinite(probs).all():
-        raise LabError("the model's outputs are not finite numbers (the training diverged)")
+        raise LabError("the model's outputs are not finite numbers: its weights hold NaN or infinite values "
+                       "(after training, a sign that it diverged)")
     labels = raw.y_test.astype(np.int64)
     cm = mlp.confusion_matrix(labels, predicted, num_classes=CLASSES)
     correct = int(np.trace(cm))

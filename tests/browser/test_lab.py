@@ -397,6 +397,10 @@ def test_weights_files_are_loaded_back_and_wrong_files_refused(lab, tmp_path, si
     loaded = runs(page)[-1]
     assert loaded["status"] == "imported"
     assert shown_accuracy(page) == accuracy
+    assert len({r["id"] for r in runs(page)}) == len(runs(page))
+    with page.expect_download() as info:  # the loaded model goes out again under its own name
+        page.click(".lab-export")
+    assert info.value.suggested_filename == "mlp-weights.npz"
 
     not_npz = tmp_path / "notes.npz"
     not_npz.write_text("these are not weights")
