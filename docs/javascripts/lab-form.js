@@ -348,10 +348,13 @@ export function createForm(root, { onSubmit, onChange } = {}) {
 
   function lock(on) {
     locked = on;
+    // A focused button that becomes disabled drops the focus to the page: hand it over.
+    const handOver = document.activeElement === (on ? train : stop);
     for (const f of Object.values(fields)) f.control.disabled = on;
     for (const b of presets.querySelectorAll("button")) b.disabled = on;
     train.disabled = on;
     stop.disabled = !on;
+    if (handOver) (on ? stop : train).focus();
     if (!on) refresh();
   }
 

@@ -448,6 +448,20 @@ BAD_VALUES = [
 ]
 
 
+def test_train_and_stop_from_the_keyboard_keep_the_focus(new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto("lab/")
+    page.wait_for_selector("#lab[data-ready]")
+    fill_form(page, epochs=5)
+    page.focus(".lab-train")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.classList.contains('lab-stop')")
+    page.keyboard.press("Enter")
+    wait_idle(page, timeout=120_000)
+    assert page.evaluate("document.activeElement.classList.contains('lab-train')")
+    assert runs(page)[-1]["status"] == "stopped"
+
+
 def test_a_python_restart_elsewhere_ends_training_with_the_reason(new_page):
     """Stop on an endless cell of another page restarts Python (no SharedArrayBuffer): the
     lab's run ends saying why, and no lost model stays marked as in use."""
