@@ -84,10 +84,28 @@ def _sleep_flushing(seconds):
     _sleep(seconds)
 
 
+class _Exit:
+    """``exit()`` and ``quit()`` in a cell: they end the cell's code with ``SystemExit``.
+
+    The interpreter's own versions also close ``sys.stdin``, which would break ``help()``
+    and anything else reading it until Python restarts.
+    """
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"Use {self.name}() to end the code of this cell; Python itself keeps running."
+
+    def __call__(self, code=None):
+        raise SystemExit(code)
+
+
 def install():
     """Route the streams to the page (called once when the worker starts)."""
     sys.stdout, sys.stderr = stdout, stderr
     builtins.input = _no_input
+    builtins.exit, builtins.quit = _Exit("exit"), _Exit("quit")
     time.sleep = _sleep_flushing
 
 

@@ -138,6 +138,19 @@ def test_traceback_without_pyodide_frames(page):
     assert "(expected)" in cell(page, 4).locator(".pycell__status").inner_text()
 
 
+def test_exit_ends_the_cell_and_python_goes_on(page):
+    open_cells(page)
+    set_code(page, 0, "print('before')\nexit()\nprint('after')\n")
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "error")
+    assert "before" in output(page, 0) and "after" not in output(page, 0)
+    assert "SystemExit" in cell(page, 0).locator(".pycell__status").inner_text()
+    set_code(page, 0, "import sys\nprint('stdin closed:', sys.stdin.closed)\nhelp(len)\n")
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "done")
+    assert "stdin closed: False" in output(page, 0) and "len(obj, /)" in output(page, 0)
+
+
 def test_cells_above_run_first_and_the_cell_says_so(page):
     open_cells(page)
     cell(page, 2).get_by_role("button", name="Run cell 3").click()
