@@ -624,7 +624,7 @@ class Cell {
     if (this.expectError) this.setStatus("", "This cell raises an error on purpose");
     else this.setStatus("", "");
     if (this.staleEdit) {
-      this.output.note("The page's code for this cell has changed since you edited it. "
+      this.staleNote = this.output.note("The page's code for this cell has changed since you edited it. "
         + "Your edit is shown; Reset shows the new code.", { kind: "warning" });
     }
   }
@@ -702,6 +702,8 @@ class Cell {
     }
     store.clear(this.page.path, this.index);
     this.updateEdited();
+    this.staleNote?.remove();  // the page's code is what shows now
+    this.staleNote = null;
     this.announce(`Cell ${this.number} reset to the page's code`);
     this.editor?.focus();
   }
@@ -928,12 +930,15 @@ class PageCells {
     });
     this.running = null;
     cell.output.flush();
+    // A KeyboardInterrupt counts as a stop only when Stop asked for it (see finish).
+    const stopping = this.stopping;
+    this.stopping = null;
     const elapsed = cell.state === "running" ? performance.now() - cell.startedAt : 0;
-    this.finish(cell, result, elapsed);
+    this.finish(cell, result, elapsed, stopping);
     return { ...result, state: cell.state, ms: Math.round(elapsed), firstOutputMs: cell.firstOutputAt };
   }
 
-  finish(cell, result, elapsed) {
+  finish(cell, result, elapsed, stopping = null) {
     const took = seconds(elapsed);
     if (result.ok) {
       if (result.value !== undefined) cell.output.value(result.value);
@@ -949,7 +954,7 @@ class PageCells {
       cell.setStatus("", "Not run");
       return;
     }
-    if (result.stopped || error.type === "KeyboardInterrupt") {
+    if (result.stopped || (error.type === "KeyboardInterrupt" && stopping === cell)) {
       cell.setState("stopped");
       if (result.namespaceReset) {
         cell.output.note(`Stopped after ${took}. To stop it, Python was restarted: the variables of `
@@ -985,6 +990,7 @@ class PageCells {
     }
     this.token += 1;
     for (const c of this.cells) if (c.state === "queued" && c !== this.running) c.setState("idle");
+    this.stopping = this.running;
     if (this.running) await runtime.stop({ scope: this.scope });
   }
 

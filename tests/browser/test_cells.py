@@ -149,6 +149,11 @@ def test_exit_ends_the_cell_and_python_goes_on(page):
     cell(page, 0).get_by_role("button", name="Run cell 1").click()
     wait_state(page, 0, "done")
     assert "stdin closed: False" in output(page, 0) and "len(obj, /)" in output(page, 0)
+    # A KeyboardInterrupt that the code raises itself is its error, not a Stop.
+    set_code(page, 0, "raise KeyboardInterrupt('by the code')\n")
+    cell(page, 0).get_by_role("button", name="Run cell 1").click()
+    wait_state(page, 0, "error")
+    assert "KeyboardInterrupt: by the code" in cell(page, 0).locator(".pycell__error").inner_text()
 
 
 def test_cells_above_run_first_and_the_cell_says_so(page):
