@@ -360,7 +360,7 @@ def test_keyboard_only_reaches_the_controls(page):
     assert outline != "none"
 
 
-def test_instant_navigation_keeps_cells_working(page, server):
+def test_instant_navigation_keeps_cells_working(page, server, site_dir):
     # Material navigates instantly only to pages listed in sitemap.xml, whose addresses come
     # from site_url: the site must be served where it was built for (tests/browser/conftest.py).
     assert server.matches_site_url, "the site is not served at its site_url: see the warning above"
@@ -373,8 +373,11 @@ def test_instant_navigation_keeps_cells_working(page, server):
 
     # A link inside the content: Material swaps the page without reloading it.
     page.locator("article a[href$='data/']").first.click()
-    page.wait_for_url(re.compile(r"/data/$"))
-    page.wait_for_function("window.__cells.list().length > 0 && document.querySelector('.pycell .cm-editor')")
+    page.wait_for_url(re.compile(r"/data/$"))  # at once: Material pushes the address first
+    # Then the new page's content comes in and its cells are set up.
+    expected = len(re.findall(r'<div class="cell[^"]*highlight"', (site_dir / "data" / "index.html").read_text()))
+    page.wait_for_function("n => window.__cells.list().length === n && document.querySelectorAll('.pycell').length === n"
+                           " && document.querySelector('.pycell .cm-editor')", arg=expected)
     assert page.evaluate("window.__notReloaded") is True
     n = page.evaluate("window.__cells.list().length")
     assert page.locator(".pycell").count() == n and n > 0
