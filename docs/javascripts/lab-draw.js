@@ -102,7 +102,7 @@ export function paintDigit(canvas, pixels) {
   ctx.putImageData(img, 0, 0);
 }
 
-export const KEY_STEP = 14;      // pad pixels per arrow key press (one MNIST pixel: 280 / 20)
+const KEY_STEP = 14;      // pad pixels per arrow key press (one MNIST pixel: 280 / 20)
 const KEYS_HELP = "Arrow keys move the pen, Space puts it down or lifts it, Backspace clears";
 
 // The pad itself. `onInk(pixels)` gets the MNIST-style image while drawing (pixels is null after

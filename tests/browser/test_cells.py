@@ -43,6 +43,12 @@ def wait_state(page, index, states, timeout=RUN_TIMEOUT_MS):
         "?.dataset.cellState)", arg=[index, states], timeout=timeout)
 
 
+def run_cell(page, index, states="done", timeout=RUN_TIMEOUT_MS):
+    """Press the Run button of cell `index` and wait for one of `states`."""
+    cell(page, index).get_by_role("button", name=f"Run cell {index + 1}").click()
+    wait_state(page, index, states, timeout=timeout)
+
+
 def output(page, index):
     return cell(page, index).locator(".pycell__output").inner_text()
 
@@ -109,8 +115,7 @@ def test_runtime_loads_in_background_and_reports_timings(page, server):
 def test_traceback_without_pyodide_frames(page):
     open_cells(page)
     set_code(page, 0, "def inner(n):\n    return n / 0\n\ndef outer():\n    return inner(1)\n\nouter()\n")
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "error")
+    run_cell(page, 0, "error")
     text = cell(page, 0).locator(".pycell__error").inner_text()
     assert text.startswith("Traceback (most recent call last):")
     assert 'File "<cell 1>", line 7, in <module>' in text
@@ -122,16 +127,14 @@ def test_traceback_without_pyodide_frames(page):
 
     # An error raised inside a library keeps the library's frames (they are the reader's business).
     set_code(page, 0, "import mlp\nmlp.data.load_subset('/data/no-such-file.npz')\n")
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "error")
+    run_cell(page, 0, "error")
     text = cell(page, 0).locator(".pycell__error").inner_text()
     assert 'File "<cell 1>", line 2' in text and "mlp/data.py" in text
     assert "_pyodide" not in text
 
     # A cell marked .expect-error runs the cells above first, then shows its error.
     cell(page, 0).get_by_role("button", name="Reset cell 1 to the page's code").click()
-    cell(page, 4).get_by_role("button", name="Run cell 5").click()
-    wait_state(page, 4, "error")
+    run_cell(page, 4, "error")
     assert [state(page, i) for i in range(4)] == ["done"] * 4
     text = cell(page, 4).locator(".pycell__error").inner_text()
     assert 'File "<cell 5>", line 2' in text and "ValueError: matmul" in text
@@ -141,37 +144,31 @@ def test_traceback_without_pyodide_frames(page):
 def test_exit_ends_the_cell_and_python_goes_on(page):
     open_cells(page)
     set_code(page, 0, "print('before')\nexit()\nprint('after')\n")
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "error")
+    run_cell(page, 0, "error")
     assert "before" in output(page, 0) and "after" not in output(page, 0)
     assert "SystemExit" in cell(page, 0).locator(".pycell__status").inner_text()
     set_code(page, 0, "import sys\nprint('stdin closed:', sys.stdin.closed)\nhelp(len)\n")
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "done")
+    run_cell(page, 0)
     assert "stdin closed: False" in output(page, 0) and "len(obj, /)" in output(page, 0)
     # A KeyboardInterrupt that the code raises itself is its error, not a Stop.
     set_code(page, 0, "raise KeyboardInterrupt('by the code')\n")
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "error")
+    run_cell(page, 0, "error")
     assert "KeyboardInterrupt: by the code" in cell(page, 0).locator(".pycell__error").inner_text()
 
 
 def test_cells_above_run_first_and_the_cell_says_so(page):
     open_cells(page)
-    cell(page, 2).get_by_role("button", name="Run cell 3").click()
-    wait_state(page, 2, "done")
+    run_cell(page, 2)
     assert state(page, 0) == "done" and state(page, 1) == "done"
     note = cell(page, 2).locator(".pycell__note").inner_text()
     assert "Ran cells 1 and 2 above first" in note
     # Running it again runs it alone.
-    cell(page, 2).get_by_role("button", name="Run cell 3").click()
-    wait_state(page, 2, "done")
+    run_cell(page, 2)
     assert cell(page, 2).locator(".pycell__note").count() == 0
 
     # A failing cell above stops the chain, and the cell offers to run anyway.
     set_code(page, 1, "raise RuntimeError('broken on purpose')")
-    cell(page, 1).get_by_role("button", name="Run cell 2").click()
-    wait_state(page, 1, "error")
+    run_cell(page, 1, "error")
     set_code(page, 3, "print('cell 4 ran')")
     cell(page, 3).get_by_role("button", name="Run cell 4").click()
     page.wait_for_function("document.querySelector('.pycell[data-cell-index=\"3\"] .pycell__note')")
@@ -186,8 +183,7 @@ def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
     open_cells(page)
     wait_ready(page)
     set_code(page, 5, "while True:\n    pass\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "running")
+    run_cell(page, 5, "running")
     page.wait_for_timeout(500)
     t0 = time.perf_counter()
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
@@ -200,8 +196,7 @@ def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
     assert state(page, 0) == "idle"
 
     set_code(page, 5, "print('alive', 6 * 7)")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "done", timeout=READY_TIMEOUT_MS)
+    run_cell(page, 5, "done", timeout=READY_TIMEOUT_MS)
     assert "alive 42" in output(page, 5)
     print(f"\nstop took {took * 1000:.0f} ms (worker replaced)")
 
@@ -210,14 +205,12 @@ def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
 def test_a_crash_of_python_itself_is_reported_and_python_restarts(page, page_guard):
     open_cells(page)
     wait_ready(page)
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "done")
+    run_cell(page, 0)
     generation = page.evaluate("window.__cells.runtime.generation")
     # fatal_error is what Pyodide itself calls when its WebAssembly traps or a stack overflows
     # in C code; after it, the interpreter can run nothing more.
     set_code(page, 5, "import pyodide_js\npyodide_js._api.fatal_error('a crash made by the test')\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "error", timeout=RUN_TIMEOUT_MS)
+    run_cell(page, 5, "error")
     text = output(page, 5)
     assert "Python stopped working" in text and "a crash made by the test" in text, text
     assert "every variable is gone" in text, text
@@ -226,8 +219,7 @@ def test_a_crash_of_python_itself_is_reported_and_python_restarts(page, page_gua
     assert state(page, 0) == "idle"  # its variables went with the old Python
 
     set_code(page, 5, "print('alive', 6 * 7)")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "done", timeout=RUN_TIMEOUT_MS)
+    run_cell(page, 5)
     assert "alive 42" in output(page, 5)
     unexpected = [e for e in page_guard.console_errors + page_guard.page_errors if "fatal" not in e.lower()
                   and "a crash made by the test" not in e and "pyodide.asm.js" not in e]
@@ -237,12 +229,10 @@ def test_a_crash_of_python_itself_is_reported_and_python_restarts(page, page_gua
 def test_stop_on_a_waiting_cell_drops_only_that_cell(page):
     open_cells(page)
     wait_ready(page)
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "done")
+    run_cell(page, 0)
     generation = page.evaluate("window.__cells.runtime.generation")
     set_code(page, 5, "import time\nfor i in range(4):\n    print('tick', i, flush=True)\n    time.sleep(0.4)\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "running")
+    run_cell(page, 5, "running")
     cell(page, 1).get_by_role("button", name="Run cell 2").click()
     assert state(page, 1) == "queued"
     cell(page, 1).get_by_role("button", name="Stop cell 2").click()
@@ -262,8 +252,7 @@ def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
     wait_ready(page)
     assert page.evaluate("window.__cells.runtime.canInterrupt") is True
     set_code(page, 5, "kept = 'still here'\nwhile True:\n    pass\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "running")
+    run_cell(page, 5, "running")
     page.wait_for_timeout(300)
     t0 = time.perf_counter()
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
@@ -272,8 +261,7 @@ def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
     assert "KeyboardInterrupt" in output(page, 5) and "kept" in output(page, 5)
     assert state(page, 0) == "done"
     set_code(page, 5, "print(kept, data.x_train.shape)")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "done")
+    run_cell(page, 5)
     assert "still here (10000, 784)" in output(page, 5)
     assert page.evaluate("window.__cells.runtime.generation") == 0  # the worker was not replaced
 
@@ -366,8 +354,7 @@ def test_instant_navigation_keeps_cells_working(page, server, site_dir):
     assert server.matches_site_url, "the site is not served at its site_url: see the warning above"
     open_cells(page)
     wait_ready(page)
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "done")
+    run_cell(page, 0)
     page.evaluate("window.__notReloaded = true")
     server.clear()
 
@@ -389,8 +376,7 @@ def test_instant_navigation_keeps_cells_working(page, server, site_dir):
     page.wait_for_function("document.querySelectorAll('.pycell .cm-editor').length === 6")
     assert page.evaluate("window.__notReloaded") is True
     # A fresh namespace for the new visit: running cell 2 runs cell 1 first.
-    cell(page, 1).get_by_role("button", name="Run cell 2").click()
-    wait_state(page, 1, "done")
+    run_cell(page, 1)
     assert state(page, 0) == "done"
     assert page.locator('.pycell[data-cell-index="1"] canvas').count() == 12
     assert not any("pyodide.asm.wasm" in p for p in server.paths()), "Python was loaded again"
@@ -401,13 +387,11 @@ def test_a_link_within_the_page_keeps_its_cells_running_and_their_output(page):
     cells, their output and the running one carry on."""
     open_cells(page)
     wait_ready(page)
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "done")
+    run_cell(page, 0)
     first_output = output(page, 0)
     generation = page.evaluate("window.__cells.runtime.generation")
     set_code(page, 5, "import time\nfor i in range(3):\n    print('tick', i, flush=True)\n    time.sleep(0.5)\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "running")
+    run_cell(page, 5, "running")
     page.locator(".md-sidebar--secondary a[href$='#charts']").first.click()
     page.wait_for_function("location.hash === '#charts'")
     page.wait_for_timeout(500)  # time for Material's rendering, if it happens
@@ -416,8 +400,7 @@ def test_a_link_within_the_page_keeps_its_cells_running_and_their_output(page):
     assert state(page, 0) == "done" and output(page, 0) == first_output
     assert page.evaluate("window.__cells.runtime.generation") == generation  # Python kept
     assert page.locator(".pycell").count() == 6 and page.locator(".pycell-runtime").count() == 1
-    cell(page, 2).get_by_role("button", name="Run cell 3").click()  # the namespace is there
-    wait_state(page, 2, "done")
+    run_cell(page, 2)  # the namespace is there
 
 
 def test_stdout_streams_while_the_cell_runs(page):
@@ -448,8 +431,7 @@ def test_output_is_batched_not_one_dom_write_per_print(page):
         .observe(target, { childList: true, subtree: true, characterData: true });
     }""")
     set_code(page, 5, "for i in range(5000):\n    print(i)\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "done")
+    run_cell(page, 5)
     text = cell(page, 5).locator(".pycell__text").inner_text()
     assert text.startswith("0\n1\n") and text.rstrip().endswith("4999")
     assert page.evaluate("window.__writes") < 200
@@ -460,23 +442,20 @@ def test_carriage_return_and_very_long_output(page):
     wait_ready(page)
     set_code(page, 5, "import sys\nfor i in range(5):\n    print(f'progress {i}', end='\\r', flush=True)\n"
                       "print('progress done')\nprint('x' * 250_000)\nprint('last line')\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "done")
+    run_cell(page, 5)
     text = cell(page, 5).locator(".pycell__text").inner_text()
     assert "progress 4" not in text and "progress done" not in text  # dropped with the start
     assert text.startswith("[earlier output dropped]") and text.rstrip().endswith("last line")
     assert len(text) < 210_000
     set_code(page, 5, "for i in range(5):\n    print(f'progress {i}', end='\\r')\nprint('progress done')\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "done")
+    run_cell(page, 5)
     assert cell(page, 5).locator(".pycell__text").inner_text().strip() == "progress done"
 
 
 def test_figures_render(page):
     open_cells(page)
     wait_ready(page)
-    cell(page, 3).get_by_role("button", name="Run cell 4").click()
-    wait_state(page, 3, "done")
+    run_cell(page, 3)
     # Cells 1-3 ran first: twelve digits with labels, one chart.
     digits = cell(page, 1).locator("canvas.pycell-digits__image")
     assert digits.count() == 12
@@ -500,12 +479,10 @@ def test_figures_render(page):
 def test_bad_figure_arguments_say_what_is_wrong(page):
     open_cells(page)
     set_code(page, 5, "import page, numpy as np\npage.digits(np.full((2, 784), 300))\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "error")
+    run_cell(page, 5, "error")
     assert "integer images must hold values 0..255; got 300..300" in output(page, 5)
     set_code(page, 5, "import page\npage.chart([1, 2, 3], {'loss': [1.0, 2.0]})\n")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "error")
+    run_cell(page, 5, "error")
     assert "series 'loss' has 2 values but x has 3" in output(page, 5)
 
 
@@ -546,8 +523,7 @@ def test_load_data_on_request(page):
     path = page.evaluate("window.__cells.runtime.loadData('mnist-full.npz')")
     assert path == "/data/mnist-full.npz"
     set_code(page, 5, "import numpy as np\nwith np.load('/data/mnist-full.npz') as z:\n    print(z['x_train'].shape)")
-    cell(page, 5).get_by_role("button", name="Run cell 6").click()
-    wait_state(page, 5, "done")
+    run_cell(page, 5)
     assert "(60000, 784)" in output(page, 5)
     message = page.evaluate("window.__cells.runtime.loadData('../secret').catch(e => e.message)")
     assert '"../secret" is not a data file name' in message
@@ -563,22 +539,19 @@ def test_a_failed_load_shows_the_reason_and_retry_works(page):
     page.wait_for_function("window.__cells.runtime.status === 'failed'", timeout=READY_TIMEOUT_MS)
     status = page.locator(".pycell-runtime")
     assert "Python could not be loaded" in status.inner_text()
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "error")
+    run_cell(page, 0, "error")
     assert "Python could not start" in output(page, 0)
 
     page.context.unroute(wasm)
     status.get_by_role("button", name="Retry loading Python").click()
     wait_ready(page)
-    cell(page, 0).get_by_role("button", name="Run cell 1").click()
-    wait_state(page, 0, "done")
+    run_cell(page, 0)
 
 
 def test_palette_switch_restyles_editor_and_charts(page):
     open_cells(page)
     wait_ready(page)
-    cell(page, 2).get_by_role("button", name="Run cell 3").click()
-    wait_state(page, 2, "done")
+    run_cell(page, 2)
     page.wait_for_selector('.pycell[data-cell-index="2"] .uplot canvas')
     bg = "getComputedStyle(document.querySelector('.pycell .cm-editor')).backgroundColor"
     light = page.evaluate(bg)
