@@ -173,7 +173,8 @@ def _command_block(name):
         else:
             line += " " + piece
     lines.append(line)
-    return "```bash\n" + "\n".join(lines) + "\n```"
+    # Plain text: Pygments' shell lexer would colour the "0" of "0.9" as a number and not the rest.
+    return "```text\n" + "\n".join(lines) + "\n```"
 
 
 def _table(report):
