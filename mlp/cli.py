@@ -19,13 +19,13 @@ from .callbacks import EpochLog, ProgressBar
 from .data import (DataError, Dataset, default_source, load_dataset, make_subset, normalize, prepare, save_subset,
                    subset_indices)
 from .init import INITIALIZERS
-from .metrics import confusion_matrix, per_class_accuracy
+from .diagnosis import diagnose
+from .evaluation import evaluate
 from .network import DTYPES, Network
-from .optimizers import OPTIMIZERS, get_optimizer
+from .optimizers import OPTIMIZERS, make_optimizer
 from .serialization import load, save
 from .training import Trainer, TrainingDiverged
-
-BETA_OPTION = {"momentum": "beta", "rmsprop": "rho", "adam": "beta1"}  # what --beta sets
+from .validation import check_fits
 
 
 class UsageError(Exception):
@@ -72,7 +72,8 @@ def build_parser():
     t.add_argument("--init", choices=list(INITIALIZERS), default="normal")
     t.add_argument("--optimizer", choices=list(OPTIMIZERS), default="momentum")
     t.add_argument("--lr", type=_positive(float),
-                   help="learning rate (default: the optimizer's own: sgd 0.1, momentum 0.1, rmsprop 0.001, adam 0.001)")
+                   help="learning rate (default: the optimizer's own: 0.1 for sgd and the momentum kinds, "
+                        "0.001 for rmsprop and adam)")
     t.add_argument("--beta", type=float, help="momentum beta, rmsprop rho or adam beta1 (default: the optimizer's)")
     t.add_argument("--momentum-form", choices=["average", "classic"], default="average",
                    help="momentum update: average v=b*v+(1-b)*g (default) or classic v=b*v+g")
@@ -117,27 +118,32 @@ def _load(source):
         raise UsageError(str(e)) from None
 
 
-def cmd_train(args):
-    _check_output(args.report, "--report")
-    _check_output(args.save, "--save")
+def _optimizer(args):
+    """The optimiser the options ask for, from mlp's registry."""
+    choice = OPTIMIZERS[args.optimizer]
     options = {}
-    if args.lr is not None:
-        options["learning_rate"] = args.lr
     if args.beta is not None:
         if not 0 <= args.beta < 1:
             raise UsageError(f"--beta must be in [0, 1); got {args.beta}")
-        if args.optimizer not in BETA_OPTION:
+        if choice.beta is None:
             raise UsageError(f"--beta does not apply to optimizer {args.optimizer!r}")
-        options[BETA_OPTION[args.optimizer]] = args.beta
+        options[choice.beta] = args.beta
     if args.optimizer == "momentum":
         options.update(form=args.momentum_form, nesterov=args.nesterov)
     elif args.nesterov or args.momentum_form != "average":
         raise UsageError("--nesterov and --momentum-form apply only to --optimizer momentum")
     try:
-        optimizer = get_optimizer(args.optimizer, **options)
+        if args.lr is None:
+            return choice(**options)
+        return make_optimizer(args.optimizer, args.lr, **options)
     except ValueError as e:
         raise UsageError(str(e)) from None
 
+
+def cmd_train(args):
+    _check_output(args.report, "--report")
+    _check_output(args.save, "--save")
+    optimizer = _optimizer(args)
     args.data = args.data or default_source()  # recorded in the report
     raw = _load(args.data)
     if args.subset or args.test_subset:
@@ -167,6 +173,9 @@ def cmd_train(args):
         return 1
     final = trainer.history[-1]
     print(f"final test accuracy {final['test_acc']:.4f} after {trainer.elapsed:.1f}s of training")
+    warning = diagnose(trainer)
+    if warning:
+        print(warning)
     if args.report:
         config = {k: v for k, v in vars(args).items() if k not in ("run", "command", "report", "save", "quiet")}
         config.update(optimizer_settings={k: v for k, v in vars(optimizer).items() if k not in ("state", "steps")},
@@ -184,26 +193,24 @@ def cmd_evaluate(args):
     except ValueError as e:
         raise UsageError(str(e)) from None
     raw = _load(args.data)
-    if raw.x_test.shape[1] != network.sizes[0]:
-        raise UsageError(f"{args.load} expects {network.sizes[0]} inputs but the test images have "
-                         f"{raw.x_test.shape[1]} pixels")
-    predictions = network.predict(normalize(raw.x_test, network.dtype))
-    k = network.sizes[-1]
-    cm = confusion_matrix(raw.y_test, predictions, num_classes=k)
-    per_class = per_class_accuracy(raw.y_test, predictions, num_classes=k)
-    correct = int(np.trace(cm))
-    acc = correct / len(predictions)
+    try:
+        check_fits(network, raw.x_test.shape[1], 10, name=args.load)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    result = evaluate(network, normalize(raw.x_test, network.dtype), raw.y_test)
+    k, cm = network.sizes[-1], result.confusion
     print(f"{args.load}: {'-'.join(map(str, network.sizes))} {network.activation}")
-    print(f"test accuracy {acc:.4f} ({correct}/{len(predictions)})")
+    print(f"test accuracy {result.accuracy:.4f} ({result.correct}/{result.total})")
     print("confusion matrix (rows: true class, columns: predicted class)")
     print("     " + "".join(f"{j:>6}" for j in range(k)))
     for i in range(k):
         print(f"{i:>5}" + "".join(f"{n:>6}" for n in cm[i]))
-    print("per-class accuracy " + " ".join(f"{i}:{a:.3f}" for i, a in enumerate(per_class)))
+    print("per-class accuracy " + " ".join(f"{i}:{a:.3f}" for i, a in enumerate(result.per_class_accuracy)))
     if args.report:
-        report = {"weights": args.load, "n_test": len(predictions), "test_acc": acc,
-                  "confusion_matrix": cm.tolist(),
-                  "per_class_accuracy": [None if np.isnan(a) else float(a) for a in per_class]}
+        figures = result.to_dict()
+        report = {"weights": args.load, "n_test": result.total, "test_acc": result.accuracy,
+                  "test_loss": figures["loss"], "confusion_matrix": figures["confusion"],
+                  "per_class_accuracy": figures["per_class_accuracy"], "misclassified": figures["misclassified"]}
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
