@@ -7,6 +7,7 @@ from .init import get_initializer
 from .evaluation import EVAL_CHUNK, checked_data, loss_and_predictions
 from .layers import Dense
 from .losses import softmax_cross_entropy_grad
+from .validation import check_memory
 
 DTYPES = ("float32", "float64")
 
@@ -67,6 +68,9 @@ class Network:
         draw = get_initializer(init)
         self.sizes, self.activation, self.init = sizes, activation, init
         self.dtype = check_dtype(dtype)
+        # Drawing uses float64 before the cast: refuse a network that cannot be allocated.
+        check_memory(parameter_count(sizes) * (8 + self.dtype.itemsize),
+                     f"a {'-'.join(map(str, sizes))} network ({self.dtype.name})")
         rng = np.random.default_rng(seed)
         self.layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
