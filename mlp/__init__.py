@@ -9,6 +9,7 @@ from .data import (DataError, Dataset, check_labels, load_dataset, load_mnist, l
                    normalize, one_hot, prepare, read_idx, save_subset)
 from .diagnosis import diagnose, guessing_loss, worse_than_guessing
 from .evaluation import EvaluationReport, evaluate
+from .files import atomic_write, check_output_path
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .init import INITIALIZERS, get_initializer
 from .layers import Dense
@@ -21,7 +22,7 @@ from .optimizers import (OPTIMIZERS, SGD, Adam, ClassicMomentum, Momentum, Neste
                          get_optimizer, make_optimizer)
 from .serialization import load, load_weights, save
 from .training import Trainer, TrainingDiverged, train
-from .validation import check_fits, check_weights
+from .validation import MemoryLimitError, check_fits, check_memory, check_weights, training_memory
 
 __all__ = [
     "__version__",
@@ -41,5 +42,6 @@ __all__ = [
     "make_subset", "normalize", "one_hot", "check_labels", "prepare",
     # after training
     "evaluate", "EvaluationReport", "accuracy", "confusion_matrix", "per_class_accuracy", "save", "load", "load_weights",
+    "atomic_write", "check_output_path", "check_memory", "training_memory", "MemoryLimitError",
     "numerical_gradient", "check_gradients", "relative_error",
 ]
