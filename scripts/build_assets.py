@@ -63,6 +63,8 @@ COMPILE_STDLIB_SCRIPT = ROOT / "scripts" / "compile_stdlib.mjs"
 BYTECODE_PACKAGES = ("numpy",)
 OFFICIAL_LOCK_SHA256 = "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c"
 SERVED_LOCK = "pyodide-lock.json"
+# Wheels of this repository's own projects, built by hooks/site_hooks.py: left alone here.
+OWN_WHEELS = ("mlp-", "mlpsite-")
 
 # Build time only: one of the sources a package file is fetched from into build/cache, after
 # the cache and before the offline package, and checked against the official sha256 before
@@ -340,10 +342,10 @@ def build_pyodide(out: Path, cache: Path, use_cdn: bool = True) -> None:
             compile_bytecode(out, dest, f"{name}.pyc.zip", wheel=True)
             wanted.add(f"{name}.pyc.zip")
 
-    # Drop package files no longer served (the hook owns the mlp wheel and the lock).
+    # Drop package files no longer served (the hook owns our own wheels and the lock).
     for f in dest_dir.iterdir():
         if f.is_file() and f.name not in wanted and not f.name.startswith(".") \
-                and f.name != SERVED_LOCK and not f.name.startswith("mlp-"):
+                and f.name != SERVED_LOCK and not f.name.startswith(OWN_WHEELS):
             f.unlink()
 
 
