@@ -47,7 +47,8 @@ def build(ctx: Context, mnist_dir: Path = MNIST_DIR) -> None:
     dest_dir = ctx.out / "data"
     outputs = [dest_dir / SUBSET_FILE] + ([dest_dir / FULL_FILE] if ctx.full_mnist else [])
     stamp = Stamp(ctx.stamps / "data.json")
-    if not ctx.force and stamp.fresh(key) and all(p.exists() for p in outputs):
+    # The outputs are part of what the stamp records: a damaged one is made again.
+    if not ctx.force and all(p.exists() for p in outputs) and stamp.fresh(inputs_key(key, *outputs)):
         return
 
     mdata = fresh_import("mlp.data")
@@ -63,7 +64,7 @@ def build(ctx: Context, mnist_dir: Path = MNIST_DIR) -> None:
         (dest_dir / FULL_FILE).unlink(missing_ok=True)
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in outputs)
     log(f"MNIST for the browser: {sizes} ({time.perf_counter() - t0:.1f} s)")
-    stamp.write(key)
+    stamp.write(inputs_key(key, *outputs))
 
 
 def fresh_import(name: str):

@@ -26,14 +26,15 @@ def build(ctx: Context) -> None:
     sources = [require_npm(NODE_MODULES / src) for src in VENDOR_FILES.values()]
     key = inputs_key(*sources, require_npm(KATEX_FONTS), ROOT / "package-lock.json", ROOT / "js", Path(__file__))
     stamp = Stamp(ctx.stamps / "vendor.json")
-    if not ctx.force and stamp.fresh(key) and (ctx.out / "vendor").exists():
+    # The outputs are part of what the stamp records: a damaged one is made again.
+    if not ctx.force and (ctx.out / "vendor").exists() and stamp.fresh(inputs_key(key, ctx.out / "vendor")):
         return
     for dest, src in VENDOR_FILES.items():
         copy_atomic(NODE_MODULES / src, ctx.out / "vendor" / dest)
     for f in sorted(KATEX_FONTS.iterdir()):
         copy_atomic(f, ctx.out / "vendor" / "katex" / "fonts" / f.name)
     bundle(ctx)
-    stamp.write(key)
+    stamp.write(inputs_key(key, ctx.out / "vendor"))
 
 
 def bundle(ctx: Context) -> None:

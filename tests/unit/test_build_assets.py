@@ -10,6 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import assets
 import pytest
 from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
 from assets.common import Context
@@ -125,3 +126,89 @@ def test_wheel_is_rebuilt_only_when_the_sources_change(tmp_path):
         assert zf.read("mlp/extra_module.py") == b"VALUE = 42\n"
     assert f"mlp/{removed}" not in names
     assert sorted((tmp_path / "assets" / "pyodide").glob("mlp-*.whl")) == [second]
+
+
+# --------------------------------------------------------------------------------------------
+# Damaged inputs are named whenever they are used, even while build/assets holds good copies
+
+
+def damaged_copy(src_dir: Path, dest_dir: Path, damaged: str) -> Path:
+    """`dest_dir` with links to every file of `src_dir` except `damaged`, a truncated copy."""
+    dest_dir.mkdir(parents=True)
+    for f in src_dir.iterdir():
+        if f.name == damaged:
+            (dest_dir / f.name).write_bytes(f.read_bytes()[:-1000])
+        elif f.is_file():
+            (dest_dir / f.name).symlink_to(f)
+    return dest_dir
+
+
+def good_out(tmp_path: Path) -> Context:
+    """A Context whose out/ holds copies of the good built assets (Pyodide and data)."""
+    out = tmp_path / "out"
+    for name in ("pyodide", "data", ".stamps"):
+        shutil.copytree(BUILT / name, out / name)
+    return Context(out=out, cache=tmp_path / "cache", use_cdn=False)
+
+
+def test_damaged_npm_wasm_is_named_although_the_output_is_good(tmp_path, monkeypatch):
+    import assets.pyodide
+
+    npm = damaged_copy(REPO / "node_modules" / "pyodide", tmp_path / "npm", "pyodide.asm.wasm")
+    monkeypatch.setattr(assets.pyodide, "PYODIDE_NPM", npm)
+    ctx = good_out(tmp_path)
+    before = sha256(ctx.out / "pyodide" / "pyodide.asm.wasm")
+    with pytest.raises(assets.AssetError, match=r"pyodide\.asm\.wasm is damaged: sha256 \w+, expected "
+                                                + CORE_SHA256["pyodide.asm.wasm"]):
+        assets.pyodide.build(ctx)
+    assert sha256(ctx.out / "pyodide" / "pyodide.asm.wasm") == before == CORE_SHA256["pyodide.asm.wasm"]
+
+
+def test_damaged_cached_wheel_is_named_although_the_output_is_good(tmp_path):
+    ctx = good_out(tmp_path)
+    (ctx.cache / "pyodide").mkdir(parents=True)
+    (ctx.cache / "pyodide" / NUMPY_WHEEL).write_bytes(real_numpy_wheel()[:-1])
+    proc = run_build_assets("--cache", str(ctx.cache), "--out", str(ctx.out))
+    assert proc.returncode == 1
+    assert f"{NUMPY_WHEEL}: the cached copy {ctx.cache / 'pyodide' / NUMPY_WHEEL} has sha256" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("damaged", ["train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"])
+def test_truncated_mnist_file_is_named_by_the_data_job_and_the_results_hook(tmp_path, damaged):
+    import assets.data
+    from mkdocs.exceptions import PluginError
+
+    mnist = damaged_copy(assets.data.MNIST_DIR, tmp_path / "mnist", damaged)
+    ctx = good_out(tmp_path)
+    with pytest.raises(assets.AssetError, match=rf"{damaged} is damaged: sha256 \w+, expected "
+                                                + assets.data.MNIST_SHA256[damaged]):
+        assets.data.build(ctx, mnist_dir=mnist)
+
+    hook = load_results_hook()
+    hook.DATA = mnist
+    with pytest.raises(PluginError, match=rf"^results: .*{damaged} is damaged"):
+        hook._data_files_hash()
+
+
+def load_results_hook():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("results_hook_for_inputs", REPO / "hooks" / "results.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_damaged_data_output_is_made_again(tmp_path):
+    import assets.data
+
+    ctx = Context(out=tmp_path / "out", full_mnist=False)
+    assets.data.build(ctx)
+    subset = ctx.out / "data" / assets.data.SUBSET_FILE
+    good = subset.read_bytes()
+    assets.data.build(ctx)                       # up to date: not written again
+    first = subset.stat().st_mtime_ns
+    subset.write_bytes(good[: len(good) // 2])
+    assets.data.build(ctx)
+    assert subset.read_bytes() == good and subset.stat().st_mtime_ns != first
