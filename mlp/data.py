@@ -303,7 +303,7 @@ def save_subset(file, x_train, y_train, x_test, y_test):
     ``y_test``. ``file`` is a path (written exactly there, no ``.npz`` added)
     or a binary file object.
     """
-    data = dict(zip(SUBSET_KEYS, (np.asarray(a) for a in (x_train, y_train, x_test, y_test))))
+    data = dict(zip(SUBSET_KEYS, (np.asarray(a) for a in (x_train, y_train, x_test, y_test)), strict=True))
     _check_raw(_name(file), data)
     if isinstance(file, (str, os.PathLike)):
         with atomic_write(file) as f:  # an interrupted write leaves an existing file intact

@@ -1,9 +1,9 @@
 """Bad data and weights files, and networks too large for memory, refused by the library itself."""
 
 import pytest
+from bad_files import empty_test_set, huge_w1_bytes, idx_overflow, weights_bytes
 
 import mlp
-from bad_files import empty_test_set, huge_w1_bytes, idx_overflow, weights_bytes
 
 
 def test_idx_dimensions_that_overflow_name_the_file(tmp_path):
@@ -32,7 +32,8 @@ def test_weights_files_checked_before_use(monkeypatch):
     for data, message in [
         (weights_bytes(net, config={"activation": ["sigmoid"]}),
          r"the config's activation must be a name \(a string\); got \['sigmoid'\]"),
-        (weights_bytes(net, config={"sizes": [784, "8", 10]}), "sizes must be a list of at least two positive"),
+        (weights_bytes(net, config={"sizes": [784, "8", 10]}),
+         "sizes must be a list of at least two positive"),
         (weights_bytes(net, config={"dtype": 32}), "the config's dtype must be a name"),
         (huge_w1_bytes(net), r"W1 should be floats of shape \(784, 8\); found float64 \(100000, 100000\)"),
         (weights_bytes(net, config={"sizes": [784, 100000, 100000, 10]}),
@@ -66,7 +67,8 @@ def test_networks_too_large_for_memory(monkeypatch):
 
 def test_output_paths(tmp_path):
     assert mlp.check_output_path(tmp_path / "new.npz") == tmp_path / "new.npz"
-    for path, message in [("", "the path is empty"), (tmp_path / "no" / "w.npz", "directory .*no does not exist"),
+    for path, message in [("", "the path is empty"),
+                          (tmp_path / "no" / "w.npz", "directory .*no does not exist"),
                           (tmp_path, "is a directory"), ("/dev/null", "not a regular file"),
                           ("/proc/w.npz", "cannot write in directory /proc")]:
         with pytest.raises(ValueError, match=message):
