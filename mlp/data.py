@@ -122,6 +122,8 @@ def load_mnist(directory):
         n_x, n_y = len(arrays[f"x_{part}"]), len(arrays[f"y_{part}"])
         if n_x != n_y:
             raise DataError(f"{directory}: {n_x} {part} images but {n_y} {part} labels")
+        if n_x == 0:
+            raise DataError(f"{directory}: the {part} set is empty; it needs at least one image")
     return Dataset(*(a.reshape(len(a), -1) if k.startswith("x") else a for k, a in arrays.items()))
 
 

@@ -253,7 +253,7 @@ class Trainer:
 
 
 def train(network, x_train, y_train, x_test=None, y_test=None, *, optimizer="sgd", batch_size=128,
-          epochs=10, callbacks=(), seed=0, **optimizer_options):
+          epochs=10, callbacks=(), seed=0, eval_name="test", **optimizer_options):
     """Train ``network`` to the end and return the history (a list of dicts).
 
     ``optimizer`` is an :class:`~mlp.optimizers.Optimizer` or a name, built
@@ -265,5 +265,5 @@ def train(network, x_train, y_train, x_test=None, y_test=None, *, optimizer="sgd
     elif optimizer_options:
         raise TypeError("optimizer options are only accepted with an optimizer name")
     trainer = Trainer(network, optimizer, x_train, y_train, x_test, y_test, batch_size=batch_size,
-                      epochs=epochs, callbacks=callbacks, seed=seed)
+                      epochs=epochs, callbacks=callbacks, seed=seed, eval_name=eval_name)
     return trainer.fit()

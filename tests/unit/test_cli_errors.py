@@ -60,7 +60,7 @@ BAD = [
      "argument --seed: expected an integer from 0 to 4294967295; got 4294967296"),
     (train("--beta", "nan"), "argument --beta: expected a finite number; got nan"),
     (train("--beta=-inf"), "argument --beta: expected a finite number; got -inf"),
-    (train("--beta", "x"), "argument --beta: expected a number; got 'x'"),
+    (train("--beta", "x"), "argument --beta: expected a finite number; got 'x'"),
     (train("--beta", "1"), "--beta must be in [0, 1); got 1.0"),
     (train("--beta", "-0.1"), "--beta must be in [0, 1); got -0.1"),
     (train("--optimizer", "sgd", "--beta", "0.9"), "--beta does not apply to optimizer 'sgd'"),

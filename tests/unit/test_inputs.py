@@ -2,6 +2,7 @@
 
 import pytest
 from bad_files import empty_test_set, huge_w1_bytes, idx_overflow, weights_bytes
+from test_data import fake_mnist
 
 import mlp
 
@@ -24,6 +25,9 @@ def test_an_empty_test_set(tmp_path, subset_file):
     path = empty_test_set(tmp_path / "e.npz", mlp.load_subset(subset_file))
     with pytest.raises(mlp.DataError, match="e.npz: the test set is empty; it needs at least one image"):
         mlp.load_dataset(path)
+    fake_mnist(tmp_path, n_test=0)  # the same in IDX files
+    with pytest.raises(mlp.DataError, match=f"{tmp_path}: the test set is empty; it needs at least one"):
+        mlp.load_dataset(tmp_path)
 
 
 def test_weights_files_checked_before_use(monkeypatch):
