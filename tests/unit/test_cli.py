@@ -209,3 +209,14 @@ def test_bad_data_sources(tmp_path, work, capsys):
 def test_help():
     done = run_cli("train", "--help")
     assert done.returncode == 0 and "--batch-size" in done.stdout and "--report" in done.stdout
+
+
+def test_summary_says_when_training_is_worse_than_guessing(work):
+    d, train = work
+    assert "worse than guessing" not in train.stdout
+    done = run_cli("train", "--data", d / "subset.npz", "--subset", 1000, "--test-subset", 200, "--sizes",
+                   "784,16,10", "--lr", 4, "--beta", 0.9, "--batch-size", 1, "--epochs", 1, "--quiet")
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith("worse than guessing: the train loss ") and "above ln(10) = 2.30" in last
+    assert "the learning rate 4 is likely too high for batch size 1" in last
