@@ -147,7 +147,8 @@ def cmd_train(args):
 
 def _interrupted(args, trainer):
     """After Ctrl-C: keep the model trained so far (``--save``) and the history (``--report``)."""
-    where = f"in epoch {trainer.epoch + 1}, after batch {trainer.batch} of {trainer.batches_per_epoch}"
+    where = (f"in epoch {trainer.epoch + 1}, after batch {trainer.batch} of {trainer.batches_per_epoch}"
+             if trainer.batch else f"after epoch {trainer.epoch}")
     if _write_outputs(args, trainer) == 0:
         kept = f"saved the model trained so far to {args.save}" if args.save else "nothing saved (no --save)"
         print(f"mlp train: interrupted {where}; {kept}", file=sys.stderr)
