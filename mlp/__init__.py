@@ -5,21 +5,43 @@ __version__ = "0.1.0"
 from .activations import ACTIVATIONS, DERIVATIVES, get_activation, leaky_relu, relu, sigmoid, softmax, tanh
 from .callbacks import Callback, EarlyStopping, EpochLog, ProgressBar, format_record
 from .choices import choices
-from .data import (DataError, Dataset, check_labels, load_dataset, load_mnist, load_subset, make_subset,
-                   normalize, one_hot, prepare, read_idx, save_subset)
+from .data import (
+                   DataError,
+                   Dataset,
+                   check_labels,
+                   load_dataset,
+                   load_mnist,
+                   load_subset,
+                   make_subset,
+                   normalize,
+                   one_hot,
+                   prepare,
+                   read_idx,
+                   save_subset,
+)
 from .diagnosis import diagnose, guessing_loss, worse_than_guessing
 from .evaluation import EvaluationReport, evaluate
 from .files import atomic_write, check_output_path
 from .gradcheck import check_gradients, numerical_gradient, relative_error
+from .history import HistoryRecorder
 from .init import INITIALIZERS, get_initializer
 from .layers import Dense
 from .losses import cross_entropy, softmax_cross_entropy_grad
 from .metrics import accuracy, confusion_matrix, per_class_accuracy
-from .history import HistoryRecorder
 from .network import Network, parameter_count
 from .ops import matmul
-from .optimizers import (OPTIMIZERS, SGD, Adam, ClassicMomentum, Momentum, Nesterov, Optimizer, RMSProp,
-                         get_optimizer, make_optimizer)
+from .optimizers import (
+                   OPTIMIZERS,
+                   SGD,
+                   Adam,
+                   ClassicMomentum,
+                   Momentum,
+                   Nesterov,
+                   Optimizer,
+                   RMSProp,
+                   get_optimizer,
+                   make_optimizer,
+)
 from .serialization import load, load_weights, save
 from .training import Trainer, TrainingDiverged, train
 from .validation import MemoryLimitError, check_fits, check_memory, check_weights, training_memory
@@ -41,7 +63,8 @@ __all__ = [
     "Dataset", "DataError", "read_idx", "load_mnist", "load_dataset", "load_subset", "save_subset",
     "make_subset", "normalize", "one_hot", "check_labels", "prepare",
     # after training
-    "evaluate", "EvaluationReport", "accuracy", "confusion_matrix", "per_class_accuracy", "save", "load", "load_weights",
+    "evaluate", "EvaluationReport", "accuracy", "confusion_matrix", "per_class_accuracy",
+    "save", "load", "load_weights",
     "atomic_write", "check_output_path", "check_memory", "training_memory", "MemoryLimitError",
     "numerical_gradient", "check_gradients", "relative_error",
 ]

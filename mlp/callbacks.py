@@ -125,7 +125,8 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, trainer, record):
         value = record.get(self.monitor)
         if value is None:
-            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, which this training does not measure; "
+            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, which this training does not "
+                             f"measure; "
                              f"choose one of: {', '.join(k for k, v in record.items() if v is not None)}")
         sign = -1 if "loss" in self.monitor else 1  # compare as "higher is better"
         if self.best is None or sign * (value - self.best) > self.min_delta:

@@ -20,8 +20,18 @@ import numpy as np
 from . import __version__
 from .callbacks import EpochLog, ProgressBar
 from .cli_args import build_parser
-from .data import NUM_CLASSES, DataError, Dataset, default_source, load_dataset, make_subset, normalize, prepare, \
-    save_subset, subset_indices
+from .data import (
+    NUM_CLASSES,
+    DataError,
+    Dataset,
+    default_source,
+    load_dataset,
+    make_subset,
+    normalize,
+    prepare,
+    save_subset,
+    subset_indices,
+)
 from .diagnosis import diagnose
 from .evaluation import evaluate
 from .files import check_output_path, write_text
@@ -99,7 +109,8 @@ def _training_data(args):
     batch = min(args.batch_size, len(raw.x_train))
     try:
         check_memory(training_memory(args.sizes, args.dtype, batch),
-                     f"--sizes {','.join(map(str, args.sizes))}: training this network ({args.dtype}, batch {batch})")
+                     f"--sizes {','.join(map(str, args.sizes))}: training this network "
+                     f"({args.dtype}, batch {batch})")
     except ValueError as e:
         raise UsageError(str(e)) from None
     return raw
@@ -110,7 +121,8 @@ def cmd_train(args):
     optimizer = _optimizer(args)
     args.data = args.data or default_source()  # recorded in the report
     data = prepare(_training_data(args), args.dtype)
-    network = Network(args.sizes, activation=args.activation, init=args.init, seed=args.seed, dtype=args.dtype)
+    network = Network(args.sizes, activation=args.activation, init=args.init, seed=args.seed,
+                      dtype=args.dtype)
     callbacks = ([] if args.quiet else [ProgressBar()]) + [EpochLog()]
     trainer = Trainer(network, optimizer, *data, batch_size=args.batch_size, epochs=args.epochs,
                       callbacks=callbacks, seed=args.seed)
@@ -135,7 +147,8 @@ def cmd_train(args):
 
 def _interrupted(args, trainer):
     """After Ctrl-C: keep the model trained so far (``--save``) and the history (``--report``)."""
-    where = f"in epoch {trainer.epoch + 1}, after batch {trainer.batch} of {trainer.batches_per_epoch}"
+    where = (f"in epoch {trainer.epoch + 1}, after batch {trainer.batch} of {trainer.batches_per_epoch}"
+             if trainer.batch else f"after epoch {trainer.epoch}")
     if _write_outputs(args, trainer) == 0:
         kept = f"saved the model trained so far to {args.save}" if args.save else "nothing saved (no --save)"
         print(f"mlp train: interrupted {where}; {kept}", file=sys.stderr)
@@ -154,17 +167,20 @@ def _write_outputs(args, trainer):
                   f"an earlier file there is unchanged", file=sys.stderr)
             status = 1
     if args.report:
-        config = {k: v for k, v in vars(args).items() if k not in ("run", "command", "report", "save", "quiet")}
-        optimizer = trainer.optimizer
-        config.update(optimizer_settings={k: v for k, v in vars(optimizer).items() if k not in ("state", "steps")},
-                      n_train=len(trainer.x_train), n_test=len(trainer.x_test), version=__version__)
+        config = {k: v for k, v in vars(args).items()
+                  if k not in ("run", "command", "report", "save", "quiet")}
+        settings = {k: v for k, v in vars(trainer.optimizer).items() if k not in ("state", "steps")}
+        config.update(optimizer_settings=settings, n_train=len(trainer.x_train), n_test=len(trainer.x_test),
+                      version=__version__)
         history = trainer.history
-        report = {"config": config, "history": history, "test_acc": history[-1]["test_acc"] if history else None,
+        report = {"config": config, "history": history,
+                  "test_acc": history[-1]["test_acc"] if history else None,
                   "weights": args.save if saved else None, "stop_reason": trainer.stop_reason}
         try:
             write_text(args.report, json.dumps(report, indent=2) + "\n")
         except OSError as e:
-            print(f"mlp train: error: could not write the report {args.report} ({e.strerror or e})", file=sys.stderr)
+            print(f"mlp train: error: could not write the report {args.report} ({e.strerror or e})",
+                  file=sys.stderr)
             status = 1
     return status
 
@@ -193,7 +209,8 @@ def cmd_evaluate(args):
         figures = result.to_dict()
         report = {"weights": args.load, "n_test": result.total, "test_acc": result.accuracy,
                   "test_loss": figures["loss"], "confusion_matrix": figures["confusion"],
-                  "per_class_accuracy": figures["per_class_accuracy"], "misclassified": figures["misclassified"]}
+                  "per_class_accuracy": figures["per_class_accuracy"],
+                  "misclassified": figures["misclassified"]}
         write_text(args.report, json.dumps(report, indent=2) + "\n")
     return 0
 

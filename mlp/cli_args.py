@@ -28,10 +28,11 @@ def _sizes(text):
     try:
         sizes = [int(s) for s in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 784,64,10; got {text!r}") \
-            from None
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers such as 784,64,10; got {text!r}") from None
     if len(sizes) < 2 or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"expected at least two positive sizes such as 784,64,10; got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected at least two positive sizes such as 784,64,10; got {text!r}")
     return sizes
 
 
@@ -49,24 +50,21 @@ def _positive(kind):
     return parse
 
 
-def _seed(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}; got {text!r}") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}; got {text}")
-    return value
+def _checked(convert, ok, expected):
+    """A parser: ``convert(text)``, then ``ok(value)``; otherwise "expected <expected>; got <text>"."""
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}; got {text!r}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}; got {text}")
+        return value
+    return parse
 
 
-def _real(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number; got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number; got {text}")
-    return value
+_seed = _checked(int, lambda v: 0 <= v <= MAX_SEED, f"an integer from 0 to {MAX_SEED}")
+_real = _checked(float, math.isfinite, "a finite number")
 
 
 def _path(text):
@@ -77,12 +75,14 @@ def _path(text):
 
 def build_parser(train, evaluate, subset):
     """The ``mlp`` parser; ``train``, ``evaluate`` and ``subset`` are the commands' functions."""
-    parser = ArgumentParser(prog="mlp", description="Train and evaluate a NumPy multilayer perceptron on MNIST.")
+    parser = ArgumentParser(prog="mlp",
+                            description="Train and evaluate a NumPy multilayer perceptron on MNIST.")
     parser.add_argument("--version", action="version", version=f"mlp {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
 
     t = commands.add_parser("train", help="train a network and report its accuracy")
-    t.add_argument("--sizes", type=_sizes, default=[784, 64, 10], help="layer sizes, input first (default 784,64,10)")
+    t.add_argument("--sizes", type=_sizes, default=[784, 64, 10],
+                   help="layer sizes, input first (default 784,64,10)")
     t.add_argument("--activation", choices=list(ACTIVATIONS), default="sigmoid")
     t.add_argument("--init", choices=list(INITIALIZERS), default="normal")
     t.add_argument("--optimizer", choices=list(OPTIMIZERS), default="momentum",
@@ -90,7 +90,8 @@ def build_parser(train, evaluate, subset):
     t.add_argument("--lr", type=_positive(float),
                    help="learning rate (default: the optimizer's own: 0.1 for sgd and the momentum kinds, "
                         "0.001 for rmsprop and adam)")
-    t.add_argument("--beta", type=_real, help="momentum beta, rmsprop rho or adam beta1 (default: the optimizer's)")
+    t.add_argument("--beta", type=_real,
+                   help="momentum beta, rmsprop rho or adam beta1 (default: the optimizer's)")
     t.add_argument("--momentum-form", choices=["average", "classic"], default="average",
                    help="momentum update: average v=b*v+(1-b)*g (default) or classic v=b*v+g")
     t.add_argument("--nesterov", action="store_true", help="Nesterov momentum")
@@ -99,9 +100,12 @@ def build_parser(train, evaluate, subset):
     t.add_argument("--seed", type=_seed, default=0)
     t.add_argument("--dtype", choices=DTYPES, default="float32")
     t.add_argument("--data", type=_path, help=DATA_HELP)
-    t.add_argument("--subset", type=_positive(int), metavar="N", help="train on N class-balanced training images")
-    t.add_argument("--test-subset", type=_positive(int), metavar="M", help="test on M class-balanced test images")
-    t.add_argument("--report", type=_path, metavar="FILE.json", help="write config and per-epoch history as JSON")
+    t.add_argument("--subset", type=_positive(int), metavar="N",
+                   help="train on N class-balanced training images")
+    t.add_argument("--test-subset", type=_positive(int), metavar="M",
+                   help="test on M class-balanced test images")
+    t.add_argument("--report", type=_path, metavar="FILE.json",
+                   help="write config and per-epoch history as JSON")
     t.add_argument("--save", type=_path, metavar="FILE.npz",
                    help="save the trained weights (also when interrupted with Ctrl-C)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")

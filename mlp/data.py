@@ -122,6 +122,8 @@ def load_mnist(directory):
         n_x, n_y = len(arrays[f"x_{part}"]), len(arrays[f"y_{part}"])
         if n_x != n_y:
             raise DataError(f"{directory}: {n_x} {part} images but {n_y} {part} labels")
+        if n_x == 0:
+            raise DataError(f"{directory}: the {part} set is empty; it needs at least one image")
     return Dataset(*(a.reshape(len(a), -1) if k.startswith("x") else a for k, a in arrays.items()))
 
 
@@ -303,7 +305,7 @@ def save_subset(file, x_train, y_train, x_test, y_test):
     ``y_test``. ``file`` is a path (written exactly there, no ``.npz`` added)
     or a binary file object.
     """
-    data = dict(zip(SUBSET_KEYS, (np.asarray(a) for a in (x_train, y_train, x_test, y_test))))
+    data = dict(zip(SUBSET_KEYS, (np.asarray(a) for a in (x_train, y_train, x_test, y_test)), strict=True))
     _check_raw(_name(file), data)
     if isinstance(file, (str, os.PathLike)):
         with atomic_write(file) as f:  # an interrupted write leaves an existing file intact

@@ -154,5 +154,6 @@ def evaluate(network, x, y, batch_size=EVAL_CHUNK):
     loss, predicted, confidence = loss_and_predictions(network, x, labels, batch_size)
     cm = confusion_matrix(labels, predicted, num_classes=k)
     return EvaluationReport(loss=float(loss), accuracy=int(np.trace(cm)) / len(labels), confusion=cm,
-                            per_class_accuracy=accuracy_per_row(cm), misclassified=np.flatnonzero(predicted != labels),
+                            per_class_accuracy=accuracy_per_row(cm),
+                            misclassified=np.flatnonzero(predicted != labels),
                             predicted=predicted, confidence=confidence.astype(np.float64))

@@ -1,10 +1,12 @@
 """The multilayer perceptron: a stack of dense layers with a softmax output."""
 
+import itertools
+
 import numpy as np
 
 from .activations import get_activation, softmax
-from .init import get_initializer
 from .evaluation import EVAL_CHUNK, checked_data, loss_and_predictions
+from .init import get_initializer
 from .layers import Dense
 from .losses import softmax_cross_entropy_grad
 from .validation import check_memory
@@ -19,7 +21,7 @@ def parameter_count(sizes):
     An exact Python int, however large the sizes.
     """
     sizes = [int(s) for s in sizes]
-    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    return sum(n_in * n_out + n_out for n_in, n_out in itertools.pairwise(sizes))
 
 
 def check_dtype(dtype):
@@ -63,7 +65,8 @@ class Network:
         given = sizes
         sizes = [] if isinstance(sizes, str) or not np.iterable(sizes) else [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
-            raise ValueError(f"sizes must list at least two positive layer widths, e.g. [784, 64, 10]; got {given!r}")
+            raise ValueError(f"sizes must list at least two positive layer widths, e.g. [784, 64, 10]; "
+                             f"got {given!r}")
         get_activation(activation)  # fail early on an unknown name
         draw = get_initializer(init)
         self.sizes, self.activation, self.init = sizes, activation, init
@@ -73,19 +76,21 @@ class Network:
                      f"a {'-'.join(map(str, sizes))} network ({self.dtype.name})")
         rng = np.random.default_rng(seed)
         self.layers = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
             W = draw(n_in, n_out, rng).astype(self.dtype)
             b = np.zeros(n_out, dtype=self.dtype)
             last = i == len(sizes) - 2
             self.layers.append(Dense(W, b, activation=None if last else activation))
 
     def __repr__(self):
-        return f"Network(sizes={self.sizes}, activation={self.activation!r}, init={self.init!r}, dtype={self.dtype.name!r})"
+        return (f"Network(sizes={self.sizes}, activation={self.activation!r}, init={self.init!r}, "
+                f"dtype={self.dtype.name!r})")
 
     @property
     def config(self):
         """Everything needed to rebuild this network's shape: a JSON-friendly dict."""
-        return {"sizes": self.sizes, "activation": self.activation, "init": self.init, "dtype": self.dtype.name}
+        return {"sizes": self.sizes, "activation": self.activation, "init": self.init,
+                "dtype": self.dtype.name}
 
     @property
     def params(self):
@@ -96,7 +101,8 @@ class Network:
         """Check ``x`` and return it in the network's dtype (no copy if already right)."""
         x = np.asarray(x)
         if not np.issubdtype(x.dtype, np.floating):
-            raise TypeError(f"inputs must be floating point (pixels scaled to [0, 1], see mlp.data.normalize); got {x.dtype}")
+            raise TypeError(f"inputs must be floating point (pixels scaled to [0, 1], see "
+                            f"mlp.data.normalize); got {x.dtype}")
         if x.ndim != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(f"inputs must have shape (n, {self.sizes[0]}); got {x.shape}")
         return x.astype(self.dtype, copy=False)

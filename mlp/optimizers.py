@@ -203,7 +203,8 @@ OPTIMIZERS = {
     "rmsprop": Choice(RMSProp, "RMSProp: divide each step by a running root mean square of the gradients",
                       "rho"),
     "adam": Choice(Adam, "Adam: momentum and RMSProp together, with bias correction", "beta1"),
-    "classic": Choice(ClassicMomentum, "classic momentum: step along a decaying sum of the gradients", "beta"),
+    "classic": Choice(ClassicMomentum, "classic momentum: step along a decaying sum of the gradients",
+                      "beta"),
     "nesterov": Choice(Nesterov, "Nesterov momentum: step from where momentum is about to take the weights",
                        "beta"),
 }

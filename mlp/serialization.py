@@ -7,6 +7,7 @@ weights file is ever run.
 """
 
 import io
+import itertools
 import json
 import os
 import zipfile
@@ -107,12 +108,13 @@ def _read(file):
             headers = _headers(npz)
             shape, dtype = headers.pop("config")
             if shape != () or dtype.kind != "U" or dtype.itemsize > MAX_CONFIG_BYTES:
-                raise DataError(f"{name}: not an mlp weights file (its 'config' is {dtype} {shape}, not a string)")
+                raise DataError(f"{name}: not an mlp weights file (its 'config' is {dtype} {shape}, "
+                                f"not a string)")
             config = _config(name, str(npz["config"]))
             sizes = config["sizes"]
             check_memory(parameter_count(sizes) * 2 * 8, f"{name}: its {'-'.join(map(str, sizes))} network")
             expected = {}
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), 1):
+            for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes), 1):
                 expected[f"W{i}"], expected[f"b{i}"] = (n_in, n_out), (n_out,)
             if set(headers) != set(expected):
                 raise DataError(f"{name}: config says sizes {sizes}, which needs arrays {sorted(expected)}; "

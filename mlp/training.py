@@ -21,7 +21,6 @@ from .data import one_hot
 from .losses import cross_entropy
 from .optimizers import Optimizer, get_optimizer
 
-
 # A mean batch loss above this many nats means the true class gets probability below
 # e^-50 on average: the network is confidently wrong about almost every sample. With
 # a stable softmax and a clipped log, a too-large learning rate often ends here
@@ -96,7 +95,8 @@ class Trainer:
         self.callbacks = list(callbacks)
         self.evaluate_train = evaluate_train
         if not (isinstance(eval_name, str) and eval_name.strip()):
-            raise ValueError(f"eval_name must be a non-empty string such as 'test' or 'validation'; got {eval_name!r}")
+            raise ValueError(f"eval_name must be a non-empty string such as 'test' or 'validation'; "
+                             f"got {eval_name!r}")
         self.eval_name = eval_name
         self.rng = np.random.default_rng(seed)
         self.batches_per_epoch = math.ceil(len(self.x_train) / self.batch_size)
@@ -151,7 +151,8 @@ class Trainer:
         """
         if max_batches is not None:
             _positive_int("max_batches", max_batches)
-        if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, numbers.Real)
+        if max_seconds is not None and (isinstance(max_seconds, bool)
+                                        or not isinstance(max_seconds, numbers.Real)
                                         or not 0 <= max_seconds < math.inf):
             raise ValueError(f"max_seconds must be a finite number of seconds >= 0; got {max_seconds!r}")
         if self.done:
@@ -243,15 +244,16 @@ class Trainer:
 
     def _diverged(self, loss):
         lr = self.optimizer.learning_rate
-        message = (f"training diverged: the loss became {loss:.4g} at epoch {self.epoch + 1}, batch {self.batch}, "
-                   f"with learning rate {lr:g}; try a smaller learning rate, e.g. {lr / 10:g}")
+        message = (f"training diverged: the loss became {loss:.4g} at epoch {self.epoch + 1}, "
+                   f"batch {self.batch}, with learning rate {lr:g}; "
+                   f"try a smaller learning rate, e.g. {lr / 10:g}")
         self.stop_reason = message
         self._finish()
         raise TrainingDiverged(message)
 
 
 def train(network, x_train, y_train, x_test=None, y_test=None, *, optimizer="sgd", batch_size=128,
-          epochs=10, callbacks=(), seed=0, **optimizer_options):
+          epochs=10, callbacks=(), seed=0, eval_name="test", **optimizer_options):
     """Train ``network`` to the end and return the history (a list of dicts).
 
     ``optimizer`` is an :class:`~mlp.optimizers.Optimizer` or a name, built
@@ -263,5 +265,5 @@ def train(network, x_train, y_train, x_test=None, y_test=None, *, optimizer="sgd
     elif optimizer_options:
         raise TypeError("optimizer options are only accepted with an optimizer name")
     trainer = Trainer(network, optimizer, x_train, y_train, x_test, y_test, batch_size=batch_size,
-                      epochs=epochs, callbacks=callbacks, seed=seed)
+                      epochs=epochs, callbacks=callbacks, seed=seed, eval_name=eval_name)
     return trainer.fit()

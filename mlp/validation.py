@@ -9,7 +9,8 @@ import sys
 
 import numpy as np
 
-EVAL_ROWS = 4096  # rows of one evaluation pass (mlp.evaluation.EVAL_CHUNK)
+from .evaluation import EVAL_CHUNK
+
 WASM_MEMORY = 2 * 1024**3  # what a browser tab's Python (32-bit WebAssembly) can use at most, about
 
 
@@ -116,7 +117,7 @@ def training_memory(sizes, dtype="float32", batch_size=128, state_copies=2):
     The parameters, their gradients and ``state_copies`` optimiser arrays (Adam
     keeps two, momentum one), plus per layer three arrays of one batch (its input
     and activation, kept for the backward pass, and the gradient), plus one
-    evaluation pass of :data:`EVAL_ROWS` rows through the widest layer.
+    evaluation pass of :data:`EVAL_CHUNK` rows through the widest layer.
     """
     from .network import parameter_count
 
@@ -124,7 +125,7 @@ def training_memory(sizes, dtype="float32", batch_size=128, state_copies=2):
     sizes = [int(s) for s in sizes]
     params = parameter_count(sizes) * (2 + state_copies)
     batch = 3 * batch_size * sum(sizes)
-    evaluation = 2 * EVAL_ROWS * max(sizes)
+    evaluation = 2 * EVAL_CHUNK * max(sizes)
     return (params + batch + evaluation) * item
 
 

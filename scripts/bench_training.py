@@ -12,6 +12,8 @@ lab does (``with_eval``). Figures are medians over the epochs. :func:`matmul_rat
 the matrix products of one training step by each method of ``mlp.ops.matmul``.
 """
 
+import functools
+import itertools
 import json
 import statistics
 import sys
@@ -61,8 +63,8 @@ def mlp_throughput(path, names, runs):
         config = CONFIGS[name]
         data = _data(path, config["dtype"])
         n = len(data[0])
-        warm = mlp.Trainer(mlp.Network(config["sizes"], activation=config["activation"], dtype=config["dtype"]),
-                           _optimizer(config), data[0], data[1], batch_size=BATCH, epochs=1,
+        network = mlp.Network(config["sizes"], activation=config["activation"], dtype=config["dtype"])
+        warm = mlp.Trainer(network, _optimizer(config), data[0], data[1], batch_size=BATCH, epochs=1,
                            evaluate_train=False)
         warm.run(max_batches=WARMUP_BATCHES)  # first calls allocate and import lazily
         train, _ = _epoch_seconds(config, data, runs, evaluate=False)
@@ -77,6 +79,19 @@ def mlp_throughput(path, names, runs):
     return results
 
 
+def _torch_epoch(torch, model, optimizer, loss_fn, x, y, generator, limit=None):
+    """One epoch (or its first ``limit`` batches) of plain PyTorch mini-batch training."""
+    order = torch.randperm(len(x), generator=generator)
+    for count, start in enumerate(range(0, len(x), BATCH)):
+        if limit is not None and count >= limit:
+            break
+        idx = order[start:start + BATCH]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x[idx]), y[idx])
+        loss.backward()
+        optimizer.step()
+
+
 def torch_throughput(path, names, runs):
     """The same training as :func:`mlp_throughput` (no evaluation) as a plain PyTorch CPU loop."""
     import torch
@@ -89,7 +104,7 @@ def torch_throughput(path, names, runs):
         x, y, _, _ = _data(path, config["dtype"])
         x, y = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
         layers = []
-        for i, (n_in, n_out) in enumerate(zip(config["sizes"][:-1], config["sizes"][1:])):
+        for i, (n_in, n_out) in enumerate(itertools.pairwise(config["sizes"])):
             layers.append(torch.nn.Linear(n_in, n_out, dtype=dtype))
             if i < len(config["sizes"]) - 2:
                 layers.append(torch.nn.Sigmoid() if config["activation"] == "sigmoid" else torch.nn.ReLU())
@@ -98,25 +113,12 @@ def torch_throughput(path, names, runs):
             optimizer = torch.optim.SGD(model.parameters(), lr=config["lr"] * 0.1, momentum=0.9)
         else:
             optimizer = torch.optim.Adam(model.parameters(), lr=config["lr"])
-        loss_fn = torch.nn.CrossEntropyLoss()
-        generator = torch.Generator().manual_seed(0)
-
-        def epoch(limit=None):
-            order = torch.randperm(len(x), generator=generator)
-            for count, start in enumerate(range(0, len(x), BATCH)):
-                if limit is not None and count >= limit:
-                    break
-                idx = order[start:start + BATCH]
-                optimizer.zero_grad()
-                loss = loss_fn(model(x[idx]), y[idx])
-                loss.backward()
-                optimizer.step()
-
-        epoch(WARMUP_BATCHES)
+        step = (model, optimizer, torch.nn.CrossEntropyLoss(), x, y, torch.Generator().manual_seed(0))
+        _torch_epoch(torch, *step, limit=WARMUP_BATCHES)
         seconds = []
         for _ in range(runs):
             t0 = time.perf_counter()
-            epoch()
+            _torch_epoch(torch, *step)
             seconds.append(time.perf_counter() - t0)
         results[name] = {"label": config["label"], "samples": len(x), "runs": runs, "train_epoch_s": seconds,
                          "train_sps": len(x) / statistics.median(seconds), "version": torch.__version__}
@@ -165,7 +167,7 @@ def matmul_rates(runs, methods=("matmul", "einsum", None), dtypes=("float32", "f
             a, b = (a.T if transposed == "a" else a), (b.T if transposed == "b" else b)
             row = {"name": name, "shape": [m, k, n], "dtype": dtype, "method": ops.method_for(k, n)}
             for method in methods:
-                row[method or "helper"] = _rate(lambda a, b: ops.matmul(a, b, method), a, b, runs)
+                row[method or "helper"] = _rate(functools.partial(ops.matmul, method=method), a, b, runs)
             rows.append(row)
     return rows
 

@@ -12,7 +12,8 @@ def test_registry_names_and_the_one_way_to_build():
     assert list(mlp.OPTIMIZERS)[:4] == ["sgd", "momentum", "rmsprop", "adam"]
     assert {"classic", "nesterov"} <= set(mlp.OPTIMIZERS)
     o = mlp.make_optimizer("classic", 0.4, beta=0.9)
-    assert isinstance(o, mlp.Momentum) and (o.form, o.nesterov, o.learning_rate, o.beta) == ("classic", False, 0.4, 0.9)
+    assert isinstance(o, mlp.Momentum)
+    assert (o.form, o.nesterov, o.learning_rate, o.beta) == ("classic", False, 0.4, 0.9)
     n = mlp.make_optimizer("nesterov", 4, beta=0.8)
     assert (n.form, n.nesterov, n.beta) == ("average", True, 0.8)
     assert mlp.make_optimizer("momentum", 4).form == "average"
@@ -26,9 +27,11 @@ def test_registry_refuses_with_the_valid_choices():
     with pytest.raises(ValueError, match="unknown optimizer 'lbfgs'; choose one of: sgd, momentum, rmsprop, "
                                          "adam, classic, nesterov"):
         mlp.make_optimizer("lbfgs", 0.1)
-    with pytest.raises(ValueError, match="optimizer 'sgd' has no option 'beta'; it takes: only the learning rate"):
+    with pytest.raises(ValueError, match="optimizer 'sgd' has no option 'beta'; it takes: only the "
+                                         "learning rate"):
         mlp.make_optimizer("sgd", 0.1, beta=0.9)
-    with pytest.raises(ValueError, match="optimizer 'adam' has no option 'beta'; it takes: beta1, beta2, eps"):
+    with pytest.raises(ValueError, match="optimizer 'adam' has no option 'beta'; "
+                                         "it takes: beta1, beta2, eps"):
         mlp.make_optimizer("adam", 0.1, beta=0.9)
     with pytest.raises(ValueError, match="learning rate must be a positive number; got nan"):
         mlp.make_optimizer("nesterov", float("nan"))
@@ -58,7 +61,8 @@ def test_choices_is_one_json_dict_of_lists_and_limits():
                     "adam": "beta1"}
     limits = c["limits"]
     assert limits["units"] == [1, 4096] and limits["parameters"][1] == 20_000_000
-    assert limits["learning_rate"] == [0, 100] and limits["beta"] == [0, 1] and limits["seed"] == [0, 2**32 - 1]
+    assert limits["learning_rate"] == [0, 100] and limits["beta"] == [0, 1]
+    assert limits["seed"] == [0, 2**32 - 1]
     for name in ("layers", "batch_size", "epochs"):
         assert 1 == limits[name][0] < limits[name][1]
     c["limits"]["units"][1] = 1  # a copy: changing it changes nothing in mlp

@@ -5,9 +5,9 @@ import os
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 import mlp
-from conftest import run_cli
 from mlp.cli import main
 
 
@@ -32,14 +32,14 @@ def test_subset_command_writes_the_site_format(work, mnist):
     assert np.bincount(data.y_train).tolist() == [300] * 10
     assert np.bincount(data.y_test).tolist() == [100] * 10
     same = mlp.make_subset(mnist, 3000, 1000, seed=0)  # the library function behind the command
-    assert all(np.array_equal(a, b) for a, b in zip(data, same))
+    assert all(np.array_equal(a, b) for a, b in zip(data, same, strict=True))
 
 
 def test_train_command(work):
     d, train = work
     lines = train.stdout.splitlines()
     assert lines[0].startswith("784-32-10 sigmoid, Momentum(learning_rate=4.0, beta=0.9")
-    assert [l.split(":")[0] for l in lines[1:4]] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    assert [line.split(":")[0] for line in lines[1:4]] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
     assert lines[4].startswith("final test accuracy")
     assert "Traceback" not in train.stderr and "Warning" not in train.stderr
     report = json.loads((d / "report.json").read_text())
@@ -58,7 +58,8 @@ def test_same_seed_same_report(work, tmp_path):
     again = run_cli("train", "--data", d / "subset.npz", "--sizes", "784,32,10", "--lr", 4, "--beta", 0.9,
                     "--epochs", 3, "--seed", 0, "--report", tmp_path / "again.json", "--quiet")
     assert again.returncode == 0, again.stderr
-    strip = lambda h: [{k: v for k, v in r.items() if k != "seconds"} for r in h]
+    def strip(h):
+        return [{k: v for k, v in r.items() if k != "seconds"} for r in h]
     first = json.loads((d / "report.json").read_text())["history"]
     assert strip(json.loads((tmp_path / "again.json").read_text())["history"]) == strip(first)
 
@@ -134,11 +135,13 @@ BAD_TRAIN = [
     (["--sizes", "784"], "argument --sizes: expected at least two positive sizes"),
     (["--sizes", "784,a,10"], "argument --sizes: expected comma-separated integers"),
     (["--sizes", "784,0,10"], "argument --sizes: expected at least two positive sizes"),
-    (["--sizes", "100,64,10"], "--sizes must start with 784 (pixels per image) and end with 10 (classes); got 100,64,10"),
+    (["--sizes", "100,64,10"],
+     "--sizes must start with 784 (pixels per image) and end with 10 (classes); got 100,64,10"),
     (["--sizes", "784,64,9"], "--sizes must start with 784"),
     (["--beta", "1"], "--beta must be in [0, 1); got 1.0"),
     (["--optimizer", "sgd", "--beta", "0.9"], "--beta does not apply to optimizer 'sgd'"),
-    (["--optimizer", "adam", "--nesterov"], "--nesterov and --momentum-form apply only to --optimizer momentum"),
+    (["--optimizer", "adam", "--nesterov"],
+     "--nesterov and --momentum-form apply only to --optimizer momentum"),
     (["--subset", "0"], "argument --subset: must be greater than 0"),
     (["--subset", "5000"], "--subset/--test-subset: cannot select 5000 samples from 3000"),
     (["--report", "/nonexistent-dir/r.json"], "--report: directory /nonexistent-dir does not exist"),
@@ -185,10 +188,13 @@ def test_bad_data_sources(tmp_path, work, capsys):
         (broken / name).write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x00")
     cases = [
         (["train", "--data", tmp_path / "missing"], "data not found: "),
-        (["train", "--data", tmp_path / "empty"], "empty: missing train-images-idx3-ubyte (or train-images-idx3-ubyte.gz)"),
-        (["train", "--data", broken], "train-images-idx3-ubyte: truncated header (12 bytes, 3 dimensions need 16)"),
+        (["train", "--data", tmp_path / "empty"],
+         "empty: missing train-images-idx3-ubyte (or train-images-idx3-ubyte.gz)"),
+        (["train", "--data", broken],
+         "train-images-idx3-ubyte: truncated header (12 bytes, 3 dimensions need 16)"),
         (["train", "--data", broken / "t10k-labels-idx1-ubyte"], "cannot read it as a .npz file"),
-        (["evaluate", "--load", tmp_path / "nothing.npz", "--data", d / "subset.npz"], "nothing.npz: no such file"),
+        (["evaluate", "--load", tmp_path / "nothing.npz", "--data", d / "subset.npz"],
+         "nothing.npz: no such file"),
         (["evaluate", "--load", d / "subset.npz", "--data", d / "subset.npz"], "not an mlp weights file"),
         (["evaluate"], "the following arguments are required: --load"),
         (["subset", "--train", 20000, "--out", tmp_path / "s.npz", "--data", d / "subset.npz"],
@@ -209,3 +215,14 @@ def test_bad_data_sources(tmp_path, work, capsys):
 def test_help():
     done = run_cli("train", "--help")
     assert done.returncode == 0 and "--batch-size" in done.stdout and "--report" in done.stdout
+
+
+def test_summary_says_when_training_is_worse_than_guessing(work):
+    d, train = work
+    assert "worse than guessing" not in train.stdout
+    done = run_cli("train", "--data", d / "subset.npz", "--subset", 1000, "--test-subset", 200, "--sizes",
+                   "784,16,10", "--lr", 4, "--beta", 0.9, "--batch-size", 1, "--epochs", 1, "--quiet")
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith("worse than guessing: the train loss ") and "above ln(10) = 2.30" in last
+    assert "the learning rate 4 is likely too high for batch size 1" in last

@@ -44,7 +44,8 @@ def fake_mnist(directory, n_train=30, n_test=20, gz=False):
 @pytest.mark.parametrize("code, dtype", [(0x08, np.uint8), (0x09, np.int8), (0x0B, np.int16),
                                          (0x0C, np.int32), (0x0D, np.float32), (0x0E, np.float64)])
 def test_read_idx_types(tmp_path, code, dtype):
-    a = (np.arange(24).reshape(2, 3, 4) * (3 if dtype != np.uint8 else 1) - (10 if dtype != np.uint8 else 0)).astype(dtype)
+    scale, shift = (1, 0) if dtype == np.uint8 else (3, 10)
+    a = (np.arange(24).reshape(2, 3, 4) * scale - shift).astype(dtype)
     out = mlp.read_idx(write(tmp_path / "a.idx", idx_bytes(a, code)))
     assert out.dtype == dtype and out.dtype.isnative and out.shape == (2, 3, 4)
     np.testing.assert_array_equal(out, a)
@@ -101,7 +102,8 @@ def test_load_mnist_problems(tmp_path):
         mlp.load_mnist(tmp_path / "absent")
     fake_mnist(tmp_path)
     (tmp_path / "t10k-labels-idx1-ubyte").unlink()
-    with pytest.raises(FileNotFoundError, match="missing t10k-labels-idx1-ubyte \\(or t10k-labels-idx1-ubyte.gz\\)"):
+    with pytest.raises(FileNotFoundError,
+                       match="missing t10k-labels-idx1-ubyte \\(or t10k-labels-idx1-ubyte.gz\\)"):
         mlp.load_mnist(tmp_path)
     write(tmp_path / "t10k-labels-idx1-ubyte", idx_bytes(np.zeros(19, np.uint8)))
     with pytest.raises(mlp.DataError, match="20 test images but 19 test labels"):
@@ -185,7 +187,8 @@ def test_openml_unreachable_says_to_use_the_idx_files(monkeypatch):
         raise OSError("[Errno -3] Temporary failure in name resolution")
 
     openml_stand_in(monkeypatch, fetch)
-    with pytest.raises(mlp.DataError, match=r"could not fetch mnist_784 from OpenML \(OSError: .*name resolution\)"
+    with pytest.raises(mlp.DataError,
+                       match=r"could not fetch mnist_784 from OpenML \(OSError: .*name resolution\)"
                                             r".*use the MNIST IDX files"):
         mlp.load_dataset("openml")
 
@@ -232,7 +235,7 @@ def test_balanced_subset(mnist):
     assert sub.y_train[0] in mnist.y_train[i]
     again = mlp.make_subset(mnist, 1005, 200, seed=0)
     other = mlp.make_subset(mnist, 1005, 200, seed=1)
-    assert all(np.array_equal(a, b) for a, b in zip(sub, again))
+    assert all(np.array_equal(a, b) for a, b in zip(sub, again, strict=True))
     assert not np.array_equal(sub.y_train, other.y_train)
 
 
@@ -260,7 +263,7 @@ def test_subset_file_round_trip(tmp_path, mnist):
         assert npz["x_train"].dtype == np.uint8 and npz["x_train"].shape == (200, 784)
         assert npz["y_test"].dtype == np.uint8 and npz["y_test"].shape == (50,)
     loaded = mlp.load_subset(path)
-    assert all(np.array_equal(a, b) for a, b in zip(sub, loaded))
+    assert all(np.array_equal(a, b) for a, b in zip(sub, loaded, strict=True))
     buffer = io.BytesIO()
     mlp.save_subset(buffer, *sub)
     for source in (buffer.getvalue(), io.BytesIO(buffer.getvalue())):

@@ -40,7 +40,8 @@ def test_report_equals_network_evaluate_and_is_json(small):
     assert np.array_equal(report.confusion, mlp.confusion_matrix(small.y_test, net.predict(small.x_test)))
     d = json.loads(json.dumps(report.to_dict(), allow_nan=False))
     assert d["correct"] == report.correct and len(d["misclassified"]) == 500 - report.correct
-    assert set(d) == {"loss", "accuracy", "correct", "total", "confusion", "per_class_accuracy", "misclassified"}
+    assert set(d) == {"loss", "accuracy", "correct", "total", "confusion", "per_class_accuracy",
+                      "misclassified"}
     assert len(report.to_dict(predictions=True)["predicted"]) == 500
 
 
@@ -65,13 +66,15 @@ def test_bad_labels_get_one_hots_message(labels, message):
 def test_nan_weights_are_refused():
     net = tiny_network()
     net.params["b1"][1] = np.nan
-    with pytest.raises(ValueError, match="b1 holds 1 NaN or infinite value; a usable network has finite weights"):
+    with pytest.raises(ValueError, match="b1 holds 1 NaN or infinite value; a usable network has "
+                                         "finite weights"):
         mlp.evaluate(net, np.eye(2), np.array([0, 1]))
 
 
 def test_fits():
     net = mlp.Network([784, 8, 5])
-    with pytest.raises(ValueError, match="w.npz holds a 784-8-5 network; this data needs 784 inputs and 10 outputs"):
+    with pytest.raises(ValueError, match="w.npz holds a 784-8-5 network; this data needs 784 inputs "
+                                         "and 10 outputs"):
         mlp.check_fits(net, 784, 10, name="w.npz")
     assert mlp.check_fits(net, 784, 5) is net
 
@@ -80,4 +83,5 @@ def test_parameter_count():
     assert mlp.parameter_count([784, 64, 10]) == 784 * 64 + 64 + 64 * 10 + 10 == 50890
     assert mlp.Network([784, 32, 16, 10]).parameter_count() == \
         sum(p.size for p in mlp.Network([784, 32, 16, 10]).params.values())
-    assert mlp.parameter_count([784, 99999999999, 10]) == 784 * 99999999999 + 99999999999 + 99999999999 * 10 + 10
+    n = 99999999999
+    assert mlp.parameter_count([784, n, 10]) == 784 * n + n + n * 10 + 10

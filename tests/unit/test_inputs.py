@@ -1,9 +1,10 @@
 """Bad data and weights files, and networks too large for memory, refused by the library itself."""
 
 import pytest
+from bad_files import empty_test_set, huge_w1_bytes, idx_overflow, weights_bytes
+from test_data import fake_mnist
 
 import mlp
-from bad_files import empty_test_set, huge_w1_bytes, idx_overflow, weights_bytes
 
 
 def test_idx_dimensions_that_overflow_name_the_file(tmp_path):
@@ -24,6 +25,9 @@ def test_an_empty_test_set(tmp_path, subset_file):
     path = empty_test_set(tmp_path / "e.npz", mlp.load_subset(subset_file))
     with pytest.raises(mlp.DataError, match="e.npz: the test set is empty; it needs at least one image"):
         mlp.load_dataset(path)
+    fake_mnist(tmp_path, n_test=0)  # the same in IDX files
+    with pytest.raises(mlp.DataError, match=f"{tmp_path}: the test set is empty; it needs at least one"):
+        mlp.load_dataset(tmp_path)
 
 
 def test_weights_files_checked_before_use(monkeypatch):
@@ -32,7 +36,8 @@ def test_weights_files_checked_before_use(monkeypatch):
     for data, message in [
         (weights_bytes(net, config={"activation": ["sigmoid"]}),
          r"the config's activation must be a name \(a string\); got \['sigmoid'\]"),
-        (weights_bytes(net, config={"sizes": [784, "8", 10]}), "sizes must be a list of at least two positive"),
+        (weights_bytes(net, config={"sizes": [784, "8", 10]}),
+         "sizes must be a list of at least two positive"),
         (weights_bytes(net, config={"dtype": 32}), "the config's dtype must be a name"),
         (huge_w1_bytes(net), r"W1 should be floats of shape \(784, 8\); found float64 \(100000, 100000\)"),
         (weights_bytes(net, config={"sizes": [784, 100000, 100000, 10]}),
@@ -66,7 +71,8 @@ def test_networks_too_large_for_memory(monkeypatch):
 
 def test_output_paths(tmp_path):
     assert mlp.check_output_path(tmp_path / "new.npz") == tmp_path / "new.npz"
-    for path, message in [("", "the path is empty"), (tmp_path / "no" / "w.npz", "directory .*no does not exist"),
+    for path, message in [("", "the path is empty"),
+                          (tmp_path / "no" / "w.npz", "directory .*no does not exist"),
                           (tmp_path, "is a directory"), ("/dev/null", "not a regular file"),
                           ("/proc/w.npz", "cannot write in directory /proc")]:
         with pytest.raises(ValueError, match=message):

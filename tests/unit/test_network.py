@@ -6,7 +6,7 @@ import mlp
 
 def test_shapes_and_probabilities():
     net = mlp.Network([784, 128, 64, 10], activation="relu", init="he", seed=0)
-    assert [l.params["W"].shape for l in net.layers] == [(784, 128), (128, 64), (64, 10)]
+    assert [layer.params["W"].shape for layer in net.layers] == [(784, 128), (128, 64), (64, 10)]
     assert list(net.params) == ["W1", "b1", "W2", "b2", "W3", "b3"]
     x = np.random.default_rng(0).random((5, 784), dtype=np.float32)
     p = net.forward(x)
@@ -32,7 +32,7 @@ def test_float32_end_to_end(activation):
     grads = net.backward(p, y)
     assert p.dtype == np.float32
     assert all(g.dtype == np.float32 for g in grads.values())
-    assert all(l.a.dtype == np.float32 for l in net.layers)
+    assert all(layer.a.dtype == np.float32 for layer in net.layers)
 
 
 def test_float64_inputs_are_cast_to_the_network_dtype():
@@ -76,7 +76,8 @@ def test_evaluate_in_chunks_equals_one_pass():
 
 
 def test_bad_networks():
-    with pytest.raises(ValueError, match="unknown activation 'swish'; choose one of: sigmoid, relu, tanh, leaky_relu"):
+    with pytest.raises(ValueError,
+                       match="unknown activation 'swish'; choose one of: sigmoid, relu, tanh, leaky_relu"):
         mlp.Network([4, 2], activation="swish")
     with pytest.raises(ValueError, match="unknown initialisation 'zeros'; choose one of: normal, he, xavier"):
         mlp.Network([4, 2], init="zeros")

@@ -42,7 +42,8 @@ def test_nesterov_momentum():
     # classic: v1 = g1, w1 = w0 - 0.1 (g1 + 0.9 v1) = [0.905, -1.81]
     #          v2 = [0.55, -0.7], w2 = w1 - 0.1 (g2 + 0.9 v2) = w1 - 0.1 [0.595, -0.43] = [0.8455, -1.767]
     expected = [[0.905, -1.81], [0.8455, -1.767]]
-    np.testing.assert_allclose(two_steps(mlp.Momentum(0.1, 0.9, form="classic", nesterov=True)), expected, rtol=1e-14)
+    np.testing.assert_allclose(two_steps(mlp.Momentum(0.1, 0.9, form="classic", nesterov=True)), expected,
+                               rtol=1e-14)
     # the average form with learning rate 0.1 / (1 - 0.9) = 1 takes the same steps
     np.testing.assert_allclose(two_steps(mlp.Momentum(1.0, 0.9, nesterov=True)), expected, rtol=1e-13)
 
@@ -111,11 +112,14 @@ def test_bad_settings():
 
 def tutorial_step(params, velocity, x, y, lr, beta):
     """The tutorial's forward, backward and momentum update (W of shape (n_out, n_in), columns = samples)."""
-    sigmoid = lambda z: 1 / (1 + np.exp(-z))
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
     z1 = params["W1"] @ x.T + params["b1"]
     a1 = sigmoid(z1)
     z2 = params["W2"] @ a1 + params["b2"]
-    e = np.exp(z2 - z2.max(axis=0))  # per-sample max: the tutorial's one batch max differs only in rounding here
+    # per-sample max: the tutorial's one batch max differs only in rounding here
+    e = np.exp(z2 - z2.max(axis=0))
     out = e / e.sum(axis=0)
     n = y.shape[0]
     dz2 = out - y.T

@@ -6,9 +6,9 @@ import time
 
 import numpy as np
 import pytest
+from test_training import make_trainer
 
 import mlp
-from test_training import make_trainer
 
 
 def test_recorder_keeps_thinned_smoothed_points_and_hands_over_what_is_new(small):
@@ -93,9 +93,9 @@ def test_worse_than_guessing():
     assert mlp.guessing_loss(10) == pytest.approx(2.302585, rel=1e-6)
     assert mlp.worse_than_guessing(2.2, 10, 4, 1) is None and mlp.worse_than_guessing(None) is None
     message = mlp.worse_than_guessing(4.2, 10, 4, 1)
-    assert message == ("worse than guessing: the loss 4.20 is above ln(10) = 2.30, the loss of giving each of "
-                       "the 10 classes probability 1/10; the learning rate 4 is likely too high for batch size 1: "
-                       "try a smaller one, e.g. 0.4, or larger batches")
+    assert message == ("worse than guessing: the loss 4.20 is above ln(10) = 2.30, the loss of giving "
+                       "each of the 10 classes probability 1/10; the learning rate 4 is likely too high "
+                       "for batch size 1: try a smaller one, e.g. 0.4, or larger batches")
     assert "NaN" in mlp.worse_than_guessing(math.nan)
 
 

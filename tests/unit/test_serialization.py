@@ -74,7 +74,8 @@ def test_bad_weight_files(tmp_path, trained, subset_file):
     config = np.array('{"sizes": [784, 16, 10], "activation": "tanh"}')
     odd = tmp_path / "odd.npz"
     np.savez(odd, config=config, **{**params, "W2": np.zeros((16, 9), np.float32)})
-    with pytest.raises(mlp.DataError, match=r"odd.npz: W2 should be floats of shape \(16, 10\); found float32 \(16, 9\)"):
+    with pytest.raises(mlp.DataError,
+                       match=r"odd.npz: W2 should be floats of shape \(16, 10\); found float32 \(16, 9\)"):
         mlp.load(odd)
     np.savez(odd, config=config, W1=params["W1"], b1=params["b1"])
     with pytest.raises(mlp.DataError, match=r"odd.npz: config says sizes \[784, 16, 10\]"):

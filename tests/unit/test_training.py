@@ -76,7 +76,8 @@ def test_history_and_callbacks(small):
     kinds = [c[0] for c in recorder.calls]
     batches = trainer.batches_per_epoch  # ceil(2000 / 64) = 32
     assert batches == 32
-    assert kinds == ["train_begin"] + (["epoch_begin"] + ["batch_end"] * batches + ["epoch_end"]) * 2 + ["train_end"]
+    epoch = ["epoch_begin"] + ["batch_end"] * batches + ["epoch_end"]
+    assert kinds == ["train_begin"] + epoch * 2 + ["train_end"]
     info = recorder.calls[2][1]
     assert set(info) == {"epoch", "batch", "batches", "loss", "samples", "elapsed"}
     assert (info["epoch"], info["batch"], info["batches"], info["samples"]) == (1, 1, 32, 64)
@@ -144,11 +145,13 @@ def test_stop_between_slices_keeps_the_model(small):
 
 
 def test_early_stopping(small):
-    trainer = make_trainer(small, epochs=10, callbacks=[mlp.EarlyStopping("test_acc", patience=1, min_delta=1.0)])
+    trainer = make_trainer(small, epochs=10,
+                           callbacks=[mlp.EarlyStopping("test_acc", patience=1, min_delta=1.0)])
     trainer.fit()  # no epoch can improve accuracy by 1.0: stop after the second
     assert len(trainer.history) == 2 and "test_acc has not improved for 1 epochs" in trainer.stop_reason
     net = mlp.Network([784, 16, 10])
-    unmeasured = mlp.Trainer(net, "sgd", small.x_train, small.y_train, callbacks=[mlp.EarlyStopping("test_loss")])
+    unmeasured = mlp.Trainer(net, "sgd", small.x_train, small.y_train,
+                             callbacks=[mlp.EarlyStopping("test_loss")])
     with pytest.raises(ValueError, match="monitors 'test_loss', which this training does not measure; "
                                          "choose one of: epoch, seconds, train_loss, train_acc"):
         unmeasured.fit()
@@ -226,7 +229,8 @@ def test_bad_training_settings(small):
         mlp.Trainer(net, "sgd", x, y[:-1])
     with pytest.raises(ValueError, match="give both x_test and y_test"):
         mlp.Trainer(net, "sgd", x, y, xt)
-    with pytest.raises(ValueError, match=r"y_train must be labels \(n,\) or one-hot \(n, 10\); got shape \(2000, 9\)"):
+    with pytest.raises(ValueError,
+                       match=r"y_train must be labels \(n,\) or one-hot \(n, 10\); got shape \(2000, 9\)"):
         mlp.Trainer(net, "sgd", x, y[:, :9])
     with pytest.raises(ValueError, match=r"labels must be in 0..9"):
         mlp.Trainer(net, "sgd", x, np.full(2000, 10))
@@ -236,11 +240,13 @@ def test_bad_training_settings(small):
 
 def test_progress_bar_and_epoch_log(small):
     bar_out, log_out = io.StringIO(), io.StringIO()
-    trainer = make_trainer(small, callbacks=[mlp.ProgressBar(bar_out, interval=0, force=True), mlp.EpochLog(log_out)])
+    bar = mlp.ProgressBar(bar_out, interval=0, force=True)
+    trainer = make_trainer(small, callbacks=[bar, mlp.EpochLog(log_out)])
     trainer.fit()
     assert "epoch 2/2 [########################] 32/32 loss" in bar_out.getvalue()
     lines = log_out.getvalue().splitlines()
-    assert len(lines) == 2 and lines[1].startswith("epoch 2/2: ") and "test acc 0.9" in lines[1] or "test acc 0.8" in lines[1]
+    assert (len(lines) == 2 and lines[1].startswith("epoch 2/2: ") and "test acc 0.9" in lines[1]
+            or "test acc 0.8" in lines[1])
     quiet = io.StringIO()  # not a terminal: no bar unless forced
     make_trainer(small, epochs=1, callbacks=[mlp.ProgressBar(quiet)]).fit()
     assert quiet.getvalue() == ""
