@@ -25,6 +25,7 @@ from .files import atomic_write, check_output_path
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .history import HistoryRecorder
 from .init import INITIALIZERS, get_initializer
+from .inspection import LayerPath, PredictionPath, prediction_path
 from .layers import Dense
 from .losses import cross_entropy, softmax_cross_entropy_grad
 from .metrics import accuracy, confusion_matrix, per_class_accuracy
@@ -64,6 +65,7 @@ __all__ = [
     "make_subset", "normalize", "one_hot", "check_labels", "prepare",
     # after training
     "evaluate", "EvaluationReport", "accuracy", "confusion_matrix", "per_class_accuracy",
+    "prediction_path", "PredictionPath", "LayerPath",
     "save", "load", "load_weights",
     "atomic_write", "check_output_path", "check_memory", "training_memory", "MemoryLimitError",
     "numerical_gradient", "check_gradients", "relative_error",
