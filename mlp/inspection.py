@@ -13,14 +13,14 @@ where :math:`a_j` is the unit's activation and :math:`z_c` the winning logit. Th
 "gradient × input" attribution (Shrikumar et al., 2016, "Not just a black box", arXiv:1605.01713;
 Ancona et al., 2018, "Towards better understanding of gradient-based attribution methods",
 ICLR), applied to hidden units instead of pixels. The gradient is exact: it is back-propagated
-by the layers' own :meth:`~mlp.Dense.backward`, starting from the one-hot vector of class ``c``
-at the logits (no finite differences). What the sums mean:
+through the layers with the chain rule of :meth:`~mlp.Dense.backward`, starting from the
+one-hot vector of class ``c`` at the logits (no finite differences). What the sums mean:
 
 - Last hidden layer: :math:`\partial z_c / \partial a_j = W_{jc}`, so the contribution is
   activation × outgoing weight to the winning class, and
   ``contributions.sum() + b[c] == z_c`` (the logit is linear in these activations).
-- Earlier hidden layers with ``relu`` or ``leaky_relu``: the network is piecewise linear and
-  positively homogeneous, so :math:`z_c = \sum_j a_j \partial z_c/\partial a_j + r` exactly,
+- Earlier hidden layers with ``relu`` or ``leaky_relu``: the network is piecewise linear, and
+  linear around this input, so :math:`z_c = \sum_j a_j \partial z_c/\partial a_j + r` exactly,
   where ``r`` (the field ``rest``) is what the later layers' biases add along the units that are
   active for this input.
 - ``sigmoid`` or ``tanh``: the contributions are the first-order (Taylor) terms of ``z_c`` in
@@ -36,6 +36,7 @@ import numpy as np
 
 from .data import normalize
 from .network import Network
+from .ops import matmul
 from .validation import check_weights
 
 DEFAULT_TOP = 8  # first-layer weight images returned by default
@@ -204,15 +205,20 @@ def _check_top(top):
 def _logit_gradients(network, predicted):
     """``d logits[predicted] / d a`` for every hidden layer's ``a``, first to last.
 
-    Back-propagates the one-hot row of ``predicted`` through the layers' own
-    :meth:`~mlp.Dense.backward`, after :meth:`~mlp.Network.forward` on one input.
+    The chain rule of :meth:`mlp.Dense.backward` (``dz = da * f'(z)``, ``dx = dz @ W.T``), with
+    each layer's own derivative ``df`` and the activations cached by the last forward pass, from
+    the one-hot row of ``predicted`` at the logits. ``Dense.backward`` itself would also compute
+    ``dW = x.T @ dz``, an (n_in, n_out) array per layer that is not needed here (16 million
+    values for a 4096-4096 layer, on every stroke of the lab's drawing pad) and that would
+    overwrite the gradients of a training step.
     """
     layers = network.layers
     grad = np.zeros((1, network.sizes[-1]), dtype=network.dtype)
-    grad[0, predicted] = 1  # d z_c / d z
+    grad[0, predicted] = 1  # d z_c / d z of the last layer
     grads = []
-    for i in range(len(layers) - 1, 0, -1):
-        grad = layers[i].backward(grad, input_grad=True)  # d z_c / d a of hidden layer i, (1, units)
+    for layer in layers[:0:-1]:  # the last layer down to the second
+        dz = grad * layer.df(layer.a) if layer.df else grad  # (1, n_out)
+        grad = matmul(dz, layer.params["W"].T)  # d z_c / d a of the layer below, (1, n_in)
         grads.append(grad[0])
     return grads[::-1]
 
@@ -245,8 +251,8 @@ def prediction_path(network, x, *, top=DEFAULT_TOP):
                          "contribution", "scale": max |w|, "values": [784 floats]}, ...]},
              "logits": [10 floats], "probabilities": [10 floats], "predicted": int}
 
-    Like any forward and backward pass, this replaces the layers' cached inputs,
-    activations and gradients: call it between training steps, not between a
+    Like any forward pass, this replaces the layers' cached inputs and activations
+    (their gradients are left alone): call it between training steps, not between a
     forward pass and its backward pass.
 
     Raises

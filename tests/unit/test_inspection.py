@@ -124,6 +124,17 @@ def test_weight_images_are_the_strongest_first_layer_units():
     assert mlp.prediction_path(net, pixels(), top=500).weight_images.shape == (20, 28, 28)
 
 
+def test_a_training_step_gradients_are_left_alone():
+    net = make_net([784, 16, 8, 10], "tanh", "float64")
+    x = mlp.normalize(np.stack([pixels(seed=1), pixels(seed=2)]), "float64")
+    grads = net.backward(net.forward(x), mlp.one_hot([3, 5], 10, dtype="float64"))
+    before = {k: v.copy() for k, v in grads.items()}
+    mlp.prediction_path(net, pixels(seed=3))
+    for i, layer in enumerate(net.layers, 1):
+        for k, v in layer.grads.items():
+            np.testing.assert_array_equal(v, before[f"{k}{i}"])
+
+
 def test_the_input_forms_agree():
     net = make_net([784, 16, 10], "sigmoid", "float32")
     raw = pixels(seed=9)
