@@ -15,12 +15,13 @@ from __future__ import annotations
 import logging
 import time
 
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
 import assets
 from assets.common import DEFAULT_OUT as ASSETS
 from assets.common import ROOT
 from assets.wheels import WHEELS
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.site")
 

@@ -24,7 +24,8 @@ ESBUILD = NODE_MODULES / ".bin" / "esbuild"
 
 def build(ctx: Context) -> None:
     sources = [require_npm(NODE_MODULES / src) for src in VENDOR_FILES.values()]
-    key = inputs_key(*sources, require_npm(KATEX_FONTS), ROOT / "package-lock.json", ROOT / "js", Path(__file__))
+    key = inputs_key(*sources, require_npm(KATEX_FONTS), ROOT / "package-lock.json", ROOT / "js",
+                     Path(__file__))
     stamp = Stamp(ctx.stamps / "vendor.json")
     # The outputs are part of what the stamp records: a damaged one is made again.
     if not ctx.force and (ctx.out / "vendor").exists() and stamp.fresh(inputs_key(key, ctx.out / "vendor")):

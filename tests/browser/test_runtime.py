@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
 from assets.pyodide import CORE_SHA256
 
