@@ -34,7 +34,8 @@ export function drawBars(figure) {
     const show = (v) => (fig.format === "percent" ? percent(v) : formatNumber(v, fig.integers));
     fig.values.forEach((v, i) => {
       const r = rows[i];
-      r.bar.style.width = `${(100 * Math.max(0, Math.min(max, v))) / max}%`;
+      // A value that is not a number (nothing to show yet) draws an empty bar and "–".
+      r.bar.style.width = `${(100 * Math.max(0, Math.min(max, v || 0))) / max}%`;
       r.value.textContent = show(v);
       r.row.classList.toggle("pycell-bars__row--highlight", i === fig.highlight);
     });

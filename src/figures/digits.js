@@ -1,6 +1,8 @@
 // Figure kind "digits": a grid of small grey-scale images (MNIST digits, weights as images).
 //   {kind: "digits", count, height, width, pixels (count*height*width values 0..255),
-//    labels?: string[], title?}
+//    labels?: string[], title?, mode?: "gray" | "ink" | "signed", titles?: string[]}
+// mode "ink" draws dark ink on the page's paper (MNIST digits in the lab); "signed" draws
+// positive values red and negative ones blue, each image on its own scale (weights).
 
 import { el } from "../ui/dom.js";
 import { frame } from "./common.js";
@@ -50,12 +52,15 @@ export function paintImage(canvas, pixels, { width, height, offset = 0, mode = "
 
 /**
  * @param {{count: number, height: number, width: number, pixels: ArrayLike<number>,
- *          labels?: string[], title?: string, className?: string}} figure
+ *          labels?: string[], title?: string, className?: string,
+ *          mode?: "gray"|"ink"|"signed", titles?: string[]}} figure  titles: one tooltip per image
  * @returns {import("./common.js").Drawn}
  */
 export function drawDigits(figure) {
-  const { count, height, width, labels } = figure;
-  const pixels = figure.pixels instanceof Uint8Array ? figure.pixels : new Uint8Array(figure.pixels);
+  const { count, height, width, labels, titles, mode = "gray" } = figure;
+  // Signed values (weights) keep their sign; grey levels are bytes.
+  const pixels = ArrayBuffer.isView(figure.pixels) ? figure.pixels
+    : (mode === "signed" ? Float32Array : Uint8Array).from(figure.pixels);
   const grid = el("div", { class: "pycell-digits" });
   const scale = Math.max(1, Math.round(56 / Math.max(width, height)));
   for (let i = 0; i < count; i++) {
@@ -63,10 +68,10 @@ export function drawDigits(figure) {
       class: "pycell-digits__image", role: "img",
       "aria-label": labels ? `image ${i + 1}, label ${labels[i]}` : `image ${i + 1}`,
     });
-    paintImage(canvas, pixels, { width, height, offset: i * width * height });
+    paintImage(canvas, pixels, { width, height, offset: i * width * height, mode });
     canvas.style.width = `${width * scale}px`;
     canvas.style.height = `${height * scale}px`;
-    grid.append(el("div", { class: "pycell-digits__item" }, canvas,
+    grid.append(el("div", { class: "pycell-digits__item", title: titles?.[i] }, canvas,
       labels ? el("span", { class: "pycell-digits__label", text: labels[i] }) : null));
   }
   return { node: frame("digits", figure, grid) };
