@@ -173,28 +173,23 @@ def stop(run_id):
 def evaluate(run_id):
     """Test-set figures of a run's current weights: ``mlp.evaluate``'s report and what the page draws.
 
-    Returns ``accuracy``, ``correct``, ``total``, ``loss``, ``confusion`` (10x10 counts),
+    Returns :meth:`mlp.EvaluationReport.to_dict`'s ``accuracy``, ``correct``, ``total``,
+    ``loss``, ``confusion`` (10x10 counts), ``per_class_accuracy`` and ``misclassified``, and
     ``mistakes`` (up to 48 of ``{pixels: 784 ints 0..255, label, predicted, p}``),
     ``mistakes_total``, ``weights`` (first-layer weights of up to 64 units, each 784 ints in
     -1000..1000 on its own scale), ``units``, ``sizes``, ``activation`` and ``dtype``.
     """
     run = _run(run_id)
     network, raw = run.network, _raw(run.data_path)
-    if not all(np.isfinite(p).all() for p in network.params.values()):
-        raise LabError("the model's outputs are not finite numbers: its weights hold NaN or infinite values "
-                       "(after training, a sign that it diverged)")
-    x = _pixels(run.data_path, "test", network.dtype.name)
-    report = mlp.evaluate(network, x, raw.y_test)
-    wrong = np.asarray(report.misclassified)
-    shown = wrong[:MAX_MISTAKES]
-    probs = network.predict_proba(x[shown]) if len(shown) else np.zeros((0, 10))
-    mistakes = [{"pixels": raw.x_test[i].tolist(), "label": int(raw.y_test[i]), "predicted": int(p.argmax()),
-                 "p": float(p.max())} for i, p in zip(shown, probs)]
-    confusion = np.asarray(report.confusion)
+    try:
+        mlp.check_weights(network, "the model")
+    except ValueError as e:
+        raise LabError(str(e)) from None
+    report = mlp.evaluate(network, _pixels(run.data_path, "test", network.dtype.name), raw.y_test)
+    mistakes = [{"pixels": raw.x_test[i].tolist(), "label": int(raw.y_test[i]), "predicted": int(report.predicted[i]),
+                 "p": float(report.confidence[i])} for i in report.misclassified[:MAX_MISTAKES]]
     return {
-        "accuracy": float(report.accuracy), "correct": int(np.trace(confusion)), "total": int(confusion.sum()),
-        "loss": _finite(report.loss), "confusion": confusion.tolist(),
-        "mistakes": mistakes, "mistakes_total": int(len(wrong)),
+        **report.to_dict(), "mistakes": mistakes, "mistakes_total": len(report.misclassified),
         **_first_layer(network),
         "sizes": list(network.sizes), "activation": network.activation, "dtype": network.dtype.name,
     }
@@ -245,10 +240,10 @@ def load(run_id, data, data_path, name="the file"):
     except (OSError, ValueError) as e:
         raise LabError(str(e).replace("<bytes>", name)) from None
     c = choices()
-    inputs, classes = c["inputs"], c["classes"]
-    if network.sizes[0] != inputs or network.sizes[-1] != classes:
-        raise LabError(f"{name} holds a {'-'.join(map(str, network.sizes))} network; the lab needs "
-                       f"{inputs} inputs and {classes} outputs")
+    try:
+        mlp.check_fits(network, c["inputs"], c["classes"], name)
+    except ValueError as e:
+        raise LabError(str(e)) from None
     RUNS[run_id] = Run(network, data_path)
     return evaluate(run_id)
 

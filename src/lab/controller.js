@@ -93,7 +93,8 @@ export class LabController {
       value = await this.runtime.call(MODULE, name, kwargs, options);
     } catch (error) {
       if (this.runtime.generation !== generation) throw restarted();
-      const plain = ["LabError", "ValueError", "Stopped", "Cancelled"].includes(error.name);
+      // Messages meant for the reader, and the runtime's own (Python stopped or broken), as they are.
+      const plain = ["LabError", "ValueError", "Stopped", "Cancelled", "FatalError"].includes(error.name);
       throw new LabError(plain || !error.name || error.name === "Error" ? error.message : `${error.name}: ${error.message}`);
     }
     if (this.runtime.generation !== generation) throw restarted();

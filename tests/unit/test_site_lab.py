@@ -56,7 +56,7 @@ def test_slices_add_up_to_whole_epochs_and_stop_before_an_epochs_last_batch(data
         if after["records"]:  # the slice that ends an epoch is that epoch's last batch alone
             assert before["evaluating"] and before["batch"] == 23 and after["batch"] == 0
     points = [p for s in steps for p in s["points"]]
-    assert all(0 < p[0] <= 2 for p in points) and points == sorted(points)
+    assert all(0 < p[0] <= 2 for p in points) and points == sorted(points) and len(points) >= 2 * 20
     last = steps[-1]
     assert (last["epoch"], last["samples"], last["stopped"], last["diverged"]) == (2, 6000, False, None)
     assert all(math.isfinite(v) for v in (last["records"][-1]["test_loss"], last["elapsed"]))
@@ -108,7 +108,7 @@ def test_load_refuses_a_data_file_and_a_network_of_the_wrong_shape(data):
         lab.load("f", open(data, "rb").read(), data, "subset.npz")
     buffer = io.BytesIO()
     mlp.save(mlp.Network([784, 8, 5]), buffer)
-    with pytest.raises(lab.LabError, match="holds a 784-8-5 network; the lab needs 784 inputs and 10 outputs"):
+    with pytest.raises(lab.LabError, match="holds a 784-8-5 network; this data needs 784 inputs and 10 outputs"):
         lab.load("f", buffer.getvalue(), data, "small.npz")
 
 
