@@ -13,8 +13,7 @@ const grouped = (n) => n.toLocaleString("en");
 function confusion(r) {
   return drawHeatmap({
     rows: 10, cols: 10, values: r.confusion.flat(), rowLabels: DIGITS, colLabels: DIGITS, integers: true,
-    shade: "row", ylabel: "true digit", xlabel: "predicted digit", className: "lab-confusion",
-    title: "Shade: share of the row.",
+    shade: "row", ylabel: "true digit", xlabel: "predicted digit, shade: share of the row", className: "lab-confusion",
   }).node;
 }
 
