@@ -87,7 +87,7 @@ SUBSET_SEED = 0
 SUBSET_FILE = "mnist-subset.npz"
 FULL_FILE = "mnist-full.npz"
 
-STEPS = ("pyodide", "vendor", "data")
+STEPS = ("pyodide", "vendor", "site", "data")
 
 
 class AssetError(RuntimeError):
@@ -437,11 +437,10 @@ VENDOR_FILES = {
     "katex/contrib/auto-render.min.js": "katex/dist/contrib/auto-render.min.js",
     "katex/LICENSE": "katex/LICENSE",
 }
-EDITOR_SOURCE = ROOT / "js" / "editor.js"
 
 
 def build_vendor(out: Path, force: bool = False) -> None:
-    key = tree_hash([ROOT / "package-lock.json", ROOT / "js", Path(__file__)])
+    key = tree_hash([ROOT / "package-lock.json", Path(__file__)])
     dest_dir = out / "vendor"
     if not force and stamp_ok(out, "vendor", key) and dest_dir.exists():
         return
@@ -451,22 +450,28 @@ def build_vendor(out: Path, force: bool = False) -> None:
     for f in sorted(fonts.iterdir()):
         copy_atomic(f, dest_dir / "katex" / "fonts" / f.name)
 
-    bundle = dest_dir / "editor.js"
-    if EDITOR_SOURCE.exists():
-        esbuild = require_npm(NODE_MODULES / ".bin" / "esbuild")
-        tmp = bundle.with_name(".editor.js.tmp")
-        proc = subprocess.run(
-            [str(esbuild), str(EDITOR_SOURCE.relative_to(ROOT)), "--bundle", "--format=esm",
-             "--minify", "--log-level=warning", f"--outfile={tmp}"],
-            cwd=ROOT, capture_output=True, text=True,
-        )
-        if proc.returncode != 0:
-            raise AssetError(f"esbuild could not bundle js/editor.js:\n{proc.stderr.strip()}")
-        os.replace(tmp, bundle)
-        log(f"bundled js/editor.js -> {bundle.relative_to(out)} ({bundle.stat().st_size // 1024} KB)")
-    elif bundle.exists():
-        bundle.unlink()
+    stale = dest_dir / "editor.js"  # bundled here before the front end moved to src/
+    if stale.exists():
+        stale.unlink()
     write_stamp(out, "vendor", key)
+
+
+# --------------------------------------------------------------------------------------------
+# The site's own front end (src/), bundled by esbuild: scripts/build_frontend.mjs
+
+
+def build_site(out: Path, force: bool = False) -> None:
+    """out/site/: main.js, runtime.js, worker.js, site.css and chunks; redone when src/ changes."""
+    script = ROOT / "scripts" / "build_frontend.mjs"
+    key = tree_hash([ROOT / "src", ROOT / "package-lock.json", script])
+    if not force and stamp_ok(out, "site", key) and (out / "site" / "main.js").exists():
+        return
+    require_npm(NODE_MODULES / "esbuild")
+    proc = subprocess.run(["node", str(script), "--out", str(out / "site")], cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise AssetError(f"esbuild could not bundle src/:\n{(proc.stdout + proc.stderr).strip()}")
+    log(f"bundled src/ -> {(out / 'site').relative_to(out)}/")
+    write_stamp(out, "site", key)
 
 
 # --------------------------------------------------------------------------------------------
@@ -543,6 +548,8 @@ def build(out: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE, steps=STEPS,
             build_pyodide(out, cache, use_cdn=use_cdn)
         if "vendor" in steps:
             build_vendor(out, force=force)
+        if "site" in steps:
+            build_site(out, force=force)
         if "data" in steps:
             build_data(out, full=full_mnist, force=force)
 

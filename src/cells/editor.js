@@ -3,8 +3,8 @@
 // cell looks like the static code blocks around it, in the light and the dark
 // palette alike.
 //
-// Bundled by esbuild into assets/vendor/editor.js (see scripts/build_assets.py)
-// and imported on demand by docs/javascripts/cells.js.
+// Bundled by esbuild (scripts/build_frontend.mjs) into a chunk of its own that
+// src/cells/cell.js imports on demand: pages load CodeMirror only once they have cells.
 
 import {
   EditorView, keymap, drawSelection, dropCursor, highlightActiveLine,
@@ -23,6 +23,7 @@ import {
 import { highlightSelectionMatches } from "@codemirror/search";
 import { python } from "@codemirror/lang-python";
 import { tags as t } from "@lezer/highlight";
+import { onThemeChange } from "../ui/theme.js";
 
 // Pygments classes in Material's stylesheet -> the same variables for Lezer tags.
 const hl = (name) => `var(--md-code-hl-${name}-color)`;
@@ -102,18 +103,8 @@ const materialTheme = EditorView.theme({
 
 // The dark flag tells CodeMirror's base theme which defaults to use; Material
 // switches palettes at run time, so every editor follows the body attribute.
-const darkness = new Set();
 function isDark() {
   return document.body?.getAttribute("data-md-color-scheme") === "slate";
-}
-let observer = null;
-function watchScheme() {
-  if (observer || typeof MutationObserver === "undefined") return;
-  observer = new MutationObserver(() => {
-    const dark = isDark();
-    for (const entry of darkness) entry(dark);
-  });
-  observer.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 }
 
 /**
@@ -182,9 +173,7 @@ export function createEditor({ parent, doc, label = "Python code", onChange, onR
       ],
     }),
   });
-  const follow = (dark) => view.dispatch({ effects: theme.reconfigure(EditorView.darkTheme.of(dark)) });
-  darkness.add(follow);
-  watchScheme();
+  const off = onThemeChange(() => view.dispatch({ effects: theme.reconfigure(EditorView.darkTheme.of(isDark())) }));
   return {
     view,
     getCode: () => view.state.doc.toString(),
@@ -193,7 +182,7 @@ export function createEditor({ parent, doc, label = "Python code", onChange, onR
     },
     focus: () => view.focus(),
     destroy() {
-      darkness.delete(follow);
+      off();
       view.destroy();
     },
   };

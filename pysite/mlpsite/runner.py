@@ -1,10 +1,15 @@
-"""Runs cell code inside the site's Python worker (installed as ``_cells_runner``).
+"""Runs code for the page inside the site's Python worker (src/runtime/worker.js).
 
-One namespace per scope (a page, the training lab); output streams go to the page
-line by line; errors come back as a traceback without Pyodide's own frames.
+- :func:`run`: cell code, one namespace per scope (the cells of a page share one); output
+  streams go to the page line by line; errors come back as a traceback without Pyodide's
+  own frames.
+- :func:`call`: a named function of a module with keyword arguments (``runtime.call``),
+  its value handed back as plain data.
 """
 
 import builtins
+import importlib
+import inspect
 import io
 import json
 import linecache
@@ -12,9 +17,10 @@ import sys
 import time
 import traceback
 
-from pyodide.code import eval_code_async
-
-import _cells_js
+try:  # the bridge to the page, present only inside the site's Python worker
+    import _cells_js
+except ImportError:
+    _cells_js = None
 
 MAX_REPR = 20_000
 namespaces = {}
@@ -58,7 +64,10 @@ class PageStream(io.TextIOBase):
             text = "".join(self._parts)
             self._parts.clear()
             self._size = 0
-            _cells_js.post_stream(self.name, text)
+            if _cells_js is None:
+                getattr(sys, f"__{self.name}__").write(text)
+            else:
+                _cells_js.post_stream(self.name, text)
 
 
 stdout = PageStream("stdout")
@@ -122,7 +131,7 @@ def drop(scope):
 
 def _ours(frame):
     name = frame.filename
-    if name in ("<exec>", __file__) or name.endswith("/_cells_runner.py"):
+    if name in ("<exec>", __file__) or name.endswith("/mlpsite/runner.py"):
         return False
     # Pyodide's own modules: /lib/python312.zip/_pyodide/..., .../pyodide/code.py, ...
     return "/_pyodide/" not in name and "/pyodide/" not in name
@@ -162,6 +171,8 @@ async def run(code, scope, filename):
     ns = namespace(scope)
     sys.stdout, sys.stderr = stdout, stderr  # in case earlier code replaced them
     try:
+        from pyodide.code import eval_code_async  # only in the browser
+
         value = await eval_code_async(code, globals=ns, filename=filename)
     except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and SystemExit included
         flush_all()
@@ -178,3 +189,53 @@ async def run(code, scope, filename):
             result["value"] = _short_repr(value)
             flush_all()  # a __repr__ may print
     return json.dumps(result)
+
+
+# Errors whose message is for the reader: no traceback with them.
+READER_ERRORS = (ValueError,)  # mlpsite.lab.LabError included
+
+
+def _from_js(value):
+    """Arguments as Python sees them: JavaScript bytes (memoryview after ``to_py``) -> bytes."""
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    if isinstance(value, dict):
+        return {k: _from_js(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_js(v) for v in value]
+    return value
+
+
+def _function(module, name):
+    if not isinstance(module, str) or not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        raise ValueError(f"call: {module!r}.{name!r} is not a module and public function name")
+    fn = getattr(importlib.import_module(module), name, None)
+    if not callable(fn):
+        raise AttributeError(f"module {module!r} has no function {name!r}")
+    return fn
+
+
+async def call(module, name, kwargs=None):
+    """Call ``module.name(**kwargs)`` (awaited if it returns an awaitable) for the page.
+
+    ``kwargs`` is a dict (or, in the worker, a JavaScript object whose ``to_py()`` gives one;
+    JavaScript bytes arrive as :class:`bytes`). Returns ``{"ok": True, "value": value}``, or
+    ``{"ok": False, "error": {"type", "message", "traceback"}}`` when the function raises; the
+    traceback is empty for ``ValueError`` (messages meant for the reader, such as LabError).
+    Nothing is raised: the worker turns a failure into a rejected promise.
+    """
+    try:
+        if kwargs is not None and hasattr(kwargs, "to_py"):
+            kwargs = kwargs.to_py()
+        kwargs = _from_js(kwargs or {})
+        if not isinstance(kwargs, dict):
+            raise TypeError(f"call: keyword arguments must be an object, got {type(kwargs).__name__}")
+        value = _function(module, name)(**kwargs)
+        if inspect.isawaitable(value):
+            value = await value
+    except BaseException as error:  # noqa: BLE001 - reported to the page, KeyboardInterrupt included
+        flush_all()
+        trace = "" if isinstance(error, READER_ERRORS) else format_exception(error)
+        return {"ok": False, "error": {"type": type(error).__name__, "message": str(error), "traceback": trace}}
+    flush_all()
+    return {"ok": True, "value": value}

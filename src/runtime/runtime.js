@@ -1,5 +1,5 @@
-// The site's Python runtime: one Pyodide per tab, in a Web Worker (py-worker.js).
-// Pages never touch Pyodide: they use this module. It survives Material's instant
+// The site's Python runtime: one Pyodide per tab, in a Web Worker (worker.js, driven through
+// Comlink). Pages never touch Pyodide: they use this module. It survives Material's instant
 // navigation (an ES module runs once per tab), so Python loads once per visit.
 //
 //   import { runtime } from "./runtime.js";
@@ -9,21 +9,22 @@
 //   await runtime.ready()           starts loading if needed; rejects if loading failed
 //   await runtime.run(code, {scope, filename, onStart, onStdout, onStderr, onFigure, onMessage})
 //        -> {ok: true, value?} | {ok: false, error: {type, message, traceback}, stopped?, cancelled?}
-//   await runtime.stop({scope?})    stops the running code and cancels queued runs (only those of
+//   await runtime.call(module, name, kwargs, {transfer, scope})  -> the function's value
+//   await runtime.stop({scope?})    stops the running code and cancels queued work (only that of
 //        `scope` if given) -> {stopped, namespaceReset}
 //   await runtime.loadData(name)    fetches assets/data/<name> into /data/<name>; returns the path
 //   runtime.resetScope(scope)       forgets a namespace
 //   runtime.retry()                 after "failed": start again
 //
-// Runs are queued and executed one at a time, in order. `scope` names a namespace
-// (cells of one page share one; the training lab uses "lab"). Output callbacks are
-// called as the code runs; stdout and stderr arrive in line-sized pieces.
+// Runs and calls are queued and executed one at a time, in order. ARCHITECTURE.md has the rest.
 
-const SITE_ROOT = new URL("..", import.meta.url);          // javascripts/ -> the site root
-const PYODIDE_URL = new URL("assets/pyodide/", SITE_ROOT).href;
-const DATA_URL = new URL("assets/data/", SITE_ROOT).href;
+import * as Comlink from "comlink";
+import { siteURL } from "../ui/urls.js";
+import { RunJob, CallJob, stoppedError } from "./jobs.js";
+
+const PYODIDE_URL = siteURL("assets/pyodide/");
+const DATA_URL = siteURL("assets/data/");
 const PRELOAD = ["mnist-subset.npz"];
-const PACKAGES = ["numpy", "mlp"];
 const LOAD_TIMEOUT_MS = 180_000;   // then "failed", with a Retry; the status shows the seconds meanwhile
 const INTERRUPT_GRACE_MS = 1500;   // a KeyboardInterrupt gets this long before the worker is replaced
 
@@ -31,6 +32,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class Runtime {
   constructor() {
+    /** @type {"idle"|"loading"|"ready"|"busy"|"failed"} */
     this.status = "idle";
     this.detail = {};
     this.timings = {};
@@ -39,59 +41,88 @@ class Runtime {
     this._listeners = new Set();
     this._resetListeners = new Set();
     this._worker = null;
+    this._remote = null;
+    this._lost = null;              // rejects when the current worker is replaced
     this._ready = null;
+    /** @type {import("./jobs.js").Job[]} */
     this._queue = [];
+    /** @type {import("./jobs.js").Job | null} */
     this._active = null;
-    this._lastJob = null;
-    this._nextId = 1;
-    this._data = new Map();
     this._interrupt = null;
     this._timer = null;
   }
 
+  /**
+   * @param {(status: string, detail: object) => void} fn  called now and on every change
+   * @returns {() => void} unsubscribe
+   */
   onStatus(fn) {
     this._listeners.add(fn);
     fn(this.status, this.detail);
     return () => this._listeners.delete(fn);
   }
 
+  /**
+   * @param {(info: {reason: "stop"|"retry"|"fatal"}) => void} fn  the worker was replaced
+   * @returns {() => void} unsubscribe
+   */
   onReset(fn) {
     this._resetListeners.add(fn);
     return () => this._resetListeners.delete(fn);
   }
 
+  /** @returns {Promise<void>} starts Python if needed; rejects if it could not start */
   ready() {
     if (!this._ready) this._start();
     return this._ready.promise;
   }
 
+  /** After "failed": start again. @returns {Promise<void>} */
   retry() {
     if (this.status === "failed") this._restart("retry");
     return this.ready();
   }
 
+  /**
+   * Runs Python code in the namespace of `options.scope`. Never rejects.
+   * @param {string} code
+   * @param {{scope?: string, filename?: string, onStart?: Function, onStdout?: Function,
+   *          onStderr?: Function, onFigure?: Function, onMessage?: Function}} [options]
+   * @returns {Promise<{ok: boolean, value?: string, error?: {type: string, message: string,
+   *          traceback: string}, stopped?: boolean, cancelled?: boolean, namespaceReset?: boolean}>}
+   */
   run(code, options = {}) {
     if (typeof code !== "string") throw new TypeError(`runtime.run: code must be a string, got ${typeof code}`);
-    const job = {
-      id: this._nextId++,
-      code,
-      scope: options.scope ?? "default",
-      filename: options.filename ?? "<input>",
-      handlers: options,
-    };
-    const done = new Promise((resolve) => { job.resolve = resolve; });
-    job.done = done;
-    this._queue.push(job);
-    this.ready().then(() => this._pump(), () => this._failQueued());
-    return done;
+    return this._enqueue(new RunJob(code, options));
   }
 
+  /**
+   * Calls `module.name(**kwargs)` in Python (e.g. "mlpsite.lab") and resolves to its value as
+   * plain data (dicts become objects; bytes a Uint8Array). Uint8Array/ArrayBuffer arguments
+   * arrive as bytes; the buffers in `transfer` are handed over, not copied. Rejects with an
+   * Error whose name is the Python exception's type, or "Stopped"/"Cancelled"/"FatalError"/
+   * "RuntimeError" (Python could not start) when the call could not finish.
+   * @param {string} module
+   * @param {string} name
+   * @param {Record<string, any>} [kwargs]
+   * @param {{transfer?: Transferable[], scope?: string}} [options]
+   * @returns {Promise<any>}
+   */
+  call(module, name, kwargs = {}, { transfer = [], scope = "call" } = {}) {
+    if (typeof module !== "string" || typeof name !== "string") {
+      throw new TypeError(`runtime.call: module and name must be strings, got ${typeof module} and ${typeof name}`);
+    }
+    return this._enqueue(new CallJob(module, name, kwargs, transfer, scope));
+  }
+
+  /**
+   * Stops the running code and cancels queued work (of `scope` only, if given).
+   * @param {{scope?: string}} [options]
+   * @returns {Promise<{stopped: boolean, namespaceReset: boolean}>}
+   */
   async stop({ scope } = {}) {
     const mine = (job) => scope === undefined || job.scope === scope;
-    for (const job of this._queue.filter(mine)) {
-      this._finish(job, { ok: false, cancelled: true,
-        error: { type: "Cancelled", message: "Stopped before it started.", traceback: "" } });
-    }
+    for (const job of this._queue.filter(mine)) job.cancel();
     this._queue = this._queue.filter((job) => !mine(job));
     const job = this._active;
     if (!job || !mine(job)) return { stopped: false, namespaceReset: false };
@@ -104,24 +135,38 @@ class Runtime {
     return { stopped: true, namespaceReset: true };
   }
 
+  /**
+   * Fetches assets/data/<name> into Python's /data/<name>.
+   * @param {string} name  e.g. "mnist-full.npz"
+   * @returns {Promise<string>} the path in Python's file system
+   */
   async loadData(name) {
     if (typeof name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
       throw new Error(`runtime.loadData: ${JSON.stringify(name)} is not a data file name `
         + `(letters, digits, ".", "_" and "-", e.g. "mnist-full.npz")`);
     }
     await this.ready();
-    const id = this._nextId++;
-    return new Promise((resolve, reject) => {
-      this._data.set(id, { resolve, reject });
-      this._worker.postMessage({ type: "loadData", id, name });
-    });
+    return this._guard(this._remote.loadData(name), "Python was restarted while loading data");
   }
 
+  /** Forgets the namespace `scope`. @param {string} scope */
   resetScope(scope) {
-    if (this._worker && this.status !== "failed") this._worker.postMessage({ type: "drop", scope });
+    if (this._remote && this.status !== "failed") this._remote.drop(scope).catch(() => {});
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  _enqueue(job) {
+    this._queue.push(job);
+    this.ready().then(() => this._pump(), () => this._failQueued());
+    return job.promise;
+  }
+
+  // `promise`, or a rejection with `message` once this worker is replaced.
+  _guard(promise, message) {
+    const lost = this._lost;
+    return Promise.race([promise, lost.promise.then(() => { throw new Error(message); })]);
+  }
 
   _setStatus(status, detail = {}) {
     this.status = status;
@@ -141,21 +186,24 @@ class Runtime {
 
     let worker;
     try {
-      worker = new Worker(new URL("py-worker.js", import.meta.url), { type: "module", name: "python" });
+      worker = new Worker(new URL("worker.js", import.meta.url), { type: "module", name: "python" });
     } catch (error) {
       this._fail(`the browser could not start a worker: ${error.message}`);
       return;
     }
     this._worker = worker;
+    let lostResolve;
+    this._lost = { promise: new Promise((res) => { lostResolve = res; }) };
+    this._lost.resolve = lostResolve;
     performance.mark("python:worker-start");
-    worker.onmessage = (event) => { if (this._worker === worker) this._onMessage(event.data); };
-    worker.onerror = (event) => {
+    worker.addEventListener("error", (event) => {
       if (this._worker !== worker) return;
       event.preventDefault();
       const reason = event.message || "the Python worker could not be loaded";
       if (this.status === "loading") this._fail(reason);
       else console.error("Python worker:", reason);
-    };
+    });
+    this._remote = Comlink.wrap(worker);
 
     let buffer;
     if (this.canInterrupt) {
@@ -164,8 +212,7 @@ class Runtime {
     } else {
       this._interrupt = null;
     }
-    worker.postMessage({
-      type: "init",
+    const config = {
       indexURL: PYODIDE_URL,
       lockFileURL: PYODIDE_URL + "pyodide-lock.json",
       // The standard library as bytecode (scripts/compile_stdlib.mjs): nothing to compile at start-up.
@@ -173,13 +220,12 @@ class Runtime {
       bytecode: [PYODIDE_URL + "numpy.pyc.zip"],   // numpy's __pycache__, likewise
       dataURL: DATA_URL,
       preload: PRELOAD,
-      packages: PACKAGES,
-      modules: {
-        page: new URL("page.py", import.meta.url).href,
-        _cells_runner: new URL("cells_runner.py", import.meta.url).href,
-      },
       interruptBuffer: buffer,
-    });
+    };
+    const hooks = Comlink.proxy({ fatal: (message) => { if (this._worker === worker) this._onFatal(message); } });
+    this._guard(this._remote.init(config, hooks), "replaced").then(
+      (detail) => { if (this._worker === worker) this._onReady(detail); },
+      (error) => { if (this._worker === worker) this._fail(error.message); });
     clearTimeout(this._timer);
     this._timer = setTimeout(() => {
       if (this._worker === worker && this.status === "loading") {
@@ -188,10 +234,22 @@ class Runtime {
     }, LOAD_TIMEOUT_MS);
   }
 
+  _onReady(detail) {
+    clearTimeout(this._timer);
+    this.timings = { ...this.timings, ready: Math.round(performance.now()), worker: detail.timings };
+    // The worker's start-up steps as marks of this page (python:boot, python:pyodide-loaded,
+    // python:packages-imported, python:data-written), then python:ready.
+    for (const [name, epochMs] of Object.entries(detail.marks ?? {})) {
+      performance.mark(`python:${name}`, { startTime: epochMs - performance.timeOrigin });
+    }
+    performance.mark("python:ready");
+    this._setStatus("ready", detail);
+    this._ready.resolve();
+  }
+
   _fail(message) {
     clearTimeout(this._timer);
-    this._worker?.terminate();
-    this._worker = null;
+    this._dropWorker();
     this._setStatus("failed", { message });
     this._ready.reject(new Error(`Python could not start: ${message}`));
     this._failQueued();
@@ -199,24 +257,30 @@ class Runtime {
 
   _failQueued() {
     const message = `Python could not start: ${this.detail.message || "unknown reason"}`;
-    for (const job of this._queue.splice(0)) {
-      this._finish(job, { ok: false, error: { type: "RuntimeError", message, traceback: "" } });
-    }
+    for (const job of this._queue.splice(0)) job.failStart(message);
+  }
+
+  _dropWorker() {
+    this._worker?.terminate();
+    this._worker = null;
+    this._remote?.[Comlink.releaseProxy]?.();
+    this._remote = null;
+    this._lost?.resolve();  // every pending call of that worker rejects
+  }
+
+  _onFatal(message) {
+    const job = this._active;
+    this._active = null;
+    job?.fatal(message);
+    this._restart("fatal");
   }
 
   _restart(reason) {
     clearTimeout(this._timer);
-    this._worker?.terminate();
-    this._worker = null;
+    this._dropWorker();
     const active = this._active;
     this._active = null;
-    if (active) {
-      this._finish(active, { ok: false, stopped: true, namespaceReset: true,
-        error: { type: "Stopped", message: "Stopped: Python was restarted, so every variable is gone.",
-                 traceback: "" } });
-    }
-    for (const [, pending] of this._data) pending.reject(new Error("Python was restarted while loading data"));
-    this._data.clear();
+    active?.stopped(stoppedError());
     this.generation += 1;
     this._ready = null;
     for (const fn of [...this._resetListeners]) {
@@ -226,95 +290,32 @@ class Runtime {
   }
 
   _pump() {
-    if (this._active || this.status === "loading" || this.status === "failed" || !this._worker) return;
+    if (this._active || this.status === "loading" || this.status === "failed" || !this._remote) return;
     const job = this._queue.shift();
     if (!job) {
       if (this.status !== "ready") this._setStatus("ready", this.detail);
       return;
     }
     this._active = job;
-    this._lastJob = job;
     if (this._interrupt) this._interrupt[0] = 0;
     this._setStatus("busy", { scope: job.scope });
-    this._call(job, "onStart");
-    this._worker.postMessage({ type: "run", id: job.id, code: job.code, scope: job.scope, filename: job.filename });
-  }
-
-  _call(job, name, ...args) {
-    const fn = job?.handlers[name];
-    if (!fn) return;
-    try { fn(...args); } catch (error) { console.error(error); }
-  }
-
-  _finish(job, result) {
-    job.resolve(result);
-  }
-
-  _jobFor(id) {
-    if (this._active?.id === id) return this._active;
-    if (this._lastJob?.id === id) return this._lastJob; // late output, e.g. an asyncio task
-    return null;
-  }
-
-  _onMessage(msg) {
-    switch (msg.type) {
-      case "status":
-        if (msg.status === "ready") {
-          clearTimeout(this._timer);
-          this.timings = { ...this.timings, ready: Math.round(performance.now()), worker: msg.detail.timings };
-          // The worker's start-up steps as marks of this page (python:boot, python:pyodide-loaded,
-          // python:packages-imported, python:data-written), then python:ready.
-          for (const [name, epochMs] of Object.entries(msg.detail.marks ?? {})) {
-            performance.mark(`python:${name}`, { startTime: epochMs - performance.timeOrigin });
-          }
-          performance.mark("python:ready");
-          this._setStatus("ready", msg.detail);
-          this._ready.resolve();
-        } else if (msg.status === "failed") {
-          this._fail(msg.detail.message);
-        } else {
-          this._setStatus(msg.status, { ...msg.detail, since: this.detail.since });
-        }
-        break;
-      case "stdout":
-        this._call(this._jobFor(msg.id), "onStdout", msg.text);
-        break;
-      case "stderr":
-        this._call(this._jobFor(msg.id), "onStderr", msg.text);
-        break;
-      case "figure":
-        this._call(this._jobFor(msg.id), "onFigure", msg.figure);
-        break;
-      case "message":
-        this._call(this._jobFor(msg.id), "onMessage", msg.message);
-        break;
-      case "result": {
-        const job = this._active;
-        if (!job || job.id !== msg.id) break;
+    const remote = this._remote;
+    this._guard(job.start(remote), "replaced").then(
+      (result) => {
+        if (this._active !== job) return;  // already ended by Stop or a fatal error
         this._active = null;
-        const { type, id, fatal, ...result } = msg;
-        this._finish(job, result);
-        if (fatal) {
-          this._restart("fatal");
-        } else {
+        job.settle(result);
+        this._pump();
+      },
+      (error) => {
+        if (this._active !== job) return;
+        if (job.failed(error)) {
+          this._active = null;
           this._pump();
+        } else {
+          this._onFatal(error.message);  // not an error of Python code: Pyodide itself broke
         }
-        break;
-      }
-      case "fatal":
-        this._restart("fatal");
-        break;
-      case "data": {
-        const pending = this._data.get(msg.id);
-        if (!pending) break;
-        this._data.delete(msg.id);
-        if (msg.ok) pending.resolve(msg.path);
-        else pending.reject(new Error(msg.error));
-        break;
-      }
-      default:
-        console.warn("runtime: unknown message from the worker", msg.type);
-    }
+      });
   }
 }
 
