@@ -266,7 +266,7 @@ def summarize_startup(loads: list[dict]) -> dict:
 
 def browser_startup(playwright, base: str, page_path: str, runs: int, profiles: Path) -> tuple[dict, dict, object]:
     """Cold: a new profile (empty disk cache, as a first visit). Warm: that profile, reloaded."""
-    runtime_url = base + "javascripts/runtime.js"
+    runtime_url = base + "assets/site/runtime.js"
     cold, warm = [], []
     keep = None
     for i in range(runs):
@@ -286,7 +286,7 @@ def browser_startup(playwright, base: str, page_path: str, runs: int, profiles: 
 
 
 def first_output(page, base: str, runs: int) -> dict:
-    runtime_url = base + "javascripts/runtime.js"
+    runtime_url = base + "assets/site/runtime.js"
     api = page.evaluate(JS_FIRST_OUTPUT_API, [runtime_url, runs])
     cell = page.evaluate(JS_FIRST_OUTPUT_CELL, runs)
     return {"api_ms": median(api), "cell_ms": median(cell) if cell else None, "api_runs": api, "cell_runs": cell}
@@ -296,7 +296,7 @@ def browser_training(page, base: str, runs: int) -> tuple[dict, int | None, list
     code = TRAINING.read_text().replace('if __name__ == "__main__":', "if False:")
     code += (f"\nprint('BENCH ' + json.dumps({{'results': mlp_throughput('/data/mnist-subset.npz', "
              f"{CONFIGS!r}, {runs}), 'wasm_memory': wasm_memory_bytes(), 'matmul': matmul_rates({runs})}}))\n")
-    result = page.evaluate(JS_TRAIN, [base + "javascripts/runtime.js", code])
+    result = page.evaluate(JS_TRAIN, [base + "assets/site/runtime.js", code])
     line = next((ln for ln in result["out"].splitlines() if ln.startswith("BENCH ")), None)
     if not result["ok"] or line is None:
         raise RuntimeError(f"training in the browser failed:\n{result['error']}\n{result['out'][-2000:]}")
@@ -321,7 +321,7 @@ def lab_long_tasks(playwright, base: str, profile: Path) -> dict:
             return {"source": None, "skipped": "no training lab on lab/"}
         page.wait_for_selector("#lab[data-ready] button.lab-train", timeout=60_000)
         page.evaluate("async (url) => { const { runtime } = await import(url); await runtime.ready(); }",
-                      base + "javascripts/runtime.js")
+                      base + "assets/site/runtime.js")
         page.evaluate(JS_OBSERVE_LONG_TASKS)
         t0 = time.perf_counter()
         page.click("#lab button.lab-train")

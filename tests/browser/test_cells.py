@@ -180,12 +180,17 @@ def test_cells_above_run_first_and_the_cell_says_so(page):
     assert "cell 4 ran" in output(page, 3)
 
 
-def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
+def start_endless_loop(page, index=5):
+    """Opens the playground and leaves cell `index` running `while True: pass`."""
     open_cells(page)
     wait_ready(page)
-    set_code(page, 5, "while True:\n    pass\n")
-    run_cell(page, 5, "running")
+    set_code(page, index, "while True:\n    pass\n")
+    run_cell(page, index, "running")
     page.wait_for_timeout(500)
+
+
+def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
+    start_endless_loop(page)
     t0 = time.perf_counter()
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
     wait_state(page, 5, "stopped", timeout=2_000)
@@ -309,11 +314,7 @@ def test_reset_forgets_the_saved_edit_once(page):
 
 
 def test_the_test_hook_stop_stops_the_running_cell(page):
-    open_cells(page)
-    wait_ready(page)
-    set_code(page, 5, "while True:\n    pass\n")
-    run_cell(page, 5, "running")
-    page.wait_for_timeout(300)
+    start_endless_loop(page)
     page.evaluate("window.__cells.stop()")  # no cell given: whatever runs on the page
     wait_state(page, 5, "stopped", timeout=3_000)
     assert "Stopped after" in output(page, 5)
