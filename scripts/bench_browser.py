@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "scripts" / "bench_training.py"
 CONFIGS = ["default", "float64", "deep"]
 READY_TIMEOUT_MS = 180_000
+RUNTIME = "assets/site/runtime.js"  # the runtime module, relative to the site root
 
 # The start-up steps, in order: (mark, what happens between the previous mark and this one).
 STEPS = [
@@ -166,7 +167,7 @@ def summarize_startup(loads: list[dict]) -> dict:
 def browser_startup(playwright, base: str, page_path: str, runs: int,
                     profiles: Path) -> tuple[dict, dict, object]:
     """Cold: a new profile (empty disk cache, as a first visit). Warm: that profile, reloaded."""
-    runtime_url = base + "javascripts/runtime.js"
+    runtime_url = base + RUNTIME
     cold, warm = [], []
     keep = None
     for i in range(runs):
@@ -186,7 +187,7 @@ def browser_startup(playwright, base: str, page_path: str, runs: int,
 
 
 def first_output(page, base: str, runs: int) -> dict:
-    runtime_url = base + "javascripts/runtime.js"
+    runtime_url = base + RUNTIME
     api = page.evaluate(JS_FIRST_OUTPUT_API, [runtime_url, runs])
     cell = page.evaluate(JS_FIRST_OUTPUT_CELL, runs)
     return {"api_ms": median(api), "cell_ms": median(cell) if cell else None,
@@ -198,7 +199,7 @@ def browser_training(page, base: str, runs: int) -> tuple[dict, int | None, list
     code += (f"\nprint('BENCH ' + json.dumps({{'results': mlp_throughput('/data/mnist-subset.npz', "
              f"{CONFIGS!r}, {runs}), 'wasm_memory': wasm_memory_bytes(), "
              f"'matmul': matmul_rates({runs})}}))\n")
-    result = page.evaluate(JS_TRAIN, [base + "javascripts/runtime.js", code])
+    result = page.evaluate(JS_TRAIN, [base + RUNTIME, code])
     line = next((ln for ln in result["out"].splitlines() if ln.startswith("BENCH ")), None)
     if not result["ok"] or line is None:
         raise RuntimeError(f"training in the browser failed:\n{result['error']}\n{result['out'][-2000:]}")
@@ -223,7 +224,7 @@ def lab_long_tasks(playwright, base: str, profile: Path) -> dict:
             return {"source": None, "skipped": "no training lab on lab/"}
         page.wait_for_selector("#lab[data-ready] button.lab-train", timeout=60_000)
         page.evaluate("async (url) => { const { runtime } = await import(url); await runtime.ready(); }",
-                      base + "javascripts/runtime.js")
+                      base + RUNTIME)
         page.evaluate(JS_OBSERVE_LONG_TASKS)
         t0 = time.perf_counter()
         page.click("#lab button.lab-train")

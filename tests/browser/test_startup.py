@@ -31,7 +31,7 @@ def test_compiled_stdlib_has_bytecode_for_every_module_and_every_other_file_unch
 
 
 RUN = """async () => {
-  const { runtime } = await import(new URL("javascripts/runtime.js", location.href).href);
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
   await runtime.ready();
   let out = "";
   const r = await runtime.run(
@@ -70,7 +70,7 @@ def test_numpy_bytecode_holds_a_pyc_for_every_module_of_the_served_wheel(site_di
 
 
 CHECK_NUMPY_PYC = """async () => {
-  const { runtime } = await import(new URL("javascripts/runtime.js", location.href).href);
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
   await runtime.ready();
   let out = "";
   const code = [
