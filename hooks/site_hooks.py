@@ -1,12 +1,13 @@
 """MkDocs hook: put the browser runtime into the site on every build.
 
 on_config  runs the asset jobs (package `assets`, scripts/assets/: cheap when nothing changed):
-           the Pyodide runtime, the vendored files, the MNIST files, the wheels of the working
-           tree's mlp/ and pysite/ (package mlpsite; each rebuilt only when its sources change)
-           and the lock the site serves: the official Pyodide lock's served packages plus them.
+           the Pyodide runtime, the vendored files, the front-end bundle, the MNIST files, the
+           wheels of the working tree's mlp/ and pysite/ (package mlpsite; each rebuilt only when
+           its sources change) and the lock the site serves: the official Pyodide lock's served
+           packages plus them.
 on_files   adds every file under build/assets to the site (nothing is written into docs/,
            so `mkdocs serve` does not rebuild in a loop).
-on_serve   watches the wheels' sources and js/: an edit rebuilds a wheel or the editor bundle
+on_serve   watches the wheels' sources and src/: an edit rebuilds a wheel or the front-end bundle
            and reloads the page.
 """
 
@@ -15,12 +16,13 @@ from __future__ import annotations
 import logging
 import time
 
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
 import assets
 from assets.common import DEFAULT_OUT as ASSETS
 from assets.common import ROOT
 from assets.wheels import WHEELS
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.site")
 
@@ -51,7 +53,7 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_serve(server, config, builder):
-    for path in [p for wheel in WHEELS for p in wheel.inputs()] + [ROOT / "js"]:
+    for path in [p for wheel in WHEELS for p in wheel.inputs()] + [ROOT / "src"]:
         if path.is_dir():
             server.watch(str(path))
     return server

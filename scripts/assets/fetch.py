@@ -83,7 +83,8 @@ class Fetcher:
             tried.append(f"{url}: {self.cdn_error}")
 
         data = self._from_offline_wheel(file_name, tried)
-        if data is not None and accept(data, self._offline_source(file_name), f"taken from {OFFLINE_PACKAGE}"):
+        source = self._offline_source(file_name)
+        if data is not None and accept(data, source, f"taken from {OFFLINE_PACKAGE}"):
             return cached
         raise AssetError(
             f"{file_name}: no source gave a file with the sha256 of the official Pyodide "

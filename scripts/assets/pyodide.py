@@ -72,7 +72,8 @@ def build(ctx: Context) -> None:
     fetcher = Fetcher(ctx.cache, use_cdn=ctx.use_cdn)
     packages = {name: lock["packages"][name] for name in served_package_names(lock)}
     # Inputs first: a damaged one stops the job before any work, even if out/ holds good copies.
-    core = {name: check_file(require_npm(PYODIDE_NPM / name), sha, REINSTALL) for name, sha in CORE_SHA256.items()}
+    core = {name: check_file(require_npm(PYODIDE_NPM / name), sha, REINSTALL)
+            for name, sha in CORE_SHA256.items()}
     for pkg in packages.values():
         fetcher.check_cached(pkg["file_name"], pkg["sha256"])
 

@@ -71,7 +71,8 @@ def build_wheel(ctx: Context, wheel: Wheel) -> Path:
                 shutil.copytree(path, src / path.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             elif path.exists():
                 shutil.copy2(path, src / path.name)
-        run_tool([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", Path(tmp) / "dist", src],
+        run_tool([sys.executable, "-m", "build", "--wheel", "--no-isolation",
+                  "--outdir", Path(tmp) / "dist", src],
                  f"building the {wheel.name} wheel from {wheel.project}",
                  env={"SOURCE_DATE_EPOCH": "315532800"})  # reproducible zip timestamps
         built = sorted((Path(tmp) / "dist").glob(f"{wheel.name}-*.whl"))

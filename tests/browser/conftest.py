@@ -29,13 +29,10 @@ Without Chromium the browser tests are skipped, except under CI (CI=true), where
 
 from __future__ import annotations
 
-import http.server
 import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,14 +40,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from assets.browser import CHROMIUM_ARGS, StaticServer, find_chromium
+
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-]
 DEFAULT_TIMEOUT_MS = 30_000
 
 
@@ -83,91 +75,6 @@ def site_dir(tmp_path_factory) -> Path:
     return path
 
 
-MIME_TYPES = {
-    ".wasm": "application/wasm",
-    ".mjs": "text/javascript",
-    ".js": "text/javascript",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".css": "text/css",
-    ".html": "text/html",
-    ".svg": "image/svg+xml",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".ttf": "font/ttf",
-    ".whl": "application/zip",
-    ".zip": "application/zip",
-    ".npz": "application/octet-stream",
-    ".gz": "application/gzip",
-}
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # A tab closed or a worker ended in the middle of a download: nothing went wrong.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-@dataclass
-class StaticServer:
-    """A threaded HTTP server of one directory on 127.0.0.1, on `port` or a free one."""
-
-    root: Path
-    isolated: bool = False
-    port: int = 0  # 0: any free port
-    matches_site_url: bool = False  # served at the address in the site's sitemap.xml
-    requests: list = field(default_factory=list)  # (method, path, status), in order
-
-    def start(self) -> "StaticServer":
-        outer = self
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
-
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, directory=str(outer.root), **kwargs)
-
-            def end_headers(self):
-                self.send_header("Cache-Control", "no-cache")
-                if outer.isolated:
-                    self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-                    self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-                super().end_headers()
-
-            def log_request(self, code="-", size="-"):
-                outer.requests.append((self.command, self.path, int(code) if str(code).isdigit() else code))
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = QuietServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_port}/"
-
-    @property
-    def origin(self) -> str:
-        return self.url.rstrip("/")
-
-    def paths(self) -> list[str]:
-        """The paths requested so far (query strings removed)."""
-        return [p.split("?", 1)[0] for _, p, _ in self.requests]
-
-    def clear(self) -> None:
-        self.requests.clear()
-
-
 # Material's instant navigation only follows links whose address, port included, is listed in
 # sitemap.xml, so the site is served at the address it was built for (SITE_URL in mkdocs.yml).
 # scripts/test and site_dir build for this port.
@@ -197,7 +104,7 @@ def server(site_dir):
     except OSError as exc:
         warnings.warn(f"port {port}, the one the site was built for, is busy ({exc}); serving on "
                       f"a free port, so pages navigate by full loads. Set MLP_TEST_PORT to a free "
-                      f"port for the build and the tests.")
+                      f"port for the build and the tests.", stacklevel=2)
         srv = StaticServer(site_dir).start()
         srv.matches_site_url = False
     yield srv
@@ -218,29 +125,6 @@ def isolated_server(site_dir):
 
 # --------------------------------------------------------------------------------------------
 # The browser
-
-
-def find_chromium() -> tuple[str | None, str]:
-    """(path, how it was found) or (None, what was tried)."""
-    env = os.environ.get("CHROMIUM")
-    if env:
-        if Path(env).is_file() and os.access(env, os.X_OK):
-            return env, "$CHROMIUM"
-        return None, f"CHROMIUM={env} is not an executable file"
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found, f"{name} on PATH"
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            bundled = p.chromium.executable_path
-        if bundled and Path(bundled).is_file():
-            return bundled, "Playwright's own Chromium"
-    except Exception:  # noqa: BLE001 - any failure means: not available
-        pass
-    return None, "no $CHROMIUM, no chromium or chromium-browser on PATH, no Playwright Chromium"
 
 
 @pytest.fixture(scope="session")
@@ -404,7 +288,8 @@ def screenshot_full_page(page, path) -> None:
     """
     size = page.viewport_size
     height = page.evaluate("document.documentElement.scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), MAX_SHOT_HEIGHT)})
+    tall = min(max(height, size["height"]), MAX_SHOT_HEIGHT)
+    page.set_viewport_size({"width": size["width"], "height": tall})
     # Two frames: one for the resize, one for the editors to draw their new lines.
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     try:

@@ -96,9 +96,10 @@ def test_runtime_loads_in_background_and_reports_timings(page, server):
     timings = page.evaluate("window.__cells.runtime.timings")
     assert page.locator('.pycell-runtime[data-runtime-status="ready"]').count() == 1
     served = server.paths()
-    for name in ("/assets/pyodide/pyodide.asm.wasm", "/assets/data/mnist-subset.npz",
-                 "/javascripts/page.py", "/javascripts/cells_runner.py"):
+    site_wheels = [name for name in served if re.fullmatch(r"/assets/pyodide/mlpsite-[^/]+\.whl", name)]
+    for name in ("/assets/pyodide/pyodide.asm.wasm", "/assets/data/mnist-subset.npz", *site_wheels[:1]):
         assert served.count(name) == 1, f"{name} fetched {served.count(name)} times"
+    assert len(site_wheels) == 1, f"the site's Python (mlpsite wheel) fetched as {site_wheels}"
 
     # Run to first output, on a warm runtime.
     t_click = page.evaluate("performance.now()")
@@ -179,12 +180,17 @@ def test_cells_above_run_first_and_the_cell_says_so(page):
     assert "cell 4 ran" in output(page, 3)
 
 
-def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
+def start_endless_loop(page, index=5):
+    """Opens the playground and leaves cell `index` running `while True: pass`."""
     open_cells(page)
     wait_ready(page)
-    set_code(page, 5, "while True:\n    pass\n")
-    run_cell(page, 5, "running")
+    set_code(page, index, "while True:\n    pass\n")
+    run_cell(page, index, "running")
     page.wait_for_timeout(500)
+
+
+def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
+    start_endless_loop(page)
     t0 = time.perf_counter()
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
     wait_state(page, 5, "stopped", timeout=2_000)
@@ -288,6 +294,31 @@ def test_edit_survives_reload_and_reset_restores(page, site_dir):
     page.reload(wait_until="load")
     page.wait_for_selector(".pycell .cm-editor")
     assert page.evaluate("window.__cells.getCode(2)") == original
+
+
+def test_reset_forgets_the_saved_edit_once(page):
+    open_cells(page)
+    set_code(page, 2, "print('an edit to forget')")
+    page.wait_for_function("Object.keys(localStorage).some(k => k.startsWith('cells:'))")
+    # Count what Reset does to the storage, the debounced save of its own change included.
+    page.evaluate("""() => {
+      window.__removed = [];
+      const remove = Storage.prototype.removeItem;
+      Storage.prototype.removeItem = function (key) { window.__removed.push(key); return remove.call(this, key); };
+    }""")
+    cell(page, 2).get_by_role("button", name="Reset cell 3 to the page's code").click()
+    page.wait_for_timeout(1000)
+    removed = page.evaluate("window.__removed")
+    assert len(removed) == 1 and removed[0].startswith("cells:v1:") and removed[0].endswith("#2"), removed
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cells:'))") == []
+
+
+def test_the_test_hook_stop_stops_the_running_cell(page):
+    start_endless_loop(page)
+    page.evaluate("window.__cells.stop()")  # no cell given: whatever runs on the page
+    wait_state(page, 5, "stopped", timeout=3_000)
+    assert "Stopped after" in output(page, 5)
+    assert page.evaluate("window.__cells.stop()") is None  # nothing running: nothing to do, no error
 
 
 def test_ctrl_enter_and_shift_enter_run_a_cell(page):

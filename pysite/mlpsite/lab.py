@@ -1,0 +1,254 @@
+"""The training lab's Python side: plain functions on plain data; mlp does the work.
+
+The lab page calls these through its worker, ``runtime.call("mlpsite.lab", name, kwargs)``:
+arguments and results are dicts, lists, numbers, strings and ``bytes`` (weights files and
+drawn images travel as bytes, never as text). Each run lives in :data:`RUNS` under an id the
+page chooses. Training happens in short slices (:func:`step`, ``Trainer.run(max_seconds=...)``):
+between two slices the worker is free, so the page can draw, predict a drawn digit, or stop
+asking, which keeps the model trained so far.
+
+Errors meant for the reader raise :class:`LabError` (a ``ValueError``) with a message that
+names the bad value and what is allowed.
+"""
+
+import io
+import math
+
+import numpy as np
+
+import mlp
+
+MAX_MISTAKES = 48        # misclassified test images shown
+MAX_UNITS_SHOWN = 64     # first-layer weight images shown
+SLICE_SECONDS = 0.15     # default length of one training slice
+
+RUNS = {}                # run id -> Run
+_DATA = {}               # path -> raw Dataset (uint8 pixels, integer labels)
+_INPUTS = {}             # (path, part, dtype) -> normalised pixels
+
+
+class LabError(ValueError):
+    """A problem the page shows as it is, without a traceback."""
+
+
+class Run:
+    """One model of the lab: its network, the data it is measured on, and its trainer if any."""
+
+    def __init__(self, network, data_path, trainer=None, recorder=None):
+        self.network, self.data_path = network, data_path
+        self.trainer, self.recorder = trainer, recorder
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+def _raw(path):
+    if path not in _DATA:
+        try:
+            _DATA[path] = mlp.load_subset(path)
+        except (OSError, ValueError) as e:
+            raise LabError(f"cannot read the data file {path}: {e}") from None
+    return _DATA[path]
+
+
+def _pixels(path, part, dtype):
+    """Pixels of ``part`` ("train" or "test") of the data file, in [0, 1], as ``dtype``."""
+    key = (path, part, dtype)
+    if key not in _INPUTS:
+        for k in [k for k in _INPUTS if k[:2] == (path, part)]:
+            del _INPUTS[k]  # keep one dtype per part: the full set is large
+        _INPUTS[key] = mlp.normalize(getattr(_raw(path), f"x_{part}"), dtype)
+    return _INPUTS[key]
+
+
+def _run(run_id):
+    if run_id not in RUNS:
+        raise LabError(f"no run {run_id!r} in the worker (it was removed or Python restarted)")
+    return RUNS[run_id]
+
+
+def _finite(x):
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+# --- the form's choices and the run's configuration --------------------------------------------
+
+def choices():
+    """Everything the lab's form offers and checks, from mlp: one call when the page opens.
+
+    Returns a dict: ``activations``, ``optimizers`` (list of ``{"name", "beta"}`` where ``beta``
+    names the optimiser's option set by the form's β field, or None), ``dtypes``, ``inputs``
+    (784), ``classes`` (10) and ``limits`` (``{name: [low, high]}`` for ``units``, ``layers``,
+    ``parameters``, ``learning_rate``, ``batch_size``, ``epochs``, ``seed``).
+    """
+    return mlp.choices()
+
+
+def _check(config):
+    """The checked keyword arguments of a run's configuration (raises LabError)."""
+    c = choices()
+    limits = c["limits"]
+    sizes = [c["inputs"], *(int(n) for n in config["hidden"]), c["classes"]]
+    count = mlp.parameter_count(sizes)
+    if count > limits["parameters"][1]:
+        raise LabError(f"this network has {count:,} parameters; the lab allows at most "
+                       f"{limits['parameters'][1]:,}")
+    return sizes
+
+
+def _optimizer(config):
+    """The run's optimiser from mlp's registry; the form's β is the optimiser's own β option."""
+    options = {}
+    option = {o["name"]: o["beta"] for o in choices()["optimizers"]}.get(config["optimizer"])
+    if option:
+        options[option] = float(config["beta"])
+    try:
+        return mlp.make_optimizer(config["optimizer"], float(config["learning_rate"]), **options)
+    except ValueError as e:
+        raise LabError(str(e)) from None
+
+
+# --- training ------------------------------------------------------------------------------------
+
+def start(run_id, config, data_path):
+    """Build the network, optimiser and trainer of a run; nothing is trained yet.
+
+    ``config`` holds ``hidden`` (list of units), ``activation``, ``optimizer``,
+    ``learning_rate``, ``beta``, ``batch_size``, ``epochs``, ``dtype`` and ``seed``.
+    Returns ``batches_per_epoch``, ``train_size``, ``test_size`` and ``parameters``.
+    """
+    sizes = _check(config)
+    raw, dtype, seed = _raw(data_path), config["dtype"], int(config["seed"])
+    try:
+        network = mlp.Network(sizes, activation=config["activation"], seed=seed, dtype=dtype)
+        recorder = mlp.HistoryRecorder()
+        trainer = mlp.Trainer(network, _optimizer(config), _pixels(data_path, "train", dtype), raw.y_train,
+                              _pixels(data_path, "test", dtype), raw.y_test, batch_size=int(config["batch_size"]),
+                              epochs=int(config["epochs"]), callbacks=[recorder], seed=seed)
+    except ValueError as e:
+        raise LabError(str(e)) from None
+    RUNS[run_id] = Run(network, data_path, trainer, recorder)
+    return {"batches_per_epoch": trainer.batches_per_epoch, "train_size": len(raw.y_train),
+            "test_size": len(raw.y_test), "parameters": network.parameter_count()}
+
+
+def step(run_id, max_seconds=SLICE_SECONDS):
+    """Train for about ``max_seconds``; report what changed since the last step.
+
+    A slice ends before the batch that ends an epoch: that batch comes alone in the next
+    slice, which also measures the whole training and test sets (``evaluating`` says that
+    the next slice will).
+    """
+    run = _run(run_id)
+    trainer = run.trainer
+    if trainer is None:
+        raise LabError("this run has no trainer (its weights were loaded from a file)")
+    left = trainer.batches_per_epoch - trainer.batch
+    diverged = None
+    try:
+        trainer.run(max_batches=max(1, left - 1), max_seconds=float(max_seconds))
+    except mlp.TrainingDiverged as e:
+        diverged = str(e)
+    points, records = run.recorder.take()
+    return {
+        "done": trainer.done, "diverged": diverged, "stopped": trainer.stop_reason is not None and not diverged,
+        "epoch": trainer.epoch, "batch": trainer.batch, "epochs": trainer.epochs,
+        "batches_per_epoch": trainer.batches_per_epoch, "samples": trainer.samples,
+        "elapsed": trainer.elapsed, "evaluating": trainer.batches_per_epoch - trainer.batch == 1,
+        "points": points, "records": [{k: _finite(v) if isinstance(v, float) else v for k, v in r.items()}
+                                      for r in records],
+    }
+
+
+def stop(run_id):
+    """End a run early; its model stays as trained so far."""
+    run = _run(run_id)
+    if run.trainer is not None and not run.trainer.done:
+        run.trainer.stop("stopped from the page")
+    return {"done": True}
+
+
+# --- the trained model -------------------------------------------------------------------------
+
+def evaluate(run_id):
+    """Test-set figures of a run's current weights: ``mlp.evaluate``'s report and what the page draws.
+
+    Returns :meth:`mlp.EvaluationReport.to_dict`'s ``accuracy``, ``correct``, ``total``,
+    ``loss``, ``confusion`` (10x10 counts), ``per_class_accuracy`` and ``misclassified``, and
+    ``mistakes`` (up to 48 of ``{pixels: 784 ints 0..255, label, predicted, p}``),
+    ``mistakes_total``, ``weights`` (first-layer weights of up to 64 units, each 784 ints in
+    -1000..1000 on its own scale), ``units``, ``sizes``, ``activation`` and ``dtype``.
+    """
+    run = _run(run_id)
+    network, raw = run.network, _raw(run.data_path)
+    try:
+        mlp.check_weights(network, "the model")
+    except ValueError as e:
+        raise LabError(str(e)) from None
+    report = mlp.evaluate(network, _pixels(run.data_path, "test", network.dtype.name), raw.y_test)
+    mistakes = [{"pixels": raw.x_test[i].tolist(), "label": int(raw.y_test[i]), "predicted": int(report.predicted[i]),
+                 "p": float(report.confidence[i])} for i in report.misclassified[:MAX_MISTAKES]]
+    return {
+        **report.to_dict(), "mistakes": mistakes, "mistakes_total": len(report.misclassified),
+        **_first_layer(network),
+        "sizes": list(network.sizes), "activation": network.activation, "dtype": network.dtype.name,
+    }
+
+
+def _first_layer(network):
+    W = network.layers[0].params["W"]  # (784, units)
+    units = W[:, :MAX_UNITS_SHOWN].T  # (shown, 784)
+    scale = np.abs(units).max(axis=1, keepdims=True)
+    scale[scale == 0] = 1
+    return {"weights": np.rint(units / scale * 1000).astype(np.int64).tolist(), "units": int(W.shape[1])}
+
+
+def predict(run_id, pixels):
+    """Class probabilities of one drawn 28x28 image.
+
+    ``pixels`` is 784 bytes, row-major, 0 (no ink) to 255 (full ink), as the page's pad
+    prepares them. Returns ``{"probabilities": [10 floats]}``.
+    """
+    network = _run(run_id).network
+    image = np.frombuffer(bytes(pixels), dtype=np.uint8)
+    if image.size != network.sizes[0]:
+        raise LabError(f"a drawing must be {network.sizes[0]} pixels; got {image.size}")
+    p = network.predict_proba(mlp.normalize(image.reshape(1, -1), network.dtype.name))[0]
+    return {"probabilities": [_finite(v) for v in p]}
+
+
+def export(run_id):
+    """The run's weights as the bytes of an .npz file written by ``mlp.save``."""
+    buffer = io.BytesIO()
+    mlp.save(_run(run_id).network, buffer)
+    return buffer.getvalue()
+
+
+def load(run_id, data, data_path, name="the file"):
+    """Make a run from the bytes of weights saved by mlp.save (by this page or ``python -m mlp train --save``).
+
+    Returns :func:`evaluate`'s figures of the loaded model on ``data_path``'s test set.
+    """
+    data = bytes(data)
+    if not data:
+        raise LabError(f"{name} is empty")
+    if data[:4] != b"PK\x03\x04":  # .npz files are zip archives
+        raise LabError(f"{name} is not an .npz file (those are zip archives); choose weights saved "
+                       f"by this page or by python -m mlp train --save")
+    try:
+        network = mlp.load(data)
+    except (OSError, ValueError) as e:
+        raise LabError(str(e).replace("<bytes>", name)) from None
+    c = choices()
+    try:
+        mlp.check_fits(network, c["inputs"], c["classes"], name)
+    except ValueError as e:
+        raise LabError(str(e)) from None
+    RUNS[run_id] = Run(network, data_path)
+    return evaluate(run_id)
+
+
+def remove(run_id):
+    """Forget a run and its model (nothing happens for an unknown id)."""
+    RUNS.pop(run_id, None)
+    return {"removed": run_id}

@@ -1,0 +1,241 @@
+"""Runs code for the page inside the site's Python worker (src/runtime/worker.js).
+
+- :func:`run`: cell code, one namespace per scope (the cells of a page share one); output
+  streams go to the page line by line; errors come back as a traceback without Pyodide's
+  own frames.
+- :func:`call`: a named function of a module with keyword arguments (``runtime.call``),
+  its value handed back as plain data.
+"""
+
+import builtins
+import importlib
+import inspect
+import io
+import json
+import linecache
+import sys
+import time
+import traceback
+
+try:  # the bridge to the page, present only inside the site's Python worker
+    import _cells_js
+except ImportError:
+    _cells_js = None
+
+MAX_REPR = 20_000
+namespaces = {}
+
+
+class PageStream(io.TextIOBase):
+    """A text stream sent to the page, line-buffered like a terminal.
+
+    Text reaches the page at every newline, on flush(), before sleeping and when the
+    run ends: the worker cannot run timers while Python is busy.
+    """
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+        self._parts = []
+        self._size = 0
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    def writable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            self._parts.append(text)
+            self._size += len(text)
+            if "\n" in text or self._size > 8192:
+                self.flush()
+        return len(text)
+
+    def flush(self):
+        if self._parts:
+            text = "".join(self._parts)
+            self._parts.clear()
+            self._size = 0
+            if _cells_js is None:
+                getattr(sys, f"__{self.name}__").write(text)
+            else:
+                _cells_js.post_stream(self.name, text)
+
+
+stdout = PageStream("stdout")
+stderr = PageStream("stderr")
+
+
+def flush_all():
+    stdout.flush()
+    stderr.flush()
+
+
+def _no_input(prompt=""):
+    raise RuntimeError("input() cannot read from the keyboard in these cells; "
+                       "assign the value in the code instead, e.g. answer = '42'")
+
+
+_sleep = time.sleep
+
+
+def _sleep_flushing(seconds):
+    # Text printed before a pause shows during the pause, as in a terminal.
+    flush_all()
+    _sleep(seconds)
+
+
+class _Exit:
+    """``exit()`` and ``quit()`` in a cell: they end the cell's code with ``SystemExit``.
+
+    The interpreter's own versions also close ``sys.stdin``, which would break ``help()``
+    and anything else reading it until Python restarts.
+    """
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"Use {self.name}() to end the code of this cell; Python itself keeps running."
+
+    def __call__(self, code=None):
+        raise SystemExit(code)
+
+
+def install():
+    """Route the streams to the page (called once when the worker starts)."""
+    sys.stdout, sys.stderr = stdout, stderr
+    builtins.input = _no_input
+    builtins.exit, builtins.quit = _Exit("exit"), _Exit("quit")
+    time.sleep = _sleep_flushing
+
+
+def namespace(scope):
+    ns = namespaces.get(scope)
+    if ns is None:
+        ns = namespaces[scope] = {"__name__": "__main__", "__builtins__": builtins}
+    return ns
+
+
+def drop(scope):
+    namespaces.pop(scope, None)
+
+
+def _ours(frame):
+    name = frame.filename
+    if name in ("<exec>", __file__) or name.endswith("/mlpsite/runner.py"):
+        return False
+    # Pyodide's own modules: /lib/python312.zip/_pyodide/..., .../pyodide/code.py, ...
+    return "/_pyodide/" not in name and "/pyodide/" not in name
+
+
+def _strip(te, seen):
+    # The exception and those chained to it, without the frames of the machinery.
+    if te is None or id(te) in seen:
+        return
+    seen.add(id(te))
+    te.stack = traceback.StackSummary.from_list([f for f in te.stack if _ours(f)])
+    _strip(te.__cause__, seen)
+    _strip(te.__context__, seen)
+    for sub in getattr(te, "exceptions", None) or ():
+        _strip(sub, seen)
+
+
+def format_exception(error):
+    te = traceback.TracebackException(type(error), error, error.__traceback__, compact=True)
+    _strip(te, set())
+    return "".join(te.format())
+
+
+def _short_repr(value):
+    try:
+        text = repr(value)
+    except Exception as error:  # noqa: BLE001 - a broken __repr__ is the user's code
+        return f"<repr failed: {type(error).__name__}: {error}>"
+    if len(text) > MAX_REPR:
+        text = text[:MAX_REPR] + f"\n... ({len(text) - MAX_REPR} more characters)"
+    return text
+
+
+async def run(code, scope, filename):
+    """Run ``code`` in the namespace of ``scope``; a JSON result for the page."""
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    ns = namespace(scope)
+    sys.stdout, sys.stderr = stdout, stderr  # in case earlier code replaced them
+    try:
+        from pyodide.code import eval_code_async  # only in the browser
+
+        value = await eval_code_async(code, globals=ns, filename=filename)
+    except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and SystemExit included
+        flush_all()
+        message = str(error)
+        result = {"ok": False, "error": {
+            "type": type(error).__name__,
+            "message": message,
+            "traceback": format_exception(error),
+        }}
+    else:
+        flush_all()
+        result = {"ok": True}
+        if value is not None:
+            result["value"] = _short_repr(value)
+            flush_all()  # a __repr__ may print
+    return json.dumps(result)
+
+
+# Errors whose message is for the reader: no traceback with them.
+READER_ERRORS = (ValueError,)  # mlpsite.lab.LabError included
+
+
+def _from_js(value):
+    """Arguments as Python sees them: JavaScript bytes (memoryview after ``to_py``) -> bytes."""
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    if isinstance(value, dict):
+        return {k: _from_js(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_js(v) for v in value]
+    return value
+
+
+def _function(module, name):
+    if not isinstance(module, str) or not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        raise ValueError(f"call: {module!r}.{name!r} is not a module and public function name")
+    fn = getattr(importlib.import_module(module), name, None)
+    if not callable(fn):
+        raise AttributeError(f"module {module!r} has no function {name!r}")
+    return fn
+
+
+async def call(module, name, kwargs=None):
+    """Call ``module.name(**kwargs)`` (awaited if it returns an awaitable) for the page.
+
+    ``kwargs`` is a dict (or, in the worker, a JavaScript object whose ``to_py()`` gives one;
+    JavaScript bytes arrive as :class:`bytes`). Returns ``{"ok": True, "value": value}``, or
+    ``{"ok": False, "error": {"type", "message", "traceback"}}`` when the function raises; the
+    traceback is empty for ``ValueError`` (messages meant for the reader, such as LabError).
+    Nothing is raised: the worker turns a failure into a rejected promise.
+    """
+    try:
+        if kwargs is not None and hasattr(kwargs, "to_py"):
+            kwargs = kwargs.to_py()
+        kwargs = _from_js(kwargs or {})
+        if not isinstance(kwargs, dict):
+            raise TypeError(f"call: keyword arguments must be an object, got {type(kwargs).__name__}")
+        value = _function(module, name)(**kwargs)
+        if inspect.isawaitable(value):
+            value = await value
+    except BaseException as error:  # noqa: BLE001 - reported to the page, KeyboardInterrupt included
+        flush_all()
+        trace = "" if isinstance(error, READER_ERRORS) else format_exception(error)
+        return {"ok": False, "error": {"type": type(error).__name__, "message": str(error), "traceback": trace}}
+    flush_all()
+    return {"ok": True, "value": value}

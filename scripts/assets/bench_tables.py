@@ -1,0 +1,162 @@
+"""The benchmark's figures as Markdown tables and sentences, from scripts/bench's JSON.
+
+One rendering for both readers of the figures: the Performance page (hooks/bench_table.py fills
+its ``{{ bench.<field> }}`` placeholders from FIELDS) and the terminal (scripts/bench prints
+report()). Each function takes the whole result dict and raises KeyError/TypeError/ValueError
+when it lacks what the function needs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+
+
+def _num(value, digits=0):
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _seconds(ms):
+    return "–" if ms is None else f"{ms / 1000:.2f} s"
+
+
+def machine(r):
+    m = r["machine"]
+    date = datetime.datetime.fromisoformat(r["date"]).strftime("%d %B %Y, %H:%M %Z").lstrip("0")
+    load = m.get("load_average", [None])[0]
+    return (f"Measured on {date} by `scripts/bench` ({r['seconds']:.0f} s), on a {m['cpu']} with "
+            f"{m['cores']} cores (load average {load} when it started, "
+            f"{m.get('load_average_after', [None])[0]} "
+            f"when it ended: the machine was shared), {m['chromium']} headless, Python {m['python']} "
+            f"with NumPy {m['numpy']} natively. Each figure is the median of {r['settings']['runs']} runs.")
+
+
+def startup(r):
+    cold, warm = r["browser"]["cold"], r["browser"]["warm"]
+    rows = ["| Step (ms) | cold cache | warm cache |", "|---|--:|--:|"]
+    for mark, part in cold["parts"].items():
+        rows.append(f"| {part['label']} | {_num(part['ms'])} | {_num(warm['parts'][mark]['ms'])} |")
+    rows.append(f"| **runtime ready, after navigation** | **{_num(cold['ready_ms'])}** "
+                f"| **{_num(warm['ready_ms'])}** |")
+    rows.append(f"| bytes over the network | {_num(cold['network_bytes'] / 1e6, 1)} MB "
+                f"| {_num(warm['network_bytes'] / 1e6, 1)} MB |")
+    return "\n".join(rows)
+
+
+def training(r):
+    b, n = r["browser"]["training"], r["native"]
+    rows = ["| Configuration | browser | browser, with evaluation | native | native, with evaluation "
+            "| native / browser |",
+            "|---|--:|--:|--:|--:|--:|"]
+    for name, bt in b.items():
+        nt = n["mlp"][name]
+        rows.append(f"| {bt['label']} | {_num(bt['train_sps'])} | {_num(bt['with_eval_sps'])} "
+                    f"| {_num(nt['train_sps'])} | {_num(nt['with_eval_sps'])} "
+                    f"| {_num(nt['train_sps'] / bt['train_sps'], 1)}× |")
+    return "\n".join(rows)
+
+
+def pytorch(r):
+    """Native mlp against the same training as a PyTorch loop, when torch was installed."""
+    n = r["native"]
+    torch = n.get("torch")
+    if not torch:
+        return f"*(not measured in this run: {n.get('torch_skipped') or 'torch is not installed'})*"
+    rows = ["| Configuration | mlp, native | PyTorch | mlp / PyTorch |", "|---|--:|--:|--:|"]
+    for name, nt in n["mlp"].items():
+        tt = torch.get(name)
+        rows.append(f"| {nt['label']} | {_num(nt['train_sps'])} | {_num(tt['train_sps']) if tt else '–'} "
+                    f"| {_num(nt['train_sps'] / tt['train_sps'], 2) + '×' if tt else '–'} |")
+    return "\n".join(rows)
+
+
+def matmul(r):
+    rows = r.get("matmul")
+    if not rows:
+        return "*(not measured in this run)*"
+    out = ["| Product (m×k)·(k×n) | dtype | `@` | `einsum` | `mlp.matmul` (uses) | native `@` |",
+           "|---|---|--:|--:|--:|--:|"]
+    for row in rows:
+        m, k, n = row["shape"]
+        out.append(f"| {row['name']}: ({m}×{k})·({k}×{n}) | {row['dtype']} | {_num(row['matmul'], 1)} "
+                   f"| {_num(row['einsum'], 1)} | {_num(row['helper'], 1)} ({row['method']}) "
+                   f"| {_num(row.get('native'), 0)} |")
+    return "\n".join(out)
+
+
+def targets(r):
+    rows = ["| Target | goal | measured | verdict |", "|---|---|--:|---|"]
+    for t in r["targets"].values():
+        value = t["value"]
+        shown = "–" if value is None else _num(value, 2 if t["goal"].endswith(" x") else 0)
+        verdict = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
+        rows.append(f"| {t['label']} | {t['goal']} | {shown} | {verdict} |")
+    return "\n".join(rows)
+
+
+def _train_sps(r, name):
+    return r["browser"]["training"][name]["train_sps"]
+
+
+def comparison(before, after):
+    """Before and after the speed-ups, side by side."""
+    rows = ["| Measure | before | after | change |", "|---|--:|--:|--:|"]
+    for label, get, unit, better in [
+        ("runtime ready, cold cache", lambda r: r["browser"]["cold"]["ready_ms"], "ms", "lower"),
+        ("runtime ready, warm cache", lambda r: r["browser"]["warm"]["ready_ms"], "ms", "lower"),
+        *[(f"training, {name}: browser", functools.partial(_train_sps, name=name), "samples/s", "higher")
+          for name in after["browser"]["training"]],
+    ]:
+        b, a = get(before), get(after)
+        ratio = (b / a if better == "lower" else a / b) if a and b else None
+        change = "faster" if better == "lower" else "more"
+        rows.append(f"| {label} ({unit}) | {_num(b)} | {_num(a)} | {_num(ratio, 1)}× {change} |")
+    rows.append(f"| load average when the run started | {before['machine'].get('load_average', ['–'])[0]} "
+                f"| {after['machine'].get('load_average', ['–'])[0]} | |")
+    return "\n".join(rows)
+
+
+FIELDS = {
+    "machine": machine,
+    "startup": startup,
+    "training": training,
+    "pytorch": pytorch,
+    "matmul": matmul,
+    "targets": targets,
+    "first_output_ms": lambda r: _num(r["browser"]["first_output"]["cell_ms"]
+                                      or r["browser"]["first_output"]["api_ms"]),
+    "longest_task_ms": lambda r: _num(r["browser"]["long_tasks"].get("longest_ms")),
+    "long_task_count": lambda r: _num(r["browser"]["long_tasks"].get("count")),
+    "lab_train_s": lambda r: _num(r["browser"]["long_tasks"].get("train_wall_s"), 1),
+    "wasm_memory_mib": lambda r: _num((r["browser"]["wasm_memory"] or 0) / 2**20),
+    "cold_ready_s": lambda r: _seconds(r["browser"]["cold"]["ready_ms"]),
+    "warm_ready_s": lambda r: _seconds(r["browser"]["warm"]["ready_ms"]),
+    "seconds": lambda r: f"{r['seconds']:.0f}",
+    "einsum_min_dim": lambda r: str(_einsum_min_dim()),
+    "comparison": None,  # before.json against latest.json, see comparison()
+}
+
+
+def _einsum_min_dim():
+    from mlp.ops import EINSUM_MIN_DIM  # the rule's threshold, from the code itself
+
+    return EINSUM_MIN_DIM
+
+
+def report(r) -> str:
+    """The whole result for a terminal: every table and figure, in the Performance page's order."""
+    b = r["browser"]
+    lt = b["long_tasks"]
+    lab = (f"Longest main-thread task while the lab trains: {FIELDS['longest_task_ms'](r)} ms "
+           f"({FIELDS['long_task_count'](r)} long tasks; training took {FIELDS['lab_train_s'](r)} s)"
+           if lt.get("source") else f"Longest main-thread task: not measured ({lt.get('skipped')})")
+    return "\n\n".join([
+        "Targets\n" + targets(r),
+        "Start-up (ms after navigation, median)\n" + startup(r),
+        f"Run to first output: {FIELDS['first_output_ms'](r)} ms",
+        "Training, samples/s (median)\n" + training(r),
+        "Native mlp and PyTorch\n" + pytorch(r),
+        "Matrix products, GFLOP/s\n" + matmul(r),
+        lab + f"\nWebAssembly memory after training: {FIELDS['wasm_memory_mib'](r)} MiB",
+        machine(r),
+    ])

@@ -1,0 +1,267 @@
+"""The browser half of scripts/bench: start-up, first output, training and the lab's long
+tasks, measured in headless Chromium (with the browser tests' Chromium settings) against a
+served site; scripts/bench.py runs it and reports the figures."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from assets.browser import CHROMIUM_ARGS, find_chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINING = ROOT / "scripts" / "bench_training.py"
+CONFIGS = ["default", "float64", "deep"]
+READY_TIMEOUT_MS = 180_000
+RUNTIME = "assets/site/runtime.js"  # the runtime module, relative to the site root
+
+# The start-up steps, in order: (mark, what happens between the previous mark and this one).
+STEPS = [
+    ("worker-start", "page loaded, runtime.js starts the worker"),
+    ("boot", "worker script running"),
+    ("pyodide-loaded", "Pyodide, numpy and mlp loaded (in parallel)"),
+    ("packages-imported", "import numpy, mlp, page"),
+    ("data-written", "MNIST subset written to /data"),
+    ("ready", "ready reported to the page"),
+]
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+
+JS_MARKS = """() => {
+  const marks = {};
+  for (const m of performance.getEntriesByType("mark")) {
+    if (m.name.startsWith("python:") && !(m.name.slice(7) in marks)) marks[m.name.slice(7)] = m.startTime;
+  }
+  const bytes = (entries) => entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
+  return { marks, pageBytes: bytes(performance.getEntriesByType("resource"))
+                            + bytes(performance.getEntriesByType("navigation")) };
+}"""
+
+JS_RUNTIME_DETAIL = """async (url) => {
+  const { runtime } = await import(url);
+  await runtime.ready();
+  const resources = (runtime.detail.resources || []).map((r) => ({
+    name: r.name, start: r.start - performance.timeOrigin, end: r.end - performance.timeOrigin,
+    transferSize: r.transferSize }));
+  return { resources };
+}"""
+
+JS_FIRST_OUTPUT_API = """async ([url, runs]) => {
+  const { runtime } = await import(url);
+  await runtime.ready();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    let first = null;
+    const t0 = performance.now();
+    const r = await runtime.run(`print("ready", ${i})`, { scope: "bench",
+      onStdout: () => { first ??= performance.now() - t0; } });
+    if (!r.ok) throw new Error(r.error.message);
+    times.push(first);
+  }
+  return times;
+}"""
+
+JS_FIRST_OUTPUT_CELL = """async (runs) => {
+  if (!window.__cells || !window.__cells.list().length) return null;
+  const times = [];
+  const original = window.__cells.getCode(0);
+  for (let i = 0; i < runs; i++) {
+    window.__cells.setCode(0, `print("cell ${i}")`);
+    const output = () => document.querySelector('.pycell[data-cell-index="0"] .pycell__output');
+    const seen = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (output()?.textContent.includes(`cell ${i}`)) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(document.querySelector('.pycell[data-cell-index="0"]'),
+                       { childList: true, subtree: true, characterData: true });
+    });
+    const t0 = performance.now();
+    document.querySelector('.pycell[data-cell-index="0"] .pycell__btn--run').click();
+    times.push((await seen) - t0);
+    while (window.__cells.list()[0].state === "running" || window.__cells.list()[0].state === "queued") {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  window.__cells.setCode(0, original);
+  return times;
+}"""
+
+JS_TRAIN = """async ([url, code]) => {
+  const { runtime } = await import(url);
+  await runtime.ready();
+  let out = "";
+  const add = (t) => { out += t; };
+  const r = await runtime.run(code, { scope: "bench", onStdout: add, onStderr: add });
+  const error = r.error ? `${r.error.type}: ${r.error.message}\\n${r.error.traceback}` : null;
+  return { ok: r.ok, error, out };
+}"""
+
+JS_OBSERVE_LONG_TASKS = """() => {
+  window.__benchLongTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__benchLongTasks.push(e.duration);
+  }).observe({ type: "longtask" });
+}"""
+
+
+def chromium() -> str:
+    path, how = find_chromium()
+    if path is None:
+        sys.exit(f"[bench] no Chromium ({how}): install one (Debian: apt-get install chromium) "
+                 "or set CHROMIUM=/path")
+    return path
+
+
+def launch(playwright, profile: Path):
+    """A browser with its own profile directory, so that it has a disk cache as a reader's has
+    (the in-memory cache of a fresh Playwright context keeps no entry of 10 MB, pyodide.asm.wasm's size)."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=chromium(), args=CHROMIUM_ARGS, headless=True,
+        viewport={"width": 1280, "height": 900})
+
+
+def wait_ready(page, runtime_url: str) -> dict:
+    """Wait for python:ready (the page starts Python itself; if it does not, ask for it)."""
+    started = page.evaluate("performance.getEntriesByName('python:worker-start').length > 0")
+    if not started:
+        page.evaluate("async (url) => { const { runtime } = await import(url); runtime.ready(); }",
+                      runtime_url)
+    page.wait_for_function("performance.getEntriesByName('python:ready').length > 0",
+                           timeout=READY_TIMEOUT_MS)
+    info = page.evaluate(JS_MARKS)
+    info.update(page.evaluate(JS_RUNTIME_DETAIL, runtime_url))
+    info["started_by_page"] = started
+    return info
+
+
+def summarize_startup(loads: list[dict]) -> dict:
+    parts = {}
+    previous = None
+    for mark, label in STEPS:
+        spans = [ld["marks"][mark] - (ld["marks"][previous] if previous else 0) for ld in loads
+                 if mark in ld["marks"] and (previous is None or previous in ld["marks"])]
+        parts[mark] = {"label": label, "ms": median(spans)}
+        previous = mark
+    network = [sum(r["transferSize"] for r in ld["resources"]) + ld["pageBytes"] for ld in loads]
+    return {"ready_ms": median([ld["marks"].get("ready") for ld in loads]), "parts": parts,
+            "network_bytes": median(network), "runs": [ld["marks"] for ld in loads],
+            "started_by_page": all(ld["started_by_page"] for ld in loads)}
+
+
+def browser_startup(playwright, base: str, page_path: str, runs: int,
+                    profiles: Path) -> tuple[dict, dict, object]:
+    """Cold: a new profile (empty disk cache, as a first visit). Warm: that profile, reloaded."""
+    runtime_url = base + RUNTIME
+    cold, warm = [], []
+    keep = None
+    for i in range(runs):
+        context = launch(playwright, profiles / f"startup-{i}")
+        page = context.new_page()
+        page.goto(base + page_path)
+        cold.append(wait_ready(page, runtime_url))
+        page.reload()
+        warm.append(wait_ready(page, runtime_url))
+        say(f"start-up run {i + 1}/{runs}: cold {cold[-1]['marks']['ready']:.0f} ms, "
+            f"warm {warm[-1]['marks']['ready']:.0f} ms")
+        if i == runs - 1:
+            keep = (context, page)
+        else:
+            context.close()
+    return summarize_startup(cold), summarize_startup(warm), keep
+
+
+def first_output(page, base: str, runs: int) -> dict:
+    runtime_url = base + RUNTIME
+    api = page.evaluate(JS_FIRST_OUTPUT_API, [runtime_url, runs])
+    cell = page.evaluate(JS_FIRST_OUTPUT_CELL, runs)
+    return {"api_ms": median(api), "cell_ms": median(cell) if cell else None,
+            "api_runs": api, "cell_runs": cell}
+
+
+def browser_training(page, base: str, runs: int) -> tuple[dict, int | None, list]:
+    code = TRAINING.read_text().replace('if __name__ == "__main__":', "if False:")
+    code += (f"\nprint('BENCH ' + json.dumps({{'results': mlp_throughput('/data/mnist-subset.npz', "
+             f"{CONFIGS!r}, {runs}), 'wasm_memory': wasm_memory_bytes(), "
+             f"'matmul': matmul_rates({runs})}}))\n")
+    result = page.evaluate(JS_TRAIN, [base + RUNTIME, code])
+    line = next((ln for ln in result["out"].splitlines() if ln.startswith("BENCH ")), None)
+    if not result["ok"] or line is None:
+        raise RuntimeError(f"training in the browser failed:\n{result['error']}\n{result['out'][-2000:]}")
+    data = json.loads(line[len("BENCH "):])
+    return data["results"], data["wasm_memory"], data["matmul"]
+
+
+LAB_IDLE = ("() => document.querySelector('.lab-run') && !document.querySelector("
+            "'.lab-run[data-status=training], .lab-run[data-status=starting]')")
+
+
+def lab_long_tasks(playwright, base: str, profile: Path) -> dict:
+    """Train the lab's default configuration through its UI; the main thread's long tasks meanwhile.
+
+    Python is made ready first, so that the figure covers training only. The lab's page is
+    read through its DOM (.lab-train, .lab-run[data-status]), as its own tests read it."""
+    context = launch(playwright, profile)
+    page = context.new_page()
+    try:
+        page.goto(base + "lab/")
+        if page.locator("#lab").count() == 0:
+            return {"source": None, "skipped": "no training lab on lab/"}
+        page.wait_for_selector("#lab[data-ready] button.lab-train", timeout=60_000)
+        page.evaluate("async (url) => { const { runtime } = await import(url); await runtime.ready(); }",
+                      base + RUNTIME)
+        page.evaluate(JS_OBSERVE_LONG_TASKS)
+        t0 = time.perf_counter()
+        page.click("#lab button.lab-train")
+        page.wait_for_selector(".lab-run", timeout=60_000)
+        page.wait_for_function(LAB_IDLE, timeout=600_000, polling=200)
+        wall = time.perf_counter() - t0
+        status = page.get_attribute(".lab-run", "data-status")
+        tasks = page.evaluate("window.__benchLongTasks")
+        return {"source": "lab", "status": status, "train_wall_s": wall,
+                "longest_ms": max(tasks, default=0.0), "count": len(tasks),
+                "over_100ms": sum(1 for t in tasks if t > 100)}
+    except Exception as e:  # noqa: BLE001 - the lab's page is measured, not tested, here
+        say(f"training through the lab failed: {e}")
+        return {"source": None, "skipped": f"training through the lab failed: {str(e).splitlines()[0]}"}
+    finally:
+        context.close()
+
+
+def browser_measurements(base: str, page_path: str, runs: int, skip_lab: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, \
+            tempfile.TemporaryDirectory(prefix="bench-profiles-", ignore_cleanup_errors=True) as tmp:
+        profiles = Path(tmp)
+        say(f"start-up: {runs} cold loads and {runs} warm reloads of /{page_path}")
+        cold, warm, (context, page) = browser_startup(p, base, page_path, runs, profiles)
+        out = {"cold": cold, "warm": warm}
+        try:
+            say("Run to first output")
+            out["first_output"] = first_output(page, base, max(runs, 5))
+            say("training in the browser")
+            out["training"], out["wasm_memory"], out["matmul"] = browser_training(page, base, runs)
+        finally:
+            context.close()
+        if skip_lab:
+            out["long_tasks"] = {"source": None, "skipped": "--skip-lab"}
+        else:
+            say("training lab: long tasks while it trains")
+            out["long_tasks"] = lab_long_tasks(p, base, profiles / "lab")
+    return out

@@ -1,0 +1,231 @@
+// One Python cell: the editor (or, until it loads, the page's highlighted code), its buttons
+// and status, and its output. What runs when is decided by the page's cells (page-cells.js).
+
+import { el, enable } from "../ui/dom.js";
+import { runtime } from "../runtime/runtime.js";
+import { icon } from "./icons.js";
+import { Output } from "./output.js";
+import { fingerprint, store } from "./storage.js";
+
+const SAVE_DELAY_MS = 400;
+const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+export const RUN_KEYS = IS_MAC ? "⌘+Enter" : "Ctrl+Enter";
+
+export class Cell {
+  constructor(page, block, index) {
+    this.page = page;
+    this.index = index;
+    this.number = index + 1;
+    this.expectError = block.classList.contains("expect-error");
+    const codeNode = block.querySelector("code") || block;
+    this.original = codeNode.textContent.replace(/\n$/, "");
+    this.code = this.original;
+    this.editor = null;
+    this.state = "idle";
+    this.generation = -1;         // runtime.generation of the last successful run
+    this.saveTimer = null;
+    this.startedAt = 0;
+    this.tick = null;
+
+    const saved = store.load(page.path, index);
+    this.staleEdit = false;
+    if (saved && typeof saved.code === "string" && saved.code !== this.original) {
+      this.code = saved.code;
+      this.staleEdit = saved.original !== fingerprint(this.original);
+    }
+
+    const label = `cell ${this.number}`;
+    this.runButton = this.button("run", "Run", `Run ${label}`, `Run (${RUN_KEYS} or Shift+Enter in the code)`,
+      () => page.run(this));
+    this.stopButton = this.button("stop", "Stop", `Stop ${label}`, "Stop the running code", () => page.stop(this));
+    this.resetButton = this.button("reset", "Reset", `Reset ${label} to the page's code`,
+      "Restore the original code", () => this.reset());
+    this.copyButton = this.button("copy", "Copy", `Copy the code of ${label}`, "Copy the code", () => this.copy());
+    enable(this.stopButton, false);
+    this.edited = el("span", { class: "pycell__edited", text: "edited", title: "Your edit is saved in this browser" });
+    this.statusText = el("span", { class: "pycell__status-text", "aria-hidden": "true" });
+    this.statusIcon = el("span", { class: "pycell__status-icon", "aria-hidden": "true" });
+    this.live = el("span", { class: "pycell__sr", role: "status" });
+    this.codeHost = el("div", { class: "pycell__code" });
+    this.outputNode = el("div", { class: "pycell__output", "aria-live": "polite", "aria-label": `Output of ${label}`, hidden: true });
+    this.output = new Output(this.outputNode);
+    this.root = el("div", {
+      class: "pycell", role: "group", "aria-label": `Python ${label}`,
+      "data-cell-index": index, "data-cell-state": "idle", "data-expect": this.expectError ? "error" : null,
+    },
+    this.codeHost,
+    el("div", { class: "pycell__bar" },
+      el("div", { class: "pycell__buttons" }, this.runButton, this.stopButton, this.resetButton, this.copyButton),
+      el("div", { class: "pycell__status" }, this.edited, this.statusIcon, this.statusText, this.live)),
+    this.outputNode);
+
+    block.replaceWith(this.root);
+    // Until the editor arrives, the highlighted block stays visible (read-only).
+    this.staticBlock = block;
+    if (this.code !== this.original) {
+      this.staticBlock = el("div", { class: "highlight" }, el("pre", {}, el("code", { text: this.code })));
+    }
+    this.codeHost.append(this.staticBlock);
+    this.updateEdited();
+    if (this.expectError) this.setStatus("", "This cell raises an error on purpose");
+    else this.setStatus("", "");
+    if (this.staleEdit) {
+      this.staleNote = this.output.note("The page's code for this cell has changed since you edited it. "
+        + "Your edit is shown; Reset shows the new code.", { kind: "warning" });
+    }
+  }
+
+  button(name, text, ariaLabel, title, onclick) {
+    // aria-disabled, not disabled: a focused button keeps the focus while it is unavailable.
+    const button = el("button", {
+      type: "button", class: `pycell__btn pycell__btn--${name}`, "aria-label": ariaLabel, title,
+      "aria-disabled": "false",
+      onclick: () => { if (button.getAttribute("aria-disabled") !== "true") onclick(); },
+    }, icon(name), el("span", { class: "pycell__btn-text", text }));
+    return button;
+  }
+
+  async attachEditor() {
+    try {
+      const { createEditor } = await import("./editor.js");
+      if (this.disposed) return;
+      const host = el("div", { class: "pycell__editor" });
+      this.editor = createEditor({
+        parent: host,
+        doc: this.code,
+        label: `Python code of cell ${this.number}. ${RUN_KEYS} or Shift+Enter runs it; Escape then Tab leaves the editor.`,
+        onChange: (code) => this.changed(code),
+        onRun: () => this.page.run(this),
+      });
+      this.staticBlock.replaceWith(host);
+      this.staticBlock = null;
+    } catch (error) {
+      this.setStatus("", `The editor could not be loaded (${error.message}); the code runs as shown.`);
+    }
+  }
+
+  getCode() {
+    return this.editor ? this.editor.getCode() : this.code;
+  }
+
+  setCode(code) {
+    if (this.editor) this.editor.setCode(code);
+    else this.changed(code);
+  }
+
+  changed(code) {
+    this.code = code;
+    this.updateEdited();
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY_MS);
+  }
+
+  save() {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    try {
+      store.save(this.page.path, this.index, this.getCode(), this.original);
+    } catch (error) {
+      this.setStatus("", `Your edit could not be saved in this browser: ${error.message}`);
+    }
+  }
+
+  updateEdited() {
+    const edited = this.code !== this.original;
+    this.edited.hidden = !edited;
+    enable(this.resetButton, edited);
+    this.root?.classList.toggle("pycell--edited", edited);
+  }
+
+  reset() {
+    if (this.editor) this.editor.setCode(this.original);  // its change event schedules a save: dropped below
+    this.code = this.original;
+    if (this.staticBlock && !this.editor) {
+      this.staticBlock.querySelector("code").textContent = this.original;
+    }
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    store.clear(this.page.path, this.index);
+    this.updateEdited();
+    this.staleNote?.remove();  // the page's code is what shows now
+    this.staleNote = null;
+    this.announce(`Cell ${this.number} reset to the page's code`);
+    this.editor?.focus();
+  }
+
+  async copy() {
+    const code = this.getCode();
+    let ok;
+    try {
+      await navigator.clipboard.writeText(code);
+      ok = true;
+    } catch {
+      const area = el("textarea", { class: "pycell__sr", "aria-hidden": "true" });
+      area.value = code;
+      document.body.append(area);
+      area.select();
+      try { ok = document.execCommand("copy"); } catch { ok = false; }
+      area.remove();
+    }
+    const label = this.copyButton.querySelector(".pycell__btn-text");
+    label.textContent = ok ? "Copied" : "Copy failed";
+    this.announce(ok ? "Code copied" : "The browser did not allow copying");
+    clearTimeout(this.copyTimer);
+    this.copyTimer = setTimeout(() => { label.textContent = "Copy"; }, 1500);
+  }
+
+  announce(text) {
+    this.live.textContent = text;
+  }
+
+  setStatus(iconName, text) {
+    this.statusIcon.replaceChildren(...(iconName ? [icon(iconName)] : []));
+    this.statusText.textContent = text;
+  }
+
+  setState(state) {
+    const was = this.state;
+    this.state = state;
+    this.root.dataset.cellState = state;
+    const busy = state === "queued" || state === "running";
+    enable(this.stopButton, busy);
+    enable(this.runButton, !busy);
+    clearInterval(this.tick);
+    this.tick = null;
+    if (state === "queued") {
+      this.setStatus("", runtime.status === "loading" || runtime.status === "idle"
+        ? "Waiting for Python to load…" : "Queued");
+    } else if (state === "running") {
+      this.startedAt = performance.now();
+      const update = () => this.setStatus("", `Running… ${((performance.now() - this.startedAt) / 1000).toFixed(1)} s`);
+      update();
+      this.tick = setInterval(update, 100);
+      this.announce(`Cell ${this.number} running`);
+    } else if (state === "idle" && was === "queued") {
+      this.setStatus("", "Not run");
+    }
+  }
+
+  markStale() {
+    // Python restarted: what this cell defined is gone; its output stays, dimmed.
+    if (this.state === "done" || this.state === "error") {
+      this.setState("idle");
+      this.root.classList.add("pycell--stale");
+      this.setStatus("", "Not run since Python restarted");
+    }
+  }
+
+  begin() {
+    this.output.clear();
+    this.root.classList.remove("pycell--stale");
+    this.firstOutputAt = null;
+  }
+
+  dispose() {
+    this.disposed = true;
+    if (this.saveTimer) this.save();
+    clearInterval(this.tick);
+    this.output.clear();
+    this.editor?.destroy();
+  }
+}

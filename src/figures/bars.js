@@ -1,0 +1,53 @@
+// Figure kind "bars": one horizontal bar per value, longest = largest value.
+//   {kind: "bars", values (>= 0), labels, highlight?: index, integers?: bool, title?,
+//    format?: "number" | "percent"}
+// update(next) redraws in place (same number of bars): the lab's live class probabilities.
+
+import { el } from "../ui/dom.js";
+import { formatNumber, percent } from "../ui/format.js";
+import { frame } from "./common.js";
+
+/**
+ * @param {{values: number[], labels: string[], highlight?: number|null, integers?: boolean,
+ *          format?: "number"|"percent", title?: string, className?: string}} figure
+ * @returns {import("./common.js").Drawn}
+ */
+export function drawBars(figure) {
+  const list = el("div", { class: "pycell-bars", role: "list" });
+  let rows = [];
+
+  const build = (fig) => {
+    rows = fig.values.map((_, i) => {
+      const bar = el("span", { class: "pycell-bars__bar" });
+      const value = el("span", { class: "pycell-bars__value" });
+      const row = el("div", { class: "pycell-bars__row", role: "listitem" },
+        el("span", { class: "pycell-bars__label", text: fig.labels[i] }),
+        el("span", { class: "pycell-bars__track", "aria-hidden": "true" }, bar),
+        value);
+      return { row, bar, value };
+    });
+    list.replaceChildren(...rows.map((r) => r.row));
+  };
+
+  const fill = (fig) => {
+    const max = fig.format === "percent" ? 1 : Math.max(...fig.values, 0) || 1;
+    const show = (v) => (fig.format === "percent" ? percent(v) : formatNumber(v, fig.integers));
+    fig.values.forEach((v, i) => {
+      const r = rows[i];
+      // A value that is not a number (nothing to show yet) draws an empty bar and "–".
+      r.bar.style.width = `${(100 * Math.max(0, Math.min(max, v || 0))) / max}%`;
+      r.value.textContent = show(v);
+      r.row.classList.toggle("pycell-bars__row--highlight", i === fig.highlight);
+    });
+  };
+
+  build(figure);
+  fill(figure);
+  return {
+    node: frame("bars", figure, list),
+    update(next) {
+      if (next.values.length !== rows.length) build(next);
+      fill(next);
+    },
+  };
+}

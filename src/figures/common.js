@@ -1,0 +1,31 @@
+// Pieces every figure renderer shares.
+
+import { el } from "../ui/dom.js";
+
+/**
+ * The caption of a figure, or null without a title.
+ * @param {string} [title]
+ * @returns {HTMLElement | null}
+ */
+export function caption(title) {
+  return title ? el("figcaption", { class: "pycell-fig__title", text: title }) : null;
+}
+
+/**
+ * The `<figure>` around a renderer's content: `pycell-fig pycell-fig--<kind>` plus the
+ * figure's own `className` (the lab adds its classes this way).
+ * @param {string} kind
+ * @param {{title?: string, className?: string}} figure
+ * @param {...any} children
+ * @returns {HTMLElement}
+ */
+export function frame(kind, figure, ...children) {
+  const cls = `pycell-fig pycell-fig--${kind}` + (figure.className ? ` ${figure.className}` : "");
+  return el("figure", { class: cls }, caption(figure.title), ...children);
+}
+
+/**
+ * What a renderer returns: the node to insert, and optionally `update(nextFigure)` (redraw in
+ * place with a figure of the same kind) and `destroy()` (release observers and canvases).
+ * @typedef {{node: HTMLElement, update?: (figure: any) => void, destroy?: () => void}} Drawn
+ */

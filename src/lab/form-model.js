@@ -1,0 +1,234 @@
+// The lab form's values and checks, with no DOM: the raw strings of the fields become a run's
+// configuration, or messages that name the bad value and what is allowed. The lists and limits
+// come from Python (mlpsite.lab.choices(), itself mlp.choices()); only the wording is here.
+
+/**
+ * What the form offers and checks, as mlpsite.lab.choices() returns it.
+ * @typedef {object} Choices
+ * @property {string[]} activations
+ * @property {{name: string, beta: string|null}[]} optimizers  `beta`: the optimiser's option that
+ *   the form's β field sets ("beta", "rho", "beta1"), or null when it has none
+ * @property {string[]} dtypes
+ * @property {number} inputs   784
+ * @property {number} classes  10
+ * @property {Record<string, [number, number]>} limits  units, layers, parameters, learning_rate
+ *   (above the low end), beta (below the high end), batch_size, epochs, seed
+ */
+
+/** The form's raw values: one string per field, keyed by the field's name. */
+export const FIELDS = ["hidden", "activation", "optimizer", "lr", "beta", "batchSize", "epochs", "dtype", "seed", "data"];
+
+// The tutorial's sigmoid-with-momentum settings; 5 epochs suit the 10,000-image subset.
+export const DEFAULTS = Object.freeze({
+  hidden: "64", activation: "sigmoid", optimizer: "momentum", lr: "4", beta: "0.9",
+  batchSize: "128", epochs: "5", dtype: "float32", seed: "0", data: "subset",
+});
+
+export const PRESETS = [
+  { id: "sigmoid-momentum", label: "Sigmoid · momentum", title: "The tutorial's first run", values: DEFAULTS },
+  {
+    id: "relu-sgd", label: "ReLU · SGD", title: "The tutorial's second run",
+    values: { ...DEFAULTS, activation: "relu", optimizer: "sgd", lr: "0.05" },
+  },
+];
+
+export const DATASETS = [
+  { value: "subset", label: "subset: 10,000 train + 2,000 test" },
+  { value: "full", label: "full MNIST: 60,000 + 10,000 (downloads 15 MB)" },
+];
+
+// How the form names mlp's choices (a name not listed here is shown as it is).
+const LABELS = {
+  relu: "ReLU", leaky_relu: "leaky ReLU", sgd: "SGD", nesterov: "Nesterov", rmsprop: "RMSprop", adam: "Adam",
+  classic: "classic momentum",
+};
+const BETA_LABELS = { beta: "β, momentum", rho: "β, decay of the squared gradient", beta1: "β₁, decay of the mean" };
+
+/**
+ * The label of an activation or optimiser name: "relu" -> "ReLU".
+ * @param {string} name
+ * @returns {string}
+ */
+export function label(name) {
+  return LABELS[name] ?? name;
+}
+
+/**
+ * What the β field means for an optimiser, or null when the optimiser has no such option.
+ * @param {Choices} choices
+ * @param {string} optimizer
+ * @returns {string|null}
+ */
+export function betaLabel(choices, optimizer) {
+  const option = choices.optimizers.find((o) => o.name === optimizer)?.beta;
+  return option ? (BETA_LABELS[option] ?? option) : null;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const INTEGER = /^[+-]?\d+$/;
+const grouped = (n) => n.toLocaleString("en");
+const show = (text) => (text.length > 24 ? `"${text.slice(0, 24)}…"` : `"${text}"`);
+const cap = (s) => (/^[a-z]/.test(s) ? s[0].toUpperCase() + s.slice(1) : s);
+
+// `name` is how messages call the value: "the learning rate", "β".
+function parse(raw, name, pattern, kind) {
+  const text = raw.trim();
+  if (text === "") return { error: `Enter ${name}.` };
+  if (!pattern.test(text)) return { error: `${cap(name)} must be ${kind}; got ${show(text)}.` };
+  return { value: Number(text) };
+}
+
+// A whole number in [low, high], or a message: "The batch size must be between 1 and 10,000; got 0."
+function wholeIn(raw, name, [low, high]) {
+  const r = parse(raw, name, INTEGER, "a whole number");
+  if (r.error || (r.value >= low && r.value <= high)) return r;
+  return { error: `${cap(name)} must be between ${grouped(low)} and ${grouped(high)}; got ${r.value}.` };
+}
+
+function oneOf(raw, names, what) {
+  if (names.includes(raw)) return { value: raw };
+  return { error: `Unknown ${what} ${show(raw)}; choose one of ${names.join(", ")}.` };
+}
+
+/**
+ * Number of weights and biases of a fully connected network of these layer sizes:
+ * sum of (n_in + 1) * n_out. The form's instant estimate; Python's start() checks the limit
+ * again with mlp.parameter_count, and the run shows Python's count.
+ * @param {number[]} sizes  e.g. [784, 64, 10]
+ * @returns {number}
+ */
+export function parameterCount(sizes) {
+  let n = 0;
+  for (let i = 1; i < sizes.length; i++) n += (sizes[i - 1] + 1) * sizes[i];
+  return n;
+}
+
+/**
+ * The hidden layer sizes typed as "128, 64" (commas or spaces), checked against the limits.
+ * @param {string} raw
+ * @param {Choices} choices
+ * @returns {{value?: number[], error?: string}}
+ */
+export function parseHidden(raw, choices) {
+  const { units, layers, parameters } = choices.limits;
+  const parts = raw.trim().split(/[\s,]+/).filter(Boolean);
+  if (!parts.length) return { error: "Enter at least one hidden layer size, e.g. 64 or 128, 64." };
+  const sizes = [];
+  for (const part of parts) {
+    if (!INTEGER.test(part)) return { error: `Layer sizes are whole numbers separated by commas; ${show(part)} is not one.` };
+    const n = Number(part);
+    if (n < units[0]) return { error: `A layer needs at least ${units[0]} unit; got ${part}.` };
+    if (n > units[1]) return { error: `${grouped(n)} units is too many for a browser tab; use at most ${grouped(units[1])} per layer.` };
+    sizes.push(n);
+  }
+  if (sizes.length > layers[1]) return { error: `${sizes.length} hidden layers is too many; use at most ${layers[1]}.` };
+  const total = parameterCount([choices.inputs, ...sizes, choices.classes]);
+  if (total > parameters[1]) {
+    return { error: `This network has ${grouped(total)} parameters; the lab allows at most ${grouped(parameters[1])} so the tab keeps enough memory.` };
+  }
+  return { value: sizes };
+}
+
+/** One check per field: (raw string, all raw values, choices) -> {value} or {error}. */
+const CHECKS = {
+  hidden: (raw, all, c) => parseHidden(raw, c),
+  activation: (raw, all, c) => oneOf(raw, c.activations, "activation"),
+  optimizer: (raw, all, c) => oneOf(raw, c.optimizers.map((o) => o.name), "optimiser"),
+  lr: (raw, all, c) => {
+    const [low, high] = c.limits.learning_rate;
+    const r = parse(raw, "the learning rate", NUMBER, "a number");
+    if (r.error || (r.value > low && r.value <= high)) return r;
+    return { error: `The learning rate must be above ${low} and at most ${high}; got ${r.value}.` };
+  },
+  beta: (raw, all, c) => {
+    if (!betaLabel(c, all.optimizer)) return { value: 0 };
+    const [low, high] = c.limits.beta;
+    const r = parse(raw, "β", NUMBER, "a number");
+    if (r.error || (r.value >= low && r.value < high)) return r;
+    return { error: `β must be at least ${low} and below ${high}; got ${r.value}.` };
+  },
+  batchSize: (raw, all, c) => wholeIn(raw, "the batch size", c.limits.batch_size),
+  epochs: (raw, all, c) => wholeIn(raw, "the number of epochs", c.limits.epochs),
+  dtype: (raw, all, c) => oneOf(raw, c.dtypes, "dtype"),
+  seed: (raw, all, c) => wholeIn(raw, "the seed", c.limits.seed),
+  data: (raw) => oneOf(raw, DATASETS.map((d) => d.value), "data set"),
+};
+
+/**
+ * Checks every field.
+ * @param {Record<string, string>} raw  the form's values
+ * @param {Choices} choices
+ * @returns {{config: Record<string, any>, errors: Record<string, string>}}  errors: field -> message
+ */
+export function validate(raw, choices) {
+  const config = {};
+  const errors = {};
+  for (const field of FIELDS) {
+    const r = CHECKS[field](String(raw[field] ?? ""), raw, choices);
+    if (r.error) errors[field] = r.error;
+    else config[field] = r.value;
+  }
+  return { config, errors };
+}
+
+/**
+ * The keyword arguments of mlpsite.lab.start for a checked configuration.
+ * @param {Record<string, any>} config
+ */
+export function pythonConfig(config) {
+  const { hidden, activation, optimizer, lr, beta, batchSize, epochs, dtype, seed } = config;
+  return { hidden, activation, optimizer, learning_rate: lr, beta, batch_size: batchSize, epochs, dtype, seed };
+}
+
+/** "4", "0.05": a learning rate without float noise. */
+export function formatLr(lr) {
+  return String(Number(lr.toPrecision(6)));
+}
+
+/**
+ * A run's short name, as the legend shows it: "sigmoid · momentum lr 4" (the hidden sizes are
+ * named when they are not the default 64).
+ */
+export function runLabel(c) {
+  const name = `${c.activation} · ${c.optimizer} lr ${formatLr(c.lr)}`;
+  return c.hidden.length === 1 && c.hidden[0] === 64 ? name : `${c.hidden.join("-")} ${name}`;
+}
+
+/**
+ * A run's details: "784-64-10 · 50,890 parameters · β 0.9 · batch 128 · 5 epochs · ...".
+ * @param {Record<string, any>} c  the checked configuration
+ * @param {Choices} choices
+ * @param {number} parameters  as Python counted them
+ */
+export function runDetail(c, choices, parameters) {
+  return [
+    [choices.inputs, ...c.hidden, choices.classes].join("-"),
+    `${grouped(parameters)} parameters`,
+    betaLabel(choices, c.optimizer) ? `β ${c.beta}` : null,
+    `batch ${c.batchSize}`,
+    `${c.epochs} epoch${c.epochs === 1 ? "" : "s"}`,
+    c.dtype,
+    `seed ${c.seed}`,
+    c.data === "full" ? "full MNIST" : "subset",
+  ].filter(Boolean).join(" · ");
+}
+
+/**
+ * The form's summary line: "784 → 64 → 10 · 50,890 parameters", or "" while the sizes are bad.
+ * @param {string} hiddenRaw
+ * @param {Choices} choices
+ */
+export function summary(hiddenRaw, choices) {
+  const h = parseHidden(hiddenRaw, choices);
+  if (h.error) return "";
+  const sizes = [choices.inputs, ...h.value, choices.classes];
+  return `${sizes.join(" → ")} · ${grouped(parameterCount(sizes))} parameters`;
+}
+
+/**
+ * The preset whose values the form holds, by id, or null.
+ * @param {Record<string, string>} raw
+ */
+export function matchingPreset(raw) {
+  return PRESETS.find((p) => Object.entries(p.values).every(([k, v]) => String(raw[k] ?? "").trim() === v))?.id ?? null;
+}

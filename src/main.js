@@ -1,0 +1,28 @@
+// The site's one script, on every page: maths, Python cells, and the training lab (its code is
+// loaded only on the page that has <div id="lab">). Bundled by scripts/build_frontend.mjs into
+// assets/site/main.js.
+
+import { startMath } from "./math.js";
+import { startCells } from "./cells/index.js";
+
+let lab = null;   // the lab's module, once a page needed it
+
+function labPage() {
+  const root = document.getElementById("lab");
+  if (!lab && !root) return;
+  lab ??= import("./lab/index.js");
+  lab.then((module) => module.mountLab()).catch((error) => {
+    lab = null;
+    if (root) {
+      root.textContent = `The training lab could not start: ${error.message}`;
+      root.classList.add("lab-failed");
+    }
+    console.error(error);
+  });
+}
+
+startMath();
+startCells();
+if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);
+else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labPage);
+else labPage();

@@ -1,0 +1,245 @@
+// The site's Python: one Pyodide in a module Web Worker, driven by runtime.js through Comlink.
+//
+// Exposed API (Comlink.expose):
+//   init(config, hooks)   starts Python; resolves to the "ready" detail {timings, marks,
+//                         resources, interrupts}, rejects with the reason it could not start.
+//                         hooks (a Comlink.proxy): fatal(message) when Pyodide breaks for good.
+//   run(code, scope, filename, callbacks)   cell code; callbacks (a Comlink.proxy) get
+//                         stdout(text), stderr(text), figure(fig), message(msg) as it runs;
+//                         resolves to {ok, value?} | {ok: false, error: {type, message, traceback}}
+//   call(module, name, kwargs)   module.name(**kwargs) -> plain JS value; bytes arrive as a
+//                         Uint8Array whose buffer is transferred; a Python error rejects
+//   loadData(name)        fetches assets/data/<name> into /data/<name> -> the path
+//   drop(scope)           forgets a namespace
+
+import * as Comlink from "comlink";
+import { startupFailure } from "./startup-failure.js";
+
+const PACKAGES = ["numpy", "mlp", "mlpsite"];
+
+let pyodide = null;
+let runner = null;
+let booted = null;          // promise of the finished start-up
+let hooks = null;           // the page's {fatal}
+let output = null;          // callbacks of the run producing output (late output included)
+let pendingOutput = Promise.resolve();   // the last callback sent: awaited before a result
+let broken = null;          // the error that broke Pyodide for good, once it happens
+let queue = Promise.resolve();
+let config = null;
+
+const message = (error) => (error && error.message ? error.message : String(error));
+
+async function fetchOk(url, what) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`could not fetch ${what} (${url}): ${error.message}`, { cause: error });
+  }
+  if (!response.ok) throw new Error(`could not fetch ${what} (${url}): HTTP ${response.status}`);
+  return response;
+}
+
+// Python dicts from mlpsite.page arrive as PyProxies; the page gets plain objects.
+function plain(value) {
+  if (value && typeof value.toJs === "function") {
+    return value.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+  }
+  return value;
+}
+
+function send(kind, payload) {
+  if (!output) return;
+  try {
+    const sent = output[kind](payload);
+    sent.catch(() => {}); // the page went away: nothing to show it in
+    pendingOutput = sent;
+  } catch {
+    // output after its run's callbacks were released (a later run started): dropped
+  }
+}
+
+// The module `_cells_js` that mlpsite.runner and mlpsite.page write to.
+const bridge = {
+  post_stream(name, text) { send(name === "stderr" ? "stderr" : "stdout", text); },
+  post_figure(figure) { send("figure", plain(figure)); },
+  post_message(msg) { send("message", plain(msg)); },
+};
+
+async function boot(cfg) {
+  const t0 = performance.now();
+  const timings = {};
+  const since = () => Math.round(performance.now() - t0);
+  // Start-up steps in epoch milliseconds, comparable across threads (runtime.js turns them
+  // into performance marks of the page).
+  const marks = {};
+  const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
+  mark("boot");
+  const failure = startupFailure(cfg.indexURL);
+  try {
+    // Everything that does not need Python is fetched while Pyodide starts.
+    const data = Promise.all(cfg.preload.map(async (name) => {
+      const bytes = new Uint8Array(await (await fetchOk(cfg.dataURL + name, name)).arrayBuffer());
+      timings[`data ${name}`] = since();
+      return [name, bytes];
+    }));
+    // Compiled __pycache__ of packages: an optimisation, so a failure only costs time.
+    const bytecode = Promise.all(cfg.bytecode.map((url) => fetchOk(url, "bytecode")
+      .then((r) => r.arrayBuffer())
+      .catch((error) => { console.warn(`worker: ${error.message}; compiling instead`); return null; })));
+    data.catch(() => {}); // unhandled until awaited below: keep it from being reported twice
+
+    const { loadPyodide } = await import(/* @vite-ignore */ cfg.indexURL + "pyodide.mjs");
+    // `packages` starts the numpy, mlp and mlpsite downloads as soon as the lock file is read,
+    // while the WebAssembly module is still being compiled.
+    pyodide = await Promise.race([loadPyodide({
+      indexURL: cfg.indexURL,
+      lockFileURL: cfg.lockFileURL,
+      stdLibURL: cfg.stdLibURL,
+      packages: PACKAGES,
+      stdout: (line) => bridge.post_stream("stdout", line + "\n"),
+      stderr: (line) => bridge.post_stream("stderr", line + "\n"),
+    }), failure.promise]);
+    failure.stop();
+    timings.pyodide = since();
+    mark("pyodide-loaded"); // the interpreter, with numpy, mlp and mlpsite installed
+    // Pyodide calls `on_fatal` (an internal hook of its API object in 0.27) when it breaks for
+    // good: a WebAssembly trap, a stack overflow or memory exhausted inside C code. The run in
+    // progress may then never settle, so the page is told from here.
+    if (pyodide._api) pyodide._api.on_fatal = onFatal;
+    const missing = PACKAGES.filter((name) => !(name in pyodide.loadedPackages));
+    if (missing.length) {
+      // Their download failed (the reason is in the console): say which.
+      throw new Error(`could not load the package${missing.length > 1 ? "s" : ""} ${missing.join(", ")} `
+        + `from ${cfg.indexURL}`);
+    }
+
+    pyodide.registerJsModule("_cells_js", bridge);
+    const purelib = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    for (const buffer of await bytecode) {
+      if (buffer) pyodide.unpackArchive(buffer, "zip", { extractDir: purelib });
+    }
+    // Cells write `import page`: it is mlpsite.page. The first cell's imports are done ahead.
+    pyodide.runPython("import sys, numpy, mlp, mlpsite.page, mlpsite.runner\n"
+      + "sys.modules['page'] = mlpsite.page\nmlpsite.runner.install()");
+    runner = pyodide.pyimport("mlpsite.runner");
+    mark("packages-imported");
+
+    pyodide.FS.mkdirTree("/data");
+    for (const [name, bytes] of await data) pyodide.FS.writeFile(`/data/${name}`, bytes);
+    mark("data-written");
+    if (cfg.interruptBuffer) pyodide.setInterruptBuffer(new Uint8Array(cfg.interruptBuffer));
+    timings.total = since();
+    return { timings, marks, resources: resourceTimings(), interrupts: Boolean(cfg.interruptBuffer) };
+  } catch (error) {
+    failure.stop();
+    throw new Error(message(error), { cause: error });
+  }
+}
+
+// The files this worker fetched: start and end in epoch milliseconds, bytes over the network
+// (0 when the HTTP cache answered).
+function resourceTimings() {
+  return performance.getEntriesByType("resource").map((e) => ({
+    name: e.name.split("/").pop(),
+    start: performance.timeOrigin + e.startTime,
+    end: performance.timeOrigin + e.responseEnd,
+    transferSize: e.transferSize,
+  }));
+}
+
+function onFatal(error) {
+  if (broken) return;
+  broken = error;
+  hooks?.fatal(message(error)).catch(() => {});
+}
+
+// Once Pyodide is broken, its pending calls fail in their own ways until runtime.js ends this
+// worker: consequences of the error already reported, not new ones.
+for (const type of ["error", "unhandledrejection"]) {
+  self.addEventListener(type, (event) => {
+    if (!broken) return;
+    event.preventDefault();
+    console.warn("worker: after the fatal error:", event.message ?? event.reason?.message ?? event.reason);
+  });
+}
+
+// One piece of Python at a time, in the order asked.
+function serial(task) {
+  const result = queue.then(task);
+  queue = result.catch(() => {});
+  return result;
+}
+
+// The buffers of the Uint8Arrays in a value: they are handed over, not copied.
+function buffers(value, found = []) {
+  if (value instanceof Uint8Array) found.push(value.buffer);
+  else if (Array.isArray(value)) for (const v of value) buffers(v, found);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) buffers(v, found);
+  return found;
+}
+
+// Runs `task` once Python is up. An error that is not a Python exception of the code (those
+// are marked `fromPython`) means Pyodide itself broke: it is named FatalError for the page.
+async function python(task) {
+  await booted;
+  try {
+    if (broken) throw new Error(`Python stopped working: ${message(broken)}`);
+    return await task();
+  } catch (error) {
+    const reported = error instanceof Error ? error : new Error(message(error));
+    if (!reported.fromPython) reported.name = "FatalError";
+    throw reported;
+  }
+}
+
+const api = {
+  init(cfg, pageHooks) {
+    config = cfg;
+    hooks = pageHooks;
+    booted = boot(cfg);
+    return booted;
+  },
+
+  run(code, scope, filename, callbacks) {
+    return serial(() => python(async () => {
+      output?.[Comlink.releaseProxy]?.();
+      output = callbacks;
+      const result = JSON.parse(await runner.run(code, scope, filename));
+      await pendingOutput.catch(() => {}); // the page has all the output before the result
+      return result;
+    }));
+  },
+
+  call(module, name, kwargs) {
+    return serial(() => python(async () => {
+      const proxy = await runner.call(module, name, kwargs ?? {});
+      const answer = plain(proxy);
+      proxy.destroy();
+      await pendingOutput.catch(() => {});
+      if (!answer.ok) {
+        const error = new Error(answer.error.message);
+        error.name = answer.error.type;
+        error.fromPython = true;
+        throw error;
+      }
+      return Comlink.transfer(answer.value, buffers(answer.value));
+    }));
+  },
+
+  async loadData(name) {
+    await booted;
+    const path = `/data/${name}`;
+    if (!pyodide.FS.analyzePath(path).exists) {
+      const bytes = new Uint8Array(await (await fetchOk(config.dataURL + name, name)).arrayBuffer());
+      pyodide.FS.writeFile(path, bytes);
+    }
+    return path;
+  },
+
+  drop(scope) {
+    return serial(async () => { await booted; runner?.drop(scope); });
+  },
+};
+
+Comlink.expose(api);

@@ -1,0 +1,78 @@
+// Formatting shared by the cells and the lab: durations, numbers, plurals and the texts that
+// describe the state of the site's Python.
+
+/**
+ * A duration for people: "350 ms", "2.4 s", "17 s", "3 min 05 s"; "–" when not finite.
+ * @param {number} ms  milliseconds
+ * @returns {string}
+ */
+export function duration(ms) {
+  if (!Number.isFinite(ms)) return "–";
+  if (ms < 1000) return `${Math.max(1, Math.round(ms))} ms`;
+  const s = ms / 1000;
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 90) return `${Math.round(s)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${String(Math.round(s - 60 * m)).padStart(2, "0")} s`;
+}
+
+/**
+ * A number in a figure: whole numbers with thousands separators when `integers`; otherwise
+ * 3 decimals below 1, 2 above (a whole number without them: "3"), and exponent notation outside
+ * [0.001, 1e5).
+ * @param {number} value
+ * @param {boolean} [integers]
+ * @returns {string}
+ */
+export function formatNumber(value, integers = false) {
+  if (integers) return Math.round(value).toLocaleString("en-US");
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 0.001 || abs >= 1e5)) return value.toExponential(2);
+  return value.toFixed(abs < 1 ? 3 : 2).replace(/\.?0+$/, (m) => (m.startsWith(".") ? "" : m));
+}
+
+/**
+ * A share as a percentage: "100%", "<1%", "0%", "42%"; "–" when not a number >= 0.
+ * @param {number} p  in [0, 1]
+ * @returns {string}
+ */
+export function percent(p) {
+  if (!(p >= 0)) return "–";
+  return p >= 0.995 ? "100%" : p < 0.005 ? (p > 0 ? "<1%" : "0%") : `${Math.round(p * 100)}%`;
+}
+
+/**
+ * "1 epoch", "3 epochs".
+ * @param {number} n
+ * @param {string} word
+ * @returns {string}
+ */
+export function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * What to say about the site's Python in a given runtime status (see src/runtime/runtime.js).
+ * `short` gives the lab's terse form, otherwise the cells' sentence.
+ * @param {string} status  "idle" | "loading" | "ready" | "busy" | "failed"
+ * @param {{message?: string}} [detail]
+ * @param {{short?: boolean}} [options]
+ * @returns {string}
+ */
+export function pythonStatusText(status, detail = {}, { short = false } = {}) {
+  const reason = detail?.message || (short ? "unknown error" : "unknown reason");
+  const texts = short ? {
+    idle: "Python starts when needed",
+    loading: `${detail?.message || "Loading Python"}…`,
+    ready: "Python ready",
+    busy: "Python running",
+    failed: `Python failed: ${reason}`,
+  } : {
+    idle: "Python starts when you run a cell",
+    loading: `${detail?.message || "Loading Python"}…`,
+    ready: "Python is ready: the cells run in your browser",
+    busy: "Python is running",
+    failed: `Python could not be loaded: ${reason}`,
+  };
+  return texts[status] ?? status;
+}

@@ -1,0 +1,80 @@
+// Unit tests of src/lab/form-model.js (node --test): the form's values become a configuration,
+// or messages that name the bad value and what is allowed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  DEFAULTS, PRESETS, betaLabel, matchingPreset, parameterCount, parseHidden, pythonConfig, runDetail, runLabel,
+  summary, validate,
+} from "../../src/lab/form-model.js";
+import { CHOICES } from "./lab-fixtures.mjs";
+
+const check = (values) => validate({ ...DEFAULTS, ...values }, CHOICES);
+
+test("the defaults are the tutorial's first run, checked into numbers", () => {
+  const { config, errors } = check({});
+  assert.deepEqual(errors, {});
+  assert.deepEqual(config, {
+    hidden: [64], activation: "sigmoid", optimizer: "momentum", lr: 4, beta: 0.9, batchSize: 128, epochs: 5,
+    dtype: "float32", seed: 0, data: "subset",
+  });
+  assert.deepEqual(pythonConfig(config), {
+    hidden: [64], activation: "sigmoid", optimizer: "momentum", learning_rate: 4, beta: 0.9, batch_size: 128,
+    epochs: 5, dtype: "float32", seed: 0,
+  });
+});
+
+test("hidden sizes: commas or spaces, each a whole number within the limits", () => {
+  assert.deepEqual(parseHidden(" 128, 64 32 ", CHOICES), { value: [128, 64, 32] });
+  const cases = [
+    ["", "Enter at least one hidden layer size"],
+    ["64, abc", '"abc" is not one'],
+    ["-5", "A layer needs at least 1 unit; got -5."],
+    ["5000", "5,000 units is too many for a browser tab; use at most 4,096 per layer."],
+    ["1 1 1 1 1 1 1 1 1", "9 hidden layers is too many; use at most 8."],
+    ["4096, 4096", "This network has 20,037,642 parameters; the lab allows at most 20,000,000"],
+  ];
+  for (const [raw, message] of cases) assert.match(parseHidden(raw, CHOICES).error, new RegExp(message.replace(/[.*+?()[\]]/g, "\\$&")), raw);
+});
+
+test("numbers: each message names the value and the allowed range", () => {
+  const cases = [
+    [{ lr: "" }, "lr", "Enter the learning rate."],
+    [{ lr: "fast" }, "lr", 'The learning rate must be a number; got "fast".'],
+    [{ lr: "0" }, "lr", "The learning rate must be above 0 and at most 100; got 0."],
+    [{ lr: "1000" }, "lr", "The learning rate must be above 0 and at most 100; got 1000."],
+    [{ beta: "1" }, "beta", "β must be at least 0 and below 1; got 1."],
+    [{ beta: "x" }, "beta", 'β must be a number; got "x".'],
+    [{ batchSize: "20000" }, "batchSize", "The batch size must be between 1 and 10,000; got 20000."],
+    [{ batchSize: "12.5" }, "batchSize", 'The batch size must be a whole number; got "12.5".'],
+    [{ epochs: "0" }, "epochs", "The number of epochs must be between 1 and 100; got 0."],
+    [{ seed: "-1" }, "seed", "The seed must be between 0 and 4,294,967,295; got -1."],
+    [{ activation: "swish" }, "activation", 'Unknown activation "swish"; choose one of sigmoid, relu, tanh, leaky_relu.'],
+  ];
+  for (const [values, field, message] of cases) {
+    const { errors } = check(values);
+    assert.equal(errors[field], message, JSON.stringify(values));
+    assert.deepEqual(Object.keys(errors), [field]);
+  }
+});
+
+test("β is checked only for an optimiser that has it, and named after its option", () => {
+  assert.deepEqual(check({ optimizer: "sgd", beta: "not a number" }).errors, {});
+  assert.equal(check({ optimizer: "sgd" }).config.beta, 0);
+  assert.equal(betaLabel(CHOICES, "sgd"), null);
+  assert.equal(betaLabel(CHOICES, "adam"), "β₁, decay of the mean");
+  assert.equal(betaLabel(CHOICES, "rmsprop"), "β, decay of the squared gradient");
+});
+
+test("parameter count, summary, labels and presets", () => {
+  assert.equal(parameterCount([784, 64, 10]), 784 * 64 + 64 + 64 * 10 + 10);
+  assert.equal(summary("64", CHOICES), "784 → 64 → 10 · 50,890 parameters");
+  assert.equal(summary("abc", CHOICES), "");
+  const relu = PRESETS.find((p) => p.id === "relu-sgd").values;
+  assert.equal(matchingPreset(DEFAULTS), "sigmoid-momentum");
+  assert.equal(matchingPreset({ ...relu, lr: " 0.05 " }), "relu-sgd");
+  assert.equal(matchingPreset({ ...DEFAULTS, epochs: "3" }), null);
+  const config = validate(relu, CHOICES).config;
+  assert.equal(runLabel(config), "relu · sgd lr 0.05");
+  assert.equal(runLabel({ ...config, hidden: [128, 64] }), "128-64 relu · sgd lr 0.05");
+  assert.equal(runDetail(config, CHOICES, 50890), "784-64-10 · 50,890 parameters · batch 128 · 5 epochs · float32 · seed 0 · subset");
+});
