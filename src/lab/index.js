@@ -5,7 +5,7 @@
 import { runtime } from "../runtime/runtime.js";
 import { el } from "../ui/dom.js";
 import { LabController } from "./controller.js";
-import { formView } from "./views/form.js";
+import { FormView } from "./views/form.js";
 import { progressView } from "./views/progress.js";
 import { chartsView } from "./views/charts.js";
 import { runsView } from "./views/runs.js";
@@ -17,7 +17,7 @@ let lab = null;       // the controller, made on the first visit of the lab
 let mounted = null;   // {root, destroy} of the page shown
 
 function build(root) {
-  const form = formView(lab, runtime);
+  const form = new FormView(lab, runtime);
   const progress = progressView(lab);
   const charts = chartsView(lab);
   const runs = runsView(lab);

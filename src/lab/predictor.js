@@ -30,7 +30,8 @@ export function predictor(lab) {
     if (!model) return show({ message: "Train a model first, or load weights: then it will tell which digit this is." });
     const asked = version;
     try {
-      const out = await lab.call("predict", { run_id: model.id, pixels: toBytes(pixels) });
+      const bytes = toBytes(pixels);
+      const out = await lab.call("predict", { run_id: model.id, pixels: bytes }, { transfer: [bytes.buffer] });
       show({ probabilities: out.probabilities, version: asked, model: model.id });
     } catch (error) {
       show({ message: error.message });

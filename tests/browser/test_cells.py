@@ -237,7 +237,7 @@ def test_stop_on_a_waiting_cell_drops_only_that_cell(page):
     wait_ready(page)
     run_cell(page, 0)
     generation = page.evaluate("window.__cells.runtime.generation")
-    set_code(page, 5, "import time\nfor i in range(4):\n    print('tick', i, flush=True)\n    time.sleep(0.4)\n")
+    set_code(page, 5, "import time\nfor i in range(10):\n    print('tick', i, flush=True)\n    time.sleep(0.4)\n")
     run_cell(page, 5, "running")
     cell(page, 1).get_by_role("button", name="Run cell 2").click()
     assert state(page, 1) == "queued"

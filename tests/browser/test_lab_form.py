@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from labpage import TRAIN_TIMEOUT_MS, fill_form, open_lab, runs, wait_idle
 
-
 BAD_VALUES = [
     ("hidden", "", "Enter at least one hidden layer size"),
     ("hidden", "64, abc", '"abc" is not one'),

@@ -207,6 +207,51 @@ def site_pages(site_dir) -> list[str]:
     )
 
 
+CALL_THROUGH_RUNTIME = r"""async () => {
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
+  const fail = (p) => p.then((v) => ({ resolved: v }), (e) => ({ name: e.name, message: e.message }));
+  const out = {};
+  const bytes = new Uint8Array([1, 2, 255]);
+  const value = await runtime.call("builtins", "dict", { raw: bytes, n: 2, text: "é", none: null },
+                                   { transfer: [bytes.buffer] });
+  out.value = { isBytes: value.raw instanceof Uint8Array, raw: Array.from(value.raw), n: value.n,
+                text: value.text, none: value.none === undefined };
+  out.transferred = bytes.byteLength === 0;
+  out.valueError = await fail(runtime.call("mlpsite.page", "bars", { values: [1, -2] }));
+  out.missing = await fail(runtime.call("mlpsite.page", "no_such_function", {}));
+  // A call that never ends and one queued behind it: Stop (no interrupts on this server)
+  // replaces the worker; neither promise may hang.
+  await runtime.run("import sys, types\nspin = types.ModuleType('spin')\n"
+    + "exec('def forever():\\n    while True:\\n        pass', spin.__dict__)\nsys.modules['spin'] = spin",
+    { scope: "test-call" });
+  const generation = runtime.generation;
+  const running = fail(runtime.call("spin", "forever"));
+  const queued = fail(runtime.call("spin", "forever"));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  out.stop = await runtime.stop();
+  out.running = await running;
+  out.queued = await queued;
+  out.replaced = runtime.generation === generation + 1;
+  out.after = await runtime.call("builtins", "dict", { again: true });
+  return out;
+}"""
+
+
+def test_runtime_call_passes_bytes_and_errors_and_never_hangs_on_a_restart(page):
+    page.goto("")
+    out = page.evaluate(CALL_THROUGH_RUNTIME)
+    assert out["value"] == {"isBytes": True, "raw": [1, 2, 255], "n": 2, "text": "é", "none": True}
+    assert out["transferred"]  # the argument's buffer was handed over, not copied
+    assert out["valueError"]["name"] == "ValueError" and "-2" in out["valueError"]["message"]
+    assert "Traceback" not in out["valueError"]["message"]
+    assert out["missing"]["name"] == "AttributeError" and "no_such_function" in out["missing"]["message"]
+    assert out["stop"] == {"stopped": True, "namespaceReset": True}
+    assert out["running"]["name"] == "Stopped", out["running"]
+    assert out["queued"]["name"] == "Cancelled", out["queued"]
+    assert out["replaced"]
+    assert out["after"] == {"resolved": {"again": True}}
+
+
 def test_every_page_loads_from_the_site_alone_with_its_math_typeset(page, site_dir):
     pages = site_pages(site_dir)
     assert len(pages) >= 10

@@ -6,13 +6,15 @@ message names the bad value.
 """
 
 import io
+import itertools
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
+from mlpsite import lab
 
 import mlp
-from mlpsite import lab
 
 CONFIG = {"hidden": [16], "activation": "sigmoid", "optimizer": "momentum", "learning_rate": 4, "beta": 0.9,
           "batch_size": 128, "epochs": 2, "dtype": "float32", "seed": 0}
@@ -52,7 +54,7 @@ def test_slices_add_up_to_whole_epochs_and_stop_before_an_epochs_last_batch(data
                     "parameters": 784 * 16 + 16 + 16 * 10 + 10}
     steps = train_to_end("a")
     assert [r["epoch"] for s in steps for r in s["records"]] == [1, 2]
-    for before, after in zip(steps, steps[1:]):
+    for before, after in itertools.pairwise(steps):
         if after["records"]:  # the slice that ends an epoch is that epoch's last batch alone
             assert before["evaluating"] and before["batch"] == 23 and after["batch"] == 0
     points = [p for s in steps for p in s["points"]]
@@ -105,7 +107,7 @@ def test_load_refuses_what_is_not_weights(data, content, message):
 
 def test_load_refuses_a_data_file_and_a_network_of_the_wrong_shape(data):
     with pytest.raises(lab.LabError, match="subset.npz"):
-        lab.load("f", open(data, "rb").read(), data, "subset.npz")
+        lab.load("f", Path(data).read_bytes(), data, "subset.npz")
     buffer = io.BytesIO()
     mlp.save(mlp.Network([784, 8, 5]), buffer)
     with pytest.raises(lab.LabError, match="holds a 784-8-5 network; this data needs 784 inputs and 10 outputs"):

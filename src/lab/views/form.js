@@ -46,120 +46,132 @@ function setError(f, message) {
   else f.control.removeAttribute("aria-invalid");
 }
 
-/**
- * @param {import("../controller.js").LabController} lab
- * @param {import("../../runtime/runtime.js").runtime} runtime  for the status of Python
- */
-export function formView(lab, runtime) {
-  const fields = Object.fromEntries(FIELDS.map((name) => [name, field(name)]));
-  const presets = el("div", { class: "lab-presets", role: "group", "aria-label": "Presets" },
-    el("span", { class: "lab-presets__label", text: "Presets", "aria-hidden": "true" }),
-    PRESETS.map((p) => el("button", {
-      type: "button", class: "lab-chip", "data-preset": p.id, title: p.title, text: p.label,
-      onclick: () => { fill(p.values); refresh(); },
-    })));
-  const summaryLine = el("p", { class: "lab-form__summary", "aria-live": "polite" });
-  const train = el("button", { type: "submit", class: "md-button md-button--primary lab-train", text: "Train" });
-  const stop = el("button", { type: "button", class: "md-button lab-stop", text: "Stop", disabled: true, onclick: () => lab.requestStop() });
-  const form = el("form", { class: "lab-form", novalidate: true, "aria-label": "Training configuration" },
-    presets, el("div", { class: "lab-fields" }, FIELDS.map((n) => fields[n].wrap)), summaryLine,
-    el("div", { class: "lab-form__actions" }, train, stop));
-  const pyStatus = el("span", { class: "lab-python", "aria-live": "polite" });
-  const node = panel("config", "Configure", form);
-  node.querySelector(".lab-panel__title").after(pyStatus);
-  let locked = false;
-  let waiting = false;  // Train was pressed before Python's choices came
-  let lists = null;  // the choices the selects show
+function pythonStatus(runtime) {
+  const node = el("span", { class: "lab-python", "aria-live": "polite" });
+  const off = runtime.onStatus((s, detail) => {
+    node.textContent = pythonStatusText(s, detail, { short: true });
+    node.dataset.status = s;
+    if (s === "failed" && !node.querySelector("button")) {
+      node.append(" ", el("button", { type: "button", class: "lab-icon-button", text: "Retry", onclick: () => runtime.retry() }));
+    }
+  });
+  return { node, off };
+}
 
-  const read = () => Object.fromEntries(FIELDS.map((k) => [k, fields[k].control.value]));
-  function fill(values) {
-    for (const [k, v] of Object.entries(values)) if (fields[k]) fields[k].control.value = v;
-    for (const f of Object.values(fields)) setError(f, null);
+/** The "Configure" panel; `render("all")` follows the controller (choices, training or not). */
+export class FormView {
+  /**
+   * @param {import("../controller.js").LabController} lab
+   * @param {any} runtime  the site's runtime, for the status of Python
+   */
+  constructor(lab, runtime) {
+    this.lab = lab;
+    this.fields = Object.fromEntries(FIELDS.map((name) => [name, field(name)]));
+    this.presets = el("div", { class: "lab-presets", role: "group", "aria-label": "Presets" },
+      el("span", { class: "lab-presets__label", text: "Presets", "aria-hidden": "true" }),
+      PRESETS.map((p) => el("button", {
+        type: "button", class: "lab-chip", "data-preset": p.id, title: p.title, text: p.label,
+        onclick: () => { this.fill(p.values); this.refresh(); },
+      })));
+    this.summary = el("p", { class: "lab-form__summary", "aria-live": "polite" });
+    this.train = el("button", { type: "submit", class: "md-button md-button--primary lab-train", text: "Train" });
+    this.stop = el("button", { type: "button", class: "md-button lab-stop", text: "Stop", disabled: true, onclick: () => lab.requestStop() });
+    const form = el("form", { class: "lab-form", novalidate: true, "aria-label": "Training configuration" },
+      this.presets, el("div", { class: "lab-fields" }, FIELDS.map((n) => this.fields[n].wrap)), this.summary,
+      el("div", { class: "lab-form__actions" }, this.train, this.stop));
+    form.addEventListener("submit", (event) => this.submit(event));
+    form.addEventListener("input", () => this.refresh());
+    form.addEventListener("change", () => this.refresh());
+    this.python = pythonStatus(runtime);
+    this.node = panel("config", "Configure", form);
+    this.node.querySelector(".lab-panel__title").after(this.python.node);
+    this.locked = false;
+    this.waiting = false;  // Train was pressed before Python's choices came
+    this.lists = undefined;  // the choices the selects show
+    this.render("all");
   }
 
-  // The selects' options, from Python's choices once they came.
-  function fillLists() {
-    const c = lab.choices;
-    if (lists === c && lists) return;
-    const raw = read();
-    lists = c;
-    fields.activation.control.replaceChildren(...options(names(c?.activations, DEFAULTS.activation)));
-    fields.optimizer.control.replaceChildren(...options(names(c?.optimizers.map((o) => o.name), DEFAULTS.optimizer)));
-    fields.dtype.control.replaceChildren(...options(names(c?.dtypes, DEFAULTS.dtype)));
-    fill(raw.hidden ? raw : (lab.formValues ?? DEFAULTS));
+  read() {
+    return Object.fromEntries(FIELDS.map((k) => [k, this.fields[k].control.value]));
+  }
+
+  fill(values) {
+    for (const [k, v] of Object.entries(values)) if (this.fields[k]) this.fields[k].control.value = v;
+    for (const f of Object.values(this.fields)) setError(f, null);
+  }
+
+  // The selects' options: only the defaults until Python's choices came.
+  fillLists() {
+    const c = this.lab.choices;
+    if (this.lists === c) return;
+    const raw = this.read();
+    this.lists = c;
+    const f = this.fields;
+    f.activation.control.replaceChildren(...options(names(c?.activations, DEFAULTS.activation)));
+    f.optimizer.control.replaceChildren(...options(names(c?.optimizers.map((o) => o.name), DEFAULTS.optimizer)));
+    f.dtype.control.replaceChildren(...options(names(c?.dtypes, DEFAULTS.dtype)));
+    this.fill(raw.hidden ? raw : (this.lab.formValues ?? DEFAULTS));
   }
 
   // Updates the β label, the summary, the presets and, for fields already marked, their messages.
-  function refresh() {
-    const raw = read();
-    lab.keepForm(raw);
-    for (const b of presets.querySelectorAll("[data-preset]")) b.setAttribute("aria-pressed", String(b.dataset.preset === matchingPreset(raw)));
-    if (!lab.choices) return;
-    const beta = betaLabel(lab.choices, raw.optimizer);
-    fields.beta.control.disabled = !beta || locked;
-    fields.beta.label.textContent = beta || "β (not used by SGD)";
-    fields.beta.wrap.classList.toggle("lab-field--off", !beta);
+  refresh() {
+    const raw = this.read();
+    const choices = this.lab.choices;
+    this.lab.keepForm(raw);
+    const preset = matchingPreset(raw);
+    for (const b of this.presets.querySelectorAll("[data-preset]")) b.setAttribute("aria-pressed", String(b.dataset.preset === preset));
+    if (!choices) return;
+    const beta = betaLabel(choices, raw.optimizer);
+    this.fields.beta.control.disabled = !beta || this.locked;
+    this.fields.beta.label.textContent = beta || "β (not used by SGD)";
+    this.fields.beta.wrap.classList.toggle("lab-field--off", !beta);
     // Messages appear when Train is pressed; while the reader edits, those shown are updated and
     // cleared but none is added: a message appearing on blur would move Train from under the pointer.
-    const { errors } = validate(raw, lab.choices);
-    for (const [k, f] of Object.entries(fields)) if (f.wrap.classList.contains("lab-field--invalid")) setError(f, errors[k]);
-    summaryLine.textContent = summary(raw.hidden, lab.choices);
+    const { errors } = validate(raw, choices);
+    for (const [k, f] of Object.entries(this.fields)) if (f.wrap.classList.contains("lab-field--invalid")) setError(f, errors[k]);
+    this.summary.textContent = summary(raw.hidden, choices);
   }
 
   // Checks all fields, shows every message, focuses the first bad field; trains when all are good.
   // Before Python has sent its choices (it is starting), Train waits for them.
-  async function submit(event) {
+  async submit(event) {
     event.preventDefault();
-    if (locked || waiting) return;
-    if (!lab.choices) {
-      waiting = true;
-      lab.setStatus("Starting Python…");
-      const ready = await lab.loadChoices().then(() => true, () => false);
-      waiting = false;
-      lab.setStatus(null);
+    if (this.locked || this.waiting) return;
+    if (!this.lab.choices) {
+      this.waiting = true;
+      this.lab.setStatus("Starting Python…");
+      const ready = await this.lab.loadChoices().then(() => true, () => false);
+      this.waiting = false;
+      this.lab.setStatus(null);
       if (!ready) return;  // the status of Python says why
     }
-    const { config, errors } = validate(read(), lab.choices);
-    for (const [k, f] of Object.entries(fields)) setError(f, errors[k]);
+    const { config, errors } = validate(this.read(), this.lab.choices);
+    for (const [k, f] of Object.entries(this.fields)) setError(f, errors[k]);
     const bad = FIELDS.find((k) => errors[k]);
-    if (bad) fields[bad].control.focus();
-    else lab.train(config);
+    if (bad) this.fields[bad].control.focus();
+    else this.lab.train(config);
   }
 
-  function lock(on) {
-    if (on === locked) return;
-    locked = on;
+  lock(on) {
+    if (on === this.locked) return;
+    this.locked = on;
     // A focused button that becomes disabled drops the focus to the page: hand it over.
-    const handOver = document.activeElement === (on ? train : stop);
-    for (const f of Object.values(fields)) f.control.disabled = on;
-    for (const b of presets.querySelectorAll("button")) b.disabled = on;
-    train.disabled = on;
-    stop.disabled = !on;
-    if (handOver) (on ? stop : train).focus();
-    if (!on) refresh();
+    const handOver = document.activeElement === (on ? this.train : this.stop);
+    for (const f of Object.values(this.fields)) f.control.disabled = on;
+    for (const b of this.presets.querySelectorAll("button")) b.disabled = on;
+    this.train.disabled = on;
+    this.stop.disabled = !on;
+    if (handOver) (on ? this.stop : this.train).focus();
   }
 
-  form.addEventListener("submit", submit);
-  form.addEventListener("input", refresh);
-  form.addEventListener("change", refresh);
-  const unsubscribe = runtime.onStatus((s, detail) => {
-    pyStatus.textContent = pythonStatusText(s, detail, { short: true });
-    pyStatus.dataset.status = s;
-    if (s === "failed" && !pyStatus.querySelector("button")) {
-      pyStatus.append(" ", el("button", { type: "button", class: "lab-icon-button", text: "Retry", onclick: () => runtime.retry() }));
-    }
-  });
-  fillLists();
-  refresh();
+  render(what) {
+    if (what !== "all") return;
+    this.fillLists();
+    this.lock(Boolean(this.lab.training));
+    this.refresh();
+  }
 
-  return {
-    node,
-    render(what) {
-      if (what !== "all") return;
-      fillLists();
-      lock(Boolean(lab.training));
-      refresh();
-    },
-    destroy: unsubscribe,
-  };
+  destroy() {
+    this.python.off();
+  }
 }
