@@ -49,13 +49,13 @@ def gemm_arguments(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> tuple[int, 
     out_address, out_row_stride)``, strides in elements. Raises ``ValueError`` otherwise.
     """
     size = a.itemsize
-    (m, k), n = a.shape, b.shape[1]
-    if b.strides[1] != size or out.strides[1] != size:
+    (a_rs, a_cs), (b_rs, b_cs), (c_rs, c_cs) = a.strides, b.strides, out.strides
+    if b_cs != size or c_cs != size:
         raise ValueError(f"the kernel needs rows of b and out in contiguous memory; strides {b.strides}, {out.strides}")
-    if any(s % size for s in (*a.strides, b.strides[0], out.strides[0])):
+    if a_rs % size or a_cs % size or b_rs % size or c_rs % size:
         raise ValueError(f"strides must be whole elements of {size} bytes; got {a.strides}, {b.strides}, {out.strides}")
-    return (m, n, k, _address(a), a.strides[0] // size, a.strides[1] // size,
-            _address(b), b.strides[0] // size, _address(out), out.strides[0] // size)
+    (m, k), n = a.shape, b.shape[1]
+    return (m, n, k, _address(a), a_rs // size, a_cs // size, _address(b), b_rs // size, _address(out), c_rs // size)
 
 
 class Kernel:
