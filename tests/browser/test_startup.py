@@ -3,26 +3,20 @@ pinned files, instead of compiling their sources at every start."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import zipfile
 from pathlib import Path
+
+from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
 
 REPO = Path(__file__).resolve().parents[2]
 PY312_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"  # the .pyc magic number of CPython 3.12
 
 
-def build_assets():
-    spec = importlib.util.spec_from_file_location("build_assets_for_startup", REPO / "scripts" / "build_assets.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_compiled_stdlib_has_bytecode_for_every_module_and_every_other_file_unchanged(site_dir):
     pyodide_dir = site_dir / "assets" / "pyodide"
     with zipfile.ZipFile(pyodide_dir / "python_stdlib.zip") as src, \
-            zipfile.ZipFile(pyodide_dir / build_assets().COMPILED_STDLIB) as compiled:
+            zipfile.ZipFile(pyodide_dir / COMPILED_STDLIB) as compiled:
         sources = {i.filename for i in src.infolist()}
         names = {i.filename for i in compiled.infolist()}
         modules = {n for n in sources if n.endswith(".py")}
@@ -55,14 +49,14 @@ def test_worker_imports_the_standard_library_from_its_bytecode(page, server):
     origins = json.loads(result["out"])
     assert origins == ["/lib/python312.zip/json/__init__.pyc", "/lib/python312.zip/asyncio/__init__.pyc"]
     served = server.paths()
-    assert f"/assets/pyodide/{build_assets().COMPILED_STDLIB}" in served
+    assert f"/assets/pyodide/{COMPILED_STDLIB}" in served
     assert "/assets/pyodide/python_stdlib.zip" not in served
 
 
 def test_numpy_bytecode_holds_a_pyc_for_every_module_of_the_served_wheel(site_dir):
     pyodide_dir = site_dir / "assets" / "pyodide"
     lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text())
-    assert build_assets().BYTECODE_PACKAGES == ("numpy",)
+    assert BYTECODE_PACKAGES == ("numpy",)
     with zipfile.ZipFile(pyodide_dir / lock["packages"]["numpy"]["file_name"]) as wheel, \
             zipfile.ZipFile(pyodide_dir / "numpy.pyc.zip") as compiled:
         modules = [n for n in wheel.namelist() if n.endswith(".py")]

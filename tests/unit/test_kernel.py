@@ -8,7 +8,6 @@ kernel was not asked to write is checked to be unchanged.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -24,16 +23,11 @@ HARNESS = Path(__file__).with_name("gemm_harness.mjs")
 BASE = 1 << 16  # the image's address in Node's memory; below it, a canary pattern
 
 
-def _kernel_build_module():
-    spec = importlib.util.spec_from_file_location("kernel_build", ROOT / "scripts" / "assets" / "kernel.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def build():
-    return _kernel_build_module()
+    from assets import kernel  # the build job (scripts/assets/kernel.py)
+
+    return kernel
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +151,7 @@ def test_build_refuses_a_kernel_with_data_or_a_stack(build, tmp_path):
     for what, code in sources.items():
         src = tmp_path / f"{what}.c"
         src.write_text(code + "\nvoid dgemm(void) {}\n")
-        with pytest.raises(build.KernelError, match=what if what == "stack" else "data segments"):
+        with pytest.raises(build.AssetError, match=what if what == "stack" else "data segments"):
             build.compile_kernel(tmp_path / f"{what}.wasm", source=src)
 
 

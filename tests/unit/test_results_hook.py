@@ -89,3 +89,9 @@ def test_the_tutorial_comparison_reads_naturally(hook):
     assert hook._versus(0.9739, 0.97) == "matching the tutorial's 0.97 to the two decimals it reports"
     assert hook._versus(0.9493, 0.93) == "0.019 above the tutorial's 0.93"
     assert hook._versus(0.9150, 0.93) == "0.015 below the tutorial's 0.93"
+
+
+def test_the_command_is_shown_as_plain_text_one_option_per_piece(hook):
+    block = hook._command_block("tiny")
+    assert block.startswith("```text\npython -m mlp train --activation sigmoid")
+    assert "--lr 0.5" in block and block.endswith("\n```")
