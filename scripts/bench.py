@@ -14,6 +14,8 @@
    it is installed; the WebAssembly memory after training.
 5. The longest main-thread task while the training lab trains its default configuration
    (PerformanceObserver, "longtask").
+6. The SIMD kernel (scripts/bench_kernel.py): training with it and with the pure-NumPy path
+   in the same browser run, where each batch's time goes, and the tutorial's full run.
 
 Every figure is the median of ``--runs`` runs (epochs, page loads). Prints a table; ``--json``
 also writes the figures (docs/assets/bench/latest.json is the file the Performance page shows).
@@ -142,6 +144,8 @@ def native(runs: int) -> dict:
         out["torch"] = run_training_script("torch", runs, one_thread)
     else:
         out["torch_skipped"] = "torch is not installed"
+    say("native: the SIMD kernel's figures (NumPy here) and the tutorial's full run")
+    out["kernel"] = kernel_native(runs, one_thread)
     return out
 
 
@@ -355,6 +359,8 @@ def browser_measurements(base: str, page_path: str, runs: int, skip_lab: bool) -
             out["first_output"] = first_output(page, base, max(runs, 5))
             say("training in the browser")
             out["training"], out["wasm_memory"], out["matmul"] = browser_training(page, base, runs)
+            say("the SIMD kernel against the NumPy path, and the tutorial's full run")
+            out["kernel"] = kernel_browser(page, base, runs)
         finally:
             context.close()
         if skip_lab:
@@ -363,6 +369,95 @@ def browser_measurements(base: str, page_path: str, runs: int, skip_lab: bool) -
             say("training lab: long tasks while it trains")
             out["long_tasks"] = lab_long_tasks(p, base, profiles / "lab")
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# The SIMD kernel (scripts/bench_kernel.py): both backends in one browser run, NumPy natively
+
+KERNEL = ROOT / "scripts" / "bench_kernel.py"
+FULL_DATA = ROOT / "build" / "assets" / "data" / "mnist-full.npz"
+KERNEL_TARGETS = {  # key: (label, op, goal, unit, value from the result)
+    "kernel_speedup": ("default configuration, kernel / NumPy path (browser)", ">=", 3, "x",
+                       lambda k: k["browser"]["throughput"]["kernel"]["default"] / k["browser"]["throughput"]["numpy"]["default"]),
+    "kernel_sps": ("default configuration with the kernel (browser)", ">=", 75_000, "samples/s",
+                   lambda k: k["browser"]["throughput"]["kernel"]["default"]),
+    "kernel_deep_sps": ("784-128-64-10 ReLU Adam with the kernel (browser)", ">=", 35_000, "samples/s",
+                        lambda k: k["browser"]["throughput"]["kernel"]["deep"]),
+    "kernel_native_ratio": ("native / browser with the kernel, default", "<=", 4, "x",
+                            lambda k: k["native"]["throughput"]["numpy"]["default"] / k["browser"]["throughput"]["kernel"]["default"]),
+    "full_run_s": ("tutorial's full run (60,000 x 10 epochs), browser", "<=", 15, "s",
+                   lambda k: k["browser"]["full_run"]["seconds"]),
+    "full_run_accuracy": ("tutorial's full run, test accuracy, browser", ">=", 0.97, "",
+                          lambda k: k["browser"]["full_run"]["test_accuracy"]),
+}
+
+JS_KERNEL = """async ([url, code]) => {
+  const { runtime } = await import(url);
+  await runtime.ready();
+  await runtime.loadData("mnist-full.npz");
+  let out = "";
+  const r = await runtime.run(code, { scope: "bench-kernel", onStdout: (t) => { out += t; }, onStderr: (t) => { out += t; } });
+  return { ok: r.ok, error: r.error ? `${r.error.type}: ${r.error.message}\\n${r.error.traceback}` : null, out };
+}"""
+
+
+def _bench_line(text: str, what: str) -> dict:
+    line = next((ln for ln in text.splitlines() if ln.startswith("BENCH ")), None)
+    if line is None:
+        raise RuntimeError(f"{KERNEL.name} {what} printed no result:\n{text[-2000:]}")
+    return json.loads(line[len("BENCH "):])
+
+
+def kernel_native(runs: int, env: dict) -> dict:
+    proc = subprocess.run([sys.executable, str(KERNEL), str(DATA), str(FULL_DATA), str(runs)], cwd=ROOT,
+                          env=dict(os.environ, **env), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{KERNEL.name} failed natively:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return _bench_line(proc.stdout, "natively")
+
+
+def kernel_browser(page, base: str, runs: int) -> dict:
+    code = KERNEL.read_text().replace('if __name__ == "__main__":', "if False:")
+    code += f"\nprint('BENCH ' + json.dumps(main('/data/mnist-subset.npz', '/data/mnist-full.npz', {runs})))\n"
+    result = page.evaluate(JS_KERNEL, [base + "javascripts/runtime.js", code])
+    if not result["ok"]:
+        raise RuntimeError(f"{KERNEL.name} failed in the browser:\n{result['error']}\n{result['out'][-2000:]}")
+    return _bench_line(result["out"], "in the browser")
+
+
+def kernel_targets(result: dict) -> dict:
+    k = {"browser": result["browser"]["kernel"], "native": result["native"]["kernel"]}
+    out = {}
+    for key, (label, op, goal, unit, value_of) in KERNEL_TARGETS.items():
+        try:
+            value = value_of(k)
+        except (KeyError, TypeError, ZeroDivisionError):  # a backend or the full run was not measured
+            value = None
+        met = None if value is None else (value >= goal if op == ">=" else value <= goal)
+        out[key] = {"label": label, "goal": f"{op} {goal:,} {unit}".rstrip(), "value": value, "met": met}
+    return out
+
+
+def kernel_table(result: dict) -> list[str]:
+    b, n = result["browser"]["kernel"], result["native"]["kernel"]
+    lines = ["", "The SIMD kernel, training samples/s (median)     NumPy path    kernel   speed-up   native"]
+    for name in ("default", "deep"):
+        numpy_sps, kernel_sps = b["throughput"].get("numpy", {}).get(name), b["throughput"].get("kernel", {}).get(name)
+        speedup = kernel_sps / numpy_sps if numpy_sps and kernel_sps else None
+        lines.append(f"  {name:<46}{fmt(numpy_sps):>11}{fmt(kernel_sps):>10}{fmt(speedup, 1):>10}x"
+                     f"{fmt(n['throughput']['numpy'][name]):>9}")
+    lines += ["", "Where a batch's time goes, ms (browser NumPy path | browser kernel | native)"]
+    for name in ("default", "deep"):
+        parts = [b["phases"].get("numpy", {}).get(name, {}), b["phases"].get("kernel", {}).get(name, {}),
+                 n["phases"]["numpy"][name]]
+        for part in parts[2]:
+            lines.append(f"  {name:<8}{part:<46}" + "".join(f"{fmt(p.get(part), 2):>9}" for p in parts))
+    for where, k in (("browser", b), ("native", n)):
+        fr = k["full_run"]
+        if fr:
+            lines.append(f"Tutorial's full run, {where} ({fr['backend']}): {fr['images']:,} images x {fr['epochs']} epochs "
+                         f"in {fmt(fr['seconds'], 1)} s, test accuracy {fmt(fr['test_accuracy'], 4)}")
+    return lines
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,6 +495,7 @@ def targets(result: dict) -> dict:
         value = values[key]
         met = None if value is None else (value >= goal if op == ">=" else value <= goal)
         out[key] = {"label": label, "goal": f"{op} {goal:,} {unit}", "value": value, "met": met}
+    out.update(kernel_targets(result))
     return out
 
 
@@ -438,6 +534,7 @@ def table(result: dict) -> str:
                   f"({lt.get('count', 0)} long tasks)" if lt.get("source") else
               f"Longest main-thread task: not measured ({lt.get('skipped')})"]
     lines.append(f"WebAssembly memory after training: {fmt((b['wasm_memory'] or 0) / 2**20)} MiB")
+    lines += kernel_table(result)
     lines += ["", "Targets"]
     for t in result["targets"].values():
         state = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
