@@ -1,4 +1,8 @@
-"""Job "kernel": the SIMD matrix product for Pyodide, kernels/gemm.c compiled to mlp/_kernel.wasm.
+"""Job "kernel": the SIMD matrix product for Pyodide, kernels/gemm.c compiled into mlp/.
+
+Two builds: mlp/_kernel_relaxed.wasm uses relaxed SIMD's fused multiply-add (Chrome 114 and
+later), mlp/_kernel.wasm plain 128-bit SIMD for the other engines; mlp loads the first that
+the browser accepts.
 
 The compiler is the clang inside the PyPI package ``ziglang`` (``python -m ziglang cc``),
 which ``scripts/setup`` installs with the docs extra: no system toolchain is needed. The
@@ -24,6 +28,8 @@ from .stamps import Stamp, inputs_key
 
 SOURCE = ROOT / "kernels" / "gemm.c"
 OUTPUT = ROOT / "mlp" / "_kernel.wasm"
+# Each output and its extra flags: -mrelaxed-simd lets relaxed_madd become one instruction.
+VARIANTS = {OUTPUT: [], ROOT / "mlp" / "_kernel_relaxed.wasm": ["-mrelaxed-simd"]}
 EXPORTS = ("sgemm", "dgemm")
 
 # -msimd128: the 128-bit SIMD proposal, in every current browser (Chrome 91, Firefox 89,
@@ -102,13 +108,14 @@ def check_module(wasm: bytes, assembly: str) -> None:
         raise AssetError("the kernel's code uses the stack, which would lie in Pyodide's memory")
 
 
-def compile_kernel(dest: Path = OUTPUT, source: Path = SOURCE) -> Path:
-    """Compile ``source`` to ``dest`` (written atomically) after :func:`check_module`."""
+def compile_kernel(dest: Path = OUTPUT, source: Path = SOURCE, flags=()) -> Path:
+    """Compile ``source`` with extra ``flags`` to ``dest`` (written atomically) after :func:`check_module`."""
+    cflags = [*CFLAGS, *flags]
     with tempfile.TemporaryDirectory(prefix="mlp-kernel-") as tmp:
         wasm, asm = Path(tmp) / "kernel.wasm", Path(tmp) / "kernel.s"
         exports = [f"-Wl,--export={name}" for name in EXPORTS]
-        _zig([*CFLAGS, *LDFLAGS, *exports, "-o", wasm, source], f"compiling {rel(source)} to WebAssembly")
-        _zig([*CFLAGS, "-S", "-o", asm, source], f"compiling {rel(source)} to assembly (for the checks)")
+        _zig([*cflags, *LDFLAGS, *exports, "-o", wasm, source], f"compiling {rel(source)} to WebAssembly")
+        _zig([*cflags, "-S", "-o", asm, source], f"compiling {rel(source)} to assembly (for the checks)")
         data = wasm.read_bytes()
         check_module(data, asm.read_text(errors="replace"))
     write_atomic(Path(dest), data)
@@ -116,13 +123,14 @@ def compile_kernel(dest: Path = OUTPUT, source: Path = SOURCE) -> Path:
 
 
 def build(ctx: Context) -> None:
-    """mlp/_kernel.wasm, compiled again only when the source, the flags or the compiler change."""
+    """The VARIANTS, compiled again only when the source, the flags or the compiler change."""
     key = inputs_key(SOURCE, Path(__file__), zig_version())
     stamp = Stamp(ctx.stamps / "kernel.json")
-    # The output is part of what the stamp records: a damaged or deleted one is made again.
-    if not ctx.force and OUTPUT.exists() and stamp.fresh(inputs_key(key, OUTPUT)):
+    # The outputs are part of what the stamp records: a damaged or deleted one is made again.
+    if not ctx.force and all(p.exists() for p in VARIANTS) and stamp.fresh(inputs_key(key, *VARIANTS)):
         return
-    compile_kernel(OUTPUT)
-    stamp.write(inputs_key(key, OUTPUT))
-    log(f"compiled {rel(OUTPUT)} ({OUTPUT.stat().st_size:,} bytes)")
+    for dest, flags in VARIANTS.items():
+        compile_kernel(dest, flags=flags)
+        log(f"compiled {rel(dest)} ({dest.stat().st_size:,} bytes)")
+    stamp.write(inputs_key(key, *VARIANTS))
 
