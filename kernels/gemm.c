@@ -14,12 +14,26 @@
  * two vectors) and broadcasts MR values of A, updating an MR x NR block of C held
  * in 2*MR vector locals. 4 x 8 floats keeps 8 accumulators + 2 B vectors + 1
  * broadcast within the 16 vector registers V8 has on x86-64.
+ *
+ * Built twice: with -mrelaxed-simd, each multiply-add is one relaxed_madd, which the
+ * engine turns into a fused multiply-add where the processor has one (half the
+ * arithmetic instructions; the result may differ from separate rounding by the last
+ * bit, as any summation order does); without it, a multiply then an add, for engines
+ * without relaxed SIMD.
  */
 #include <wasm_simd128.h>
 
 #define MR 4
 
-#define DEFINE_GEMM(NAME, T, LANES, SPLAT, LOAD, STORE, MUL, ADD, ZERO)                    \
+#ifdef __wasm_relaxed_simd__
+#define F32_MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
+#define F64_MADD(acc, a, b) wasm_f64x2_relaxed_madd(a, b, acc)
+#else
+#define F32_MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
+#define F64_MADD(acc, a, b) wasm_f64x2_add(acc, wasm_f64x2_mul(a, b))
+#endif
+
+#define DEFINE_GEMM(NAME, T, LANES, SPLAT, LOAD, STORE, MADD, ZERO)                    \
   /* One MR_ x (2*LANES) block of C; MR_ is a compile-time constant after inlining. */     \
   static inline __attribute__((always_inline)) void NAME##_block(                          \
       int MR_, int k, const T *a, int a_rs, int a_cs, const T *b, int ldb, T *c, int ldc) {\
@@ -29,8 +43,8 @@
       v128_t b0 = LOAD(b + p * ldb), b1 = LOAD(b + p * ldb + LANES);                       \
       for (int r = 0; r < MR_; r++) {                                                      \
         v128_t ar = SPLAT(a[r * a_rs + p * a_cs]);                                         \
-        acc0[r] = ADD(acc0[r], MUL(ar, b0));                                               \
-        acc1[r] = ADD(acc1[r], MUL(ar, b1));                                               \
+        acc0[r] = MADD(acc0[r], ar, b0);                                               \
+        acc1[r] = MADD(acc1[r], ar, b1);                                               \
       }                                                                                    \
     }                                                                                      \
     for (int r = 0; r < MR_; r++) {                                                        \
@@ -45,7 +59,7 @@
     for (int r = 0; r < MR_; r++) acc[r] = ZERO;                                           \
     for (int p = 0; p < k; p++) {                                                          \
       v128_t b0 = LOAD(b + p * ldb);                                                       \
-      for (int r = 0; r < MR_; r++) acc[r] = ADD(acc[r], MUL(SPLAT(a[r * a_rs + p * a_cs]), b0)); \
+      for (int r = 0; r < MR_; r++) acc[r] = MADD(acc[r], SPLAT(a[r * a_rs + p * a_cs]), b0);     \
     }                                                                                      \
     for (int r = 0; r < MR_; r++) STORE(c + r * ldc, acc[r]);                              \
   }                                                                                        \
@@ -85,7 +99,7 @@
     for (; j < n; j++) NAME##_column(m, k, a, a_rs, a_cs, b + j, ldb, c + j, ldc);         \
   }
 
-DEFINE_GEMM(sgemm, float, 4, wasm_f32x4_splat, wasm_v128_load, wasm_v128_store,
-            wasm_f32x4_mul, wasm_f32x4_add, wasm_f32x4_const_splat(0.0f))
-DEFINE_GEMM(dgemm, double, 2, wasm_f64x2_splat, wasm_v128_load, wasm_v128_store,
-            wasm_f64x2_mul, wasm_f64x2_add, wasm_f64x2_const_splat(0.0))
+DEFINE_GEMM(sgemm, float, 4, wasm_f32x4_splat, wasm_v128_load, wasm_v128_store, F32_MADD,
+            wasm_f32x4_const_splat(0.0f))
+DEFINE_GEMM(dgemm, double, 2, wasm_f64x2_splat, wasm_v128_load, wasm_v128_store, F64_MADD,
+            wasm_f64x2_const_splat(0.0))

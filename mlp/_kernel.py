@@ -23,7 +23,10 @@ from importlib import resources
 
 import numpy as np
 
-WASM_FILE = "_kernel.wasm"
+# The builds of the kernel, in order of preference: the first the browser accepts is used.
+# "relaxed" fuses each multiply-add into one instruction (relaxed SIMD: Chrome 114 and later);
+# the plain one needs only 128-bit SIMD (Chrome 91, Firefox 89, Safari 16.4).
+WASM_FILES = ("_kernel_relaxed.wasm", "_kernel.wasm")
 FUNCTIONS = {np.dtype(np.float32): "sgemm", np.dtype(np.float64): "dgemm"}
 
 
@@ -49,20 +52,24 @@ def gemm_arguments(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> tuple[int, 
     out_address, out_row_stride)``, strides in elements. Raises ``ValueError`` otherwise.
     """
     size = a.itemsize
-    (m, k), n = a.shape, b.shape[1]
-    if b.strides[1] != size or out.strides[1] != size:
+    (a_rs, a_cs), (b_rs, b_cs), (c_rs, c_cs) = a.strides, b.strides, out.strides
+    if b_cs != size or c_cs != size:
         raise ValueError(f"the kernel needs rows of b and out in contiguous memory; strides {b.strides}, {out.strides}")
-    if any(s % size for s in (*a.strides, b.strides[0], out.strides[0])):
+    if a_rs % size or a_cs % size or b_rs % size or c_rs % size:
         raise ValueError(f"strides must be whole elements of {size} bytes; got {a.strides}, {b.strides}, {out.strides}")
-    return (m, n, k, _address(a), a.strides[0] // size, a.strides[1] // size,
-            _address(b), b.strides[0] // size, _address(out), out.strides[0] // size)
+    (m, k), n = a.shape, b.shape[1]
+    return (m, n, k, _address(a), a_rs // size, a_cs // size, _address(b), b_rs // size, _address(out), c_rs // size)
 
 
 class Kernel:
-    """The loaded kernel: :meth:`matmul` multiplies NumPy arrays in place in Pyodide's memory."""
+    """The loaded kernel: :meth:`matmul` multiplies NumPy arrays in place in Pyodide's memory.
 
-    def __init__(self, exports):
+    ``file`` names the build in use (one of :data:`WASM_FILES`).
+    """
+
+    def __init__(self, exports, file):
         self._functions = {dtype: getattr(exports, name) for dtype, name in FUNCTIONS.items()}
+        self.file = file
 
     def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``a @ b`` for 2-D float32 or float64 arrays of one dtype (see :func:`accepts`).
@@ -102,31 +109,42 @@ def _self_test(kernel: Kernel) -> None:
             raise KernelUnavailable(f"the kernel's {dtype} result differs from NumPy's on a test product")
 
 
-def load(wasm: bytes | None = None) -> Kernel:
-    """Instantiate the kernel on Pyodide's memory and check it on a small product.
+def _builds():
+    """``[(file name, bytes)]`` of the kernel's builds that this mlp holds, in preference order."""
+    builds = []
+    for name in WASM_FILES:
+        try:
+            builds.append((name, resources.files("mlp").joinpath(name).read_bytes()))
+        except OSError:
+            pass
+    if not builds:
+        raise KernelUnavailable(f"this build of mlp holds no kernel ({', '.join(WASM_FILES)} are missing)")
+    return builds
 
-    Raises :class:`KernelUnavailable` outside Pyodide, when the .wasm is missing, or when
-    the browser cannot run it (WebAssembly without SIMD, before Chrome 91/Safari 16.4).
+
+def load(builds=None) -> Kernel:
+    """Instantiate the first kernel build the browser accepts on Pyodide's memory, and check it.
+
+    ``builds`` is ``[(name, wasm bytes)]`` (default: mlp's own, see :data:`WASM_FILES`).
+    Raises :class:`KernelUnavailable` outside Pyodide, when mlp holds no kernel, or when the
+    browser can run none of the builds (WebAssembly without SIMD, before Chrome 91/Safari 16.4).
     """
     if sys.platform != "emscripten":
         raise KernelUnavailable("the SIMD kernel runs only inside Pyodide; natively NumPy's BLAS does the products")
     import js  # noqa: PLC0415 - Pyodide only
     from pyodide.ffi import to_js  # noqa: PLC0415
 
-    if wasm is None:
-        try:
-            wasm = resources.files("mlp").joinpath(WASM_FILE).read_bytes()
-        except OSError as exc:
-            raise KernelUnavailable(f"mlp/{WASM_FILE} is missing from this build of mlp ({exc})") from None
-    data = to_js(wasm)
-    if not js.WebAssembly.validate(data):
+    accepted = [(name, to_js(wasm)) for name, wasm in (builds or _builds())]
+    accepted = [(name, data) for name, data in accepted if js.WebAssembly.validate(data)]
+    if not accepted:
         raise KernelUnavailable("this browser's WebAssembly cannot run the kernel (it needs 128-bit SIMD)")
+    name, data = accepted[0]
     try:
         imports = to_js({"env": {"memory": _pyodide_memory()}}, dict_converter=js.Object.fromEntries)
         instance = js.WebAssembly.Instance.new(js.WebAssembly.Module.new(data), imports)
     except Exception as exc:  # a JavaScript error: say which, keep NumPy going
         raise KernelUnavailable(f"the kernel could not be instantiated: {exc}") from None
-    kernel = Kernel(instance.exports)
+    kernel = Kernel(instance.exports, name)
     _self_test(kernel)
     return kernel
 

@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from bench_browser import CONFIGS, TRAINING, browser_measurements, chromium, say
+from bench_simd import kernel_native, kernel_table, kernel_targets
 
 from assets.atomic import write_atomic
 from assets.bench_tables import report
@@ -89,6 +90,8 @@ def native(runs: int) -> dict:
         out["torch"] = run_training_script("torch", runs, one_thread)
     else:
         out["torch_skipped"] = "torch is not installed"
+    say("native: the SIMD kernel's figures (NumPy here) and the tutorial's full run")
+    out["kernel"] = kernel_native(runs, one_thread)
     return out
 
 
@@ -127,6 +130,7 @@ def targets(result: dict) -> dict:
         value = values[key]
         met = None if value is None else (value >= goal if op == ">=" else value <= goal)
         out[key] = {"label": label, "goal": f"{op} {goal:,} {unit}", "value": value, "met": met}
+    out.update(kernel_targets(result))
     return out
 
 
@@ -173,7 +177,7 @@ def main(argv=None) -> int:
     result["targets"] = targets(result)
     result["seconds"] = round(time.perf_counter() - t0, 1)
 
-    print(report(result))
+    print(report(result) + "\n\n" + kernel_table(result))
     print(f"\n{result['date']}, {result['machine']['cpu']} ({result['machine']['cores']} cores), "
           f"load average {result['machine']['load_average'][0]} before, "
           f"{result['machine']['load_average_after'][0]} after; {result['seconds']} s")

