@@ -9,15 +9,24 @@ kept as Python floats so that float32 parameters stay float32.
 
 import numpy as np
 
+from .regularization import check_coefficient, decay_weights
+
 
 class Optimizer:
-    """Base class: holds the learning rate and per-parameter state."""
+    r"""Base class: holds the learning rate, the weight decay and per-parameter state.
 
-    def __init__(self, learning_rate):
+    ``weight_decay`` :math:`\lambda \ge 0` is *decoupled* weight decay: before each update,
+    every weight (not the biases) shrinks by :math:`\eta\lambda`,
+    :math:`W \leftarrow (1 - \eta\lambda) W`, apart from the gradient. With Adam this is
+    AdamW; :mod:`mlp.regularization` explains how it differs from an L2 term in the loss.
+    """
+
+    def __init__(self, learning_rate, weight_decay=0.0):
         learning_rate = float(learning_rate)
         if not (np.isfinite(learning_rate) and learning_rate > 0):
             raise ValueError(f"learning rate must be a positive number; got {learning_rate}")
         self.learning_rate = learning_rate
+        self.weight_decay = check_coefficient("weight decay", weight_decay)
         self.state = {}  # parameter name -> {slot name: array shaped like the parameter}
 
     def _slots(self, name, param, *slots):
@@ -28,6 +37,8 @@ class Optimizer:
 
     def step(self, params, grads):
         """Update every ``params[name]`` in place from ``grads[name]``."""
+        if self.weight_decay:
+            decay_weights(params, self.learning_rate * self.weight_decay)
         for name, param in params.items():
             self.update(name, param, grads[name])
 
@@ -52,8 +63,8 @@ class SGD(Optimizer):
     .. math:: \theta \leftarrow \theta - \eta\, g
     """
 
-    def __init__(self, learning_rate=0.1):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.1, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
 
     def update(self, name, param, grad):
         param -= self.learning_rate * grad
@@ -89,8 +100,8 @@ class Momentum(Optimizer):
 
     FORMS = ("average", "classic")
 
-    def __init__(self, learning_rate=0.1, beta=0.9, form="average", nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.1, beta=0.9, form="average", nesterov=False, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
         if form not in self.FORMS:
             raise ValueError(f"unknown momentum form {form!r}; choose one of: {', '.join(self.FORMS)}")
         self.beta = _fraction("beta", beta)
@@ -118,8 +129,8 @@ class RMSProp(Optimizer):
     with ``s`` starting at zero.
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, eps=1e-8):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, rho=0.9, eps=1e-8, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
         self.rho = _fraction("rho", rho)
         self.eps = float(eps)
 
@@ -145,8 +156,8 @@ class Adam(Optimizer):
     The corrections undo the pull towards zero of averages started at zero.
     """
 
-    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
         self.beta1 = _fraction("beta1", beta1)
         self.beta2 = _fraction("beta2", beta2)
         self.eps = float(eps)
