@@ -3,7 +3,8 @@
 __version__ = "0.1.0"
 
 from .activations import ACTIVATIONS, DERIVATIVES, get_activation, leaky_relu, relu, sigmoid, softmax, tanh
-from .callbacks import Callback, EarlyStopping, EpochLog, ProgressBar
+from .callbacks import Callback, EpochLog, ProgressBar
+from .early_stopping import EarlyStopping, KeepBest
 from .data import (DataError, Dataset, load_dataset, load_mnist, load_subset, make_subset, normalize,
                    one_hot, prepare, read_idx, save_subset)
 from .gradcheck import check_gradients, numerical_gradient, relative_error
@@ -13,6 +14,8 @@ from .losses import cross_entropy, softmax_cross_entropy_grad
 from .metrics import accuracy, confusion_matrix, per_class_accuracy
 from .network import Network
 from .ops import matmul
+from .regularization import Dropout, add_l2_gradient, l2_penalty
+from .schedules import SCHEDULES, CosineSchedule, StepSchedule, make_schedule
 from .optimizers import OPTIMIZERS, SGD, Adam, Momentum, Optimizer, RMSProp, get_optimizer
 from .serialization import load, load_weights, save
 from .training import Trainer, TrainingDiverged, train
@@ -27,7 +30,9 @@ __all__ = [
     # training
     "OPTIMIZERS", "get_optimizer", "Optimizer", "SGD", "Momentum", "RMSProp", "Adam",
     "Trainer", "train", "TrainingDiverged",
-    "Callback", "ProgressBar", "EpochLog", "EarlyStopping",
+    "Callback", "ProgressBar", "EpochLog", "EarlyStopping", "KeepBest",
+    # regularisation
+    "Dropout", "l2_penalty", "add_l2_gradient", "SCHEDULES", "make_schedule", "StepSchedule", "CosineSchedule",
     # data
     "Dataset", "DataError", "read_idx", "load_mnist", "load_dataset", "load_subset", "save_subset",
     "make_subset", "normalize", "one_hot", "prepare",
