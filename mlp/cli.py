@@ -22,6 +22,7 @@ from .init import INITIALIZERS
 from .metrics import confusion_matrix, per_class_accuracy
 from .network import DTYPES, Network
 from .optimizers import OPTIMIZERS, get_optimizer
+from . import regularization_cli
 from .serialization import load, save
 from .training import Trainer, TrainingDiverged
 
@@ -87,6 +88,7 @@ def build_parser():
     t.add_argument("--report", metavar="FILE.json", help="write config and per-epoch history as JSON")
     t.add_argument("--save", metavar="FILE.npz", help="save the trained weights")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    regularization_cli.add_arguments(t)
     t.set_defaults(run=cmd_train)
 
     e = commands.add_parser("evaluate", help="test accuracy and confusion matrix of saved weights")
@@ -133,8 +135,10 @@ def cmd_train(args):
         options.update(form=args.momentum_form, nesterov=args.nesterov)
     elif args.nesterov or args.momentum_form != "average":
         raise UsageError("--nesterov and --momentum-form apply only to --optimizer momentum")
+    options["weight_decay"] = args.weight_decay
     try:
         optimizer = get_optimizer(args.optimizer, **options)
+        regularization = regularization_cli.trainer_options(args)
     except ValueError as e:
         raise UsageError(str(e)) from None
 
@@ -156,7 +160,7 @@ def cmd_train(args):
     network = Network(args.sizes, activation=args.activation, init=args.init, seed=args.seed, dtype=args.dtype)
     callbacks = ([] if args.quiet else [ProgressBar()]) + [EpochLog()]
     trainer = Trainer(network, optimizer, *data, batch_size=args.batch_size, epochs=args.epochs,
-                      callbacks=callbacks, seed=args.seed)
+                      callbacks=callbacks, seed=args.seed, **regularization)
     print(f"{'-'.join(map(str, args.sizes))} {args.activation}, {optimizer}, batch {args.batch_size}, "
           f"{args.epochs} epochs, {len(data.x_train)} train / {len(data.x_test)} test images, {args.dtype}",
           flush=True)

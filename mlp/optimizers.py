@@ -46,7 +46,8 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self):
-        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k not in ("state", "steps"))
+        hidden = ("state", "steps") + (() if self.weight_decay else ("weight_decay",))
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k not in hidden)
         return f"{type(self).__name__}({fields})"
 
 
