@@ -107,6 +107,6 @@ def get_activation(name):
     ValueError
         If ``name`` is not in :data:`ACTIVATIONS`; the message lists the valid names.
     """
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}")
     return ACTIVATIONS[name], DERIVATIVES[name]

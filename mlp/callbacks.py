@@ -84,14 +84,21 @@ class ProgressBar(Callback):
             self._shown = 0
 
 
-def format_record(record, epochs=None):
-    """One line summarising an epoch's history record."""
+def format_record(record, epochs=None, eval_name="test"):
+    """One line summarising an epoch's history record.
+
+    ``epoch 2/5: 1.20s, train loss 0.3012, train acc 0.9110, test loss 0.3101, test acc 0.9080``.
+    Figures that were not measured (None) are left out; ``eval_name`` names the
+    evaluation set ("validation loss ...").
+    """
     head = f"epoch {record['epoch']}" + (f"/{epochs}" if epochs else "")
-    line = (f"{head}: {record['seconds']:.2f}s, train loss {record['train_loss']:.4f}, "
-            f"train acc {record['train_acc']:.4f}")
-    if record.get("test_loss") is not None:
-        line += f", test loss {record['test_loss']:.4f}, test acc {record['test_acc']:.4f}"
-    return line
+    parts = [f"{head}: {record['seconds']:.2f}s"]
+    for prefix, loss, acc in (("train", "train_loss", "train_acc"), (eval_name, "test_loss", "test_acc")):
+        if record.get(loss) is not None:
+            parts.append(f"{prefix} loss {record[loss]:.4f}")
+        if record.get(acc) is not None:
+            parts.append(f"{prefix} acc {record[acc]:.4f}")
+    return ", ".join(parts)
 
 
 class EpochLog(Callback):
@@ -101,5 +108,6 @@ class EpochLog(Callback):
         self.stream = stream
 
     def on_epoch_end(self, trainer, record):
-        print(format_record(record, trainer.epochs), file=self.stream or sys.stdout, flush=True)
+        line = format_record(record, trainer.epochs, getattr(trainer, "eval_name", "test"))
+        print(line, file=self.stream or sys.stdout, flush=True)
 

@@ -7,6 +7,7 @@ network trains on: pixels scaled to [0, 1] and one-hot labels, in one dtype.
 
 import gzip
 import io
+import math
 import os
 import struct
 import zipfile
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from .files import atomic_write, is_zip
 
 NUM_CLASSES = 10
 SUBSET_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -82,7 +85,7 @@ def read_idx(path):
         raise DataError(f"{path}: truncated header ({len(raw)} bytes, {ndim} dimensions need {start})")
     shape = struct.unpack(f">{ndim}I", raw[4:start])
     dtype = np.dtype(IDX_TYPES[code])
-    expected = start + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = start + math.prod(shape) * dtype.itemsize  # exact: no overflow, whatever the header says
     if len(raw) != expected:
         problem = "truncated" if len(raw) < expected else "has extra bytes"
         raise DataError(f"{path}: {problem}: shape {shape} needs {expected} bytes, file has {len(raw)}")
@@ -194,13 +197,30 @@ def normalize(x, dtype="float32"):
     return out
 
 
-def one_hot(labels, num_classes=NUM_CLASSES, dtype="float32"):
-    """Labels (n,) -> one-hot rows (n, num_classes) of ``dtype``."""
+def check_labels(labels, num_classes=NUM_CLASSES):
+    """Check class labels and return them as an array: the one rule for labels in mlp.
+
+    Parameters
+    ----------
+    labels : array-like, shape (n,), integers in ``0..num_classes - 1``
+
+    Raises
+    ------
+    ValueError
+        If the labels are not a 1-D integer array (float labels included) or one
+        of them is negative or ``>= num_classes``.
+    """
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(f"labels must be a 1-D integer array; got {labels.dtype} of shape {labels.shape}")
     if len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"labels must be in 0..{num_classes - 1}; found {labels.min()}..{labels.max()}")
+    return labels
+
+
+def one_hot(labels, num_classes=NUM_CLASSES, dtype="float32"):
+    """Labels (n,) -> one-hot rows (n, num_classes) of ``dtype``; ``ValueError`` as :func:`check_labels`."""
+    labels = check_labels(labels, num_classes)
     out = np.zeros((len(labels), num_classes), dtype=dtype)
     out[np.arange(len(labels)), labels] = 1
     return out
@@ -267,6 +287,8 @@ def _check_raw(name, data):
                             f"found {x.dtype} {x.shape} and {y.dtype} {y.shape}")
         if len(x) != len(y):
             raise DataError(f"{name}: {len(x)} {part} images but {len(y)} labels")
+        if len(x) == 0:
+            raise DataError(f"{name}: the {part} set is empty; it needs at least one image")
         if len(y) and y.max() >= NUM_CLASSES:
             raise DataError(f"{name}: y_{part} holds label {y.max()}, not a digit 0..9")
     if data["x_train"].shape[1] != data["x_test"].shape[1]:
@@ -284,7 +306,7 @@ def save_subset(file, x_train, y_train, x_test, y_test):
     data = dict(zip(SUBSET_KEYS, (np.asarray(a) for a in (x_train, y_train, x_test, y_test))))
     _check_raw(_name(file), data)
     if isinstance(file, (str, os.PathLike)):
-        with open(file, "wb") as f:
+        with atomic_write(file) as f:  # an interrupted write leaves an existing file intact
             np.savez_compressed(f, **data)
     else:
         np.savez_compressed(file, **data)
@@ -309,6 +331,9 @@ def load_subset(file, normalize=False, one_hot=False, dtype="float32"):
     source = io.BytesIO(file) if isinstance(file, (bytes, bytearray, memoryview)) else file
     if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
         raise FileNotFoundError(f"{name}: no such file")
+    if not is_zip(source):
+        raise DataError(f"{name}: cannot read it as a .npz file: it is not an .npz file (those are zip "
+                        f"archives, and it does not start like one)")
     try:
         with np.load(source, allow_pickle=False) as npz:
             missing = [k for k in SUBSET_KEYS if k not in npz.files]

@@ -15,6 +15,15 @@ import math
 from .callbacks import Callback
 
 
+def describe(monitor, eval_name="test"):
+    """A history key in words: ``"test_loss"`` -> ``"validation loss"`` when the trainer's
+    ``eval_name`` is "validation"; ``"train_acc"`` -> ``"train accuracy"``."""
+    part, _, figure = monitor.rpartition("_")
+    if part not in ("train", "test") or figure not in ("loss", "acc"):
+        return monitor
+    return f"{eval_name if part == 'test' else part} {'accuracy' if figure == 'acc' else 'loss'}"
+
+
 def _patience(value):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"patience must be a whole number of epochs >= 1; got {value!r}")
@@ -93,12 +102,13 @@ class KeepBest(Callback):
         if self.restore_at_end:
             self.restore(trainer.network)
 
-    def summary(self):
+    def summary(self, eval_name="test"):
         """One line: which epoch was best, by what figure, and whether it was restored."""
+        what = describe(self.monitor, eval_name)
         if self.best_epoch is None:
-            return f"no epoch finished: nothing to keep by {self.monitor}"
+            return f"no epoch finished: nothing to keep by {what}"
         kept = "restored the weights of" if self.restored_epoch == self.best_epoch else "best"
-        return f"{kept} epoch {self.best_epoch} ({self.monitor} {self.best:.4f})"
+        return f"{kept} epoch {self.best_epoch} ({what} {self.best:.4f})"
 
 
 class EarlyStopping(KeepBest):
@@ -138,5 +148,6 @@ class EarlyStopping(KeepBest):
         if self.waited >= self.patience:
             self.stopped_epoch = record["epoch"]
             then = f"; restoring the weights of epoch {self.best_epoch}" if self.restore_at_end else ""
-            trainer.stop(f"{self.monitor} has not improved for {self.patience} epochs "
+            what = describe(self.monitor, getattr(trainer, "eval_name", "test"))
+            trainer.stop(f"{what} has not improved for {self.patience} epochs "
                          f"(best {self.best:.4f} at epoch {self.best_epoch}){then}")

@@ -33,6 +33,6 @@ INITIALIZERS = {
 
 def get_initializer(name):
     """Return the initialiser registered as ``name``; ``ValueError`` listing the valid names otherwise."""
-    if name not in INITIALIZERS:
+    if not isinstance(name, str) or name not in INITIALIZERS:
         raise ValueError(f"unknown initialisation {name!r}; choose one of: {', '.join(INITIALIZERS)}")
     return INITIALIZERS[name]

@@ -47,7 +47,12 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
 
 def per_class_accuracy(y_true, y_pred, num_classes=None):
     """Accuracy within each true class: ``diag(C) / C.sum(axis=1)``; NaN for a class with no samples."""
-    cm = confusion_matrix(y_true, y_pred, num_classes)
+    return accuracy_per_row(confusion_matrix(y_true, y_pred, num_classes))
+
+
+def accuracy_per_row(cm):
+    """``diag(cm) / cm.sum(axis=1)`` of a confusion matrix: float64 (k,), NaN for an empty row."""
+    cm = np.asarray(cm)
     counts = cm.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, np.diag(cm) / np.maximum(counts, 1), np.nan)

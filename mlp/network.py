@@ -4,11 +4,22 @@ import numpy as np
 
 from .activations import get_activation, softmax
 from .init import get_initializer
+from .evaluation import EVAL_CHUNK, checked_data, loss_and_predictions
 from .layers import Dense
-from .losses import cross_entropy, softmax_cross_entropy_grad
+from .losses import softmax_cross_entropy_grad
+from .validation import check_memory
 
 DTYPES = ("float32", "float64")
-EVAL_CHUNK = 4096  # rows per forward pass when predicting on many samples
+
+
+def parameter_count(sizes):
+    """Number of weights and biases of a network with layer widths ``sizes`` (input first).
+
+    ``sum(n_in * n_out + n_out)`` over consecutive widths: 784-64-10 has 50,890.
+    An exact Python int, however large the sizes.
+    """
+    sizes = [int(s) for s in sizes]
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
 def check_dtype(dtype):
@@ -57,6 +68,9 @@ class Network:
         draw = get_initializer(init)
         self.sizes, self.activation, self.init = sizes, activation, init
         self.dtype = check_dtype(dtype)
+        # Drawing uses float64 before the cast: refuse a network that cannot be allocated.
+        check_memory(parameter_count(sizes) * (8 + self.dtype.itemsize),
+                     f"a {'-'.join(map(str, sizes))} network ({self.dtype.name})")
         rng = np.random.default_rng(seed)
         self.layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -157,22 +171,20 @@ class Network:
         -------
         (float, float)
             Mean cross-entropy and fraction of correct predictions.
+
+        Raises
+        ------
+        ValueError
+            For labels that are not integers in ``0..classes - 1`` (as :func:`mlp.one_hot`),
+            lengths that differ, or no samples. :func:`mlp.evaluate` gives the full report.
         """
-        x = self.check_inputs(x)
-        y = np.asarray(y)
-        if len(y) != len(x):
-            raise ValueError(f"x has {len(x)} samples but y has {len(y)}")
-        if len(x) == 0:
-            raise ValueError("cannot evaluate on an empty data set")
-        total_loss, correct = 0.0, 0
-        for i in range(0, len(x), chunk):
-            p = self.forward(x[i:i + chunk])
-            t = y[i:i + chunk]
-            labels = t if t.ndim == 1 else t.argmax(axis=1)
-            onehot = t if t.ndim == 2 else np.eye(p.shape[1], dtype=p.dtype)[t]
-            total_loss += cross_entropy(p, onehot) * len(p)
-            correct += int(np.sum(p.argmax(axis=1) == labels))
-        return total_loss / len(x), correct / len(x)
+        x, labels = checked_data(self, x, y, chunk)
+        loss, predicted, _ = loss_and_predictions(self, x, labels, chunk)
+        return loss, int(np.sum(predicted == labels)) / len(x)
+
+    def parameter_count(self):
+        """Number of weights and biases (see :func:`mlp.network.parameter_count`)."""
+        return parameter_count(self.sizes)
 
     def save(self, file):
         """Save weights and config to ``file`` (path or binary file object), see :func:`mlp.save`."""

@@ -7,6 +7,9 @@ optimiser, in ``self.state``, keyed by parameter name. Hyper-parameters are
 kept as Python floats so that float32 parameters stay float32.
 """
 
+import inspect
+from typing import NamedTuple
+
 import numpy as np
 
 from .regularization import check_coefficient, decay_weights
@@ -177,20 +180,86 @@ class Adam(Optimizer):
         param -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
+class ClassicMomentum(Momentum):
+    """:class:`Momentum` in its classic form, ``v = beta v + g`` (PyTorch's ``SGD(momentum=...)``)."""
+
+    def __init__(self, learning_rate=0.1, beta=0.9, weight_decay=0.0):
+        super().__init__(learning_rate, beta, form="classic", weight_decay=weight_decay)
+
+
+class Nesterov(Momentum):
+    """:class:`Momentum` (average form) stepping along Nesterov's look-ahead direction."""
+
+    def __init__(self, learning_rate=0.1, beta=0.9, weight_decay=0.0):
+        super().__init__(learning_rate, beta, form="average", nesterov=True, weight_decay=weight_decay)
+
+
+class Choice(NamedTuple):
+    """One entry of :data:`OPTIMIZERS`: the class, what it does, and the option a single β sets."""
+
+    cls: type
+    description: str
+    beta: str | None  # the keyword of the optimiser's main decay rate, or None if it has none
+
+    def __call__(self, **options):
+        return self.cls(**options)
+
+
+# name -> Choice; ``OPTIMIZERS[name](**options)`` builds one. "momentum" is the tutorial's
+# average form (lr 4, beta 0.9); "classic" takes the same steps with lr 0.4. The first four
+# keep their order: error messages list them so.
 OPTIMIZERS = {
-    "sgd": SGD,
-    "momentum": Momentum,
-    "rmsprop": RMSProp,
-    "adam": Adam,
+    "sgd": Choice(SGD, "plain gradient descent: step against the gradient", None),
+    "momentum": Choice(Momentum, "momentum, average form: step along a moving average of the gradients",
+                       "beta"),
+    "rmsprop": Choice(RMSProp, "RMSProp: divide each step by a running root mean square of the gradients",
+                      "rho"),
+    "adam": Choice(Adam, "Adam: momentum and RMSProp together, with bias correction", "beta1"),
+    "classic": Choice(ClassicMomentum, "classic momentum: step along a decaying sum of the gradients", "beta"),
+    "nesterov": Choice(Nesterov, "Nesterov momentum: step from where momentum is about to take the weights",
+                       "beta"),
 }
+
+
+def make_optimizer(name, learning_rate, **options):
+    """Build the optimiser registered as ``name``: the one way front ends build one.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`OPTIMIZERS`: sgd, momentum, rmsprop, adam, classic, nesterov.
+    learning_rate : float
+        Positive and finite.
+    **options
+        The class's own options (``beta``, ``rho``, ``beta1``, ``beta2``, ``eps``, ...).
+        :data:`OPTIMIZERS` ``[name].beta`` names the option a single "β" setting maps to.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (listing the valid ones), an option the optimiser does not
+        take (listing those it takes), or a value out of range.
+    """
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    cls = OPTIMIZERS[name].cls
+    accepted = [p for p in inspect.signature(cls).parameters if p != "learning_rate"]
+    unknown = [k for k in options if k not in accepted]
+    if unknown:
+        raise ValueError(f"optimizer {name!r} has no option {unknown[0]!r}; "
+                         f"it takes: {', '.join(accepted) or 'only the learning rate'}")
+    return cls(learning_rate=learning_rate, **options)
 
 
 def get_optimizer(name, **options):
     """Build the optimiser registered as ``name`` with keyword ``options``.
 
-    ``get_optimizer("momentum", learning_rate=4, beta=0.9)``. Raises
-    ``ValueError`` listing the valid names for an unknown one.
+    ``get_optimizer("momentum", learning_rate=4, beta=0.9)``; without a learning
+    rate, the class's default. Raises ``ValueError`` listing the valid names for
+    an unknown one.
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    if "learning_rate" in options:
+        return make_optimizer(name, **options)
     return OPTIMIZERS[name](**options)

@@ -17,7 +17,9 @@ import numpy as np
 
 from . import __version__
 from .data import DataError
-from .network import Network
+from .files import atomic_write, is_zip
+from .network import Network, parameter_count
+from .validation import MemoryLimitError, check_finite, check_memory
 
 
 def _name(file):
@@ -28,60 +30,110 @@ def save(network, file):
     """Write ``network``'s parameters and config to ``file``.
 
     ``file`` is a path (written exactly there) or a binary file object such
-    as ``io.BytesIO`` (how the browser exports weights).
+    as ``io.BytesIO`` (how the browser exports weights). A path is written
+    atomically (:func:`mlp.files.atomic_write`): if writing fails, an existing
+    file there is left as it was.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written (the old file, if any, stays intact).
     """
     config = json.dumps({**network.config, "version": __version__})
     arrays = {**network.params, "config": np.array(config)}
     if isinstance(file, (str, os.PathLike)):
-        with open(file, "wb") as f:
+        with atomic_write(file) as f:
             np.savez(f, **arrays)
     else:
         np.savez(file, **arrays)
 
 
-def _is_zip(source):
-    """Whether a path or seekable binary file starts with the zip signature, as ``.npz`` does."""
-    if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as f:
-            return f.read(4) == b"PK\x03\x04"
-    start = source.tell()
-    head = source.read(4)
-    source.seek(start)
-    return head == b"PK\x03\x04"
+MAX_CONFIG_BYTES = 1 << 20  # a config is a few hundred bytes of JSON
+
+
+def _headers(npz):
+    """``{key: (shape, dtype)}`` of every array in an open ``.npz``, read from the headers alone.
+
+    Nothing is allocated: a small file that declares a 100000 x 100000 array is
+    refused before any reading (see :func:`_read`).
+    """
+    out = {}
+    for key in npz.files:
+        with npz.zip.open(f"{key}.npy") as f:
+            version = np.lib.format.read_magic(f)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                np.lib.format.read_array_header_2_0
+            shape, _, dtype = read(f)
+        out[key] = (tuple(shape), np.dtype(dtype))
+    return out
+
+
+def _config(name, text):
+    """The checked config of a weights file: sizes (ints >= 1), activation, init and dtype (names)."""
+    config = json.loads(text)
+    if not isinstance(config, dict):
+        raise DataError(f"{name}: the config is not a JSON object")
+    sizes = config.get("sizes")
+    if not (isinstance(sizes, list) and len(sizes) >= 2
+            and all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)):
+        raise DataError(f"{name}: the config's sizes must be a list of at least two positive integers; "
+                        f"got {sizes!r}")
+    config = {"sizes": sizes, "activation": config.get("activation"),
+              "init": config.get("init", "normal"), "dtype": config.get("dtype", "float32")}
+    for key in ("activation", "init", "dtype"):
+        if not isinstance(config[key], str):
+            raise DataError(f"{name}: the config's {key} must be a name (a string); got {config[key]!r}")
+    return config
 
 
 def _read(file):
-    """``(config, arrays)`` from a weights file, path, bytes or file object."""
+    """``(config, arrays)`` from a weights file, path, bytes or file object.
+
+    Checked before any array is read: the config (sizes, names), the memory the
+    declared network needs, and every array's shape and dtype from its header.
+    Then the weights must be finite.
+    """
     name = _name(file)
     source = io.BytesIO(file) if isinstance(file, (bytes, bytearray, memoryview)) else file
     if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
         raise FileNotFoundError(f"{name}: no such file")
-    if not _is_zip(source):
+    if not is_zip(source):
         raise DataError(f"{name}: not an mlp weights file (an .npz file is a zip archive, "
                         f"and this one does not start like one)")
     try:
         with np.load(source, allow_pickle=False) as npz:
             if "config" not in npz.files:
                 raise DataError(f"{name}: not an mlp weights file (no 'config' entry)")
-            arrays = {k: npz[k] for k in npz.files}
-        config = json.loads(str(arrays.pop("config")))
-        sizes = [int(s) for s in config["sizes"]]
-        config = {"sizes": sizes, "activation": config["activation"],
-                  "init": config.get("init", "normal"), "dtype": config.get("dtype", "float32")}
+            headers = _headers(npz)
+            shape, dtype = headers.pop("config")
+            if shape != () or dtype.kind != "U" or dtype.itemsize > MAX_CONFIG_BYTES:
+                raise DataError(f"{name}: not an mlp weights file (its 'config' is {dtype} {shape}, not a string)")
+            config = _config(name, str(npz["config"]))
+            sizes = config["sizes"]
+            check_memory(parameter_count(sizes) * 2 * 8, f"{name}: its {'-'.join(map(str, sizes))} network")
+            expected = {}
+            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), 1):
+                expected[f"W{i}"], expected[f"b{i}"] = (n_in, n_out), (n_out,)
+            if set(headers) != set(expected):
+                raise DataError(f"{name}: config says sizes {sizes}, which needs arrays {sorted(expected)}; "
+                                f"file has {sorted(headers)}")
+            for k, shape in expected.items():
+                found, dtype = headers[k]
+                if found != shape or not np.issubdtype(dtype, np.floating):
+                    raise DataError(f"{name}: {k} should be floats of shape {shape}; found {dtype} {found}")
+            arrays = {k: npz[k] for k in expected}
     except DataError:
         raise
+    except MemoryLimitError as e:
+        raise DataError(str(e)) from None
     except (OSError, ValueError, EOFError, KeyError, TypeError, zipfile.BadZipFile, zlib.error) as e:
+        if isinstance(e, OSError) and e.errno is not None:  # permission denied and the like: as they are
+            raise
         raise DataError(f"{name}: cannot read it as an mlp weights file ({type(e).__name__}: {e})") from None
-    expected = {}
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), 1):
-        expected[f"W{i}"], expected[f"b{i}"] = (n_in, n_out), (n_out,)
-    if set(arrays) != set(expected):
-        raise DataError(f"{name}: config says sizes {sizes}, which needs arrays {sorted(expected)}; "
-                        f"file has {sorted(arrays)}")
-    for k, shape in expected.items():
-        a = arrays[k]
-        if a.shape != shape or not np.issubdtype(a.dtype, np.floating):
-            raise DataError(f"{name}: {k} should be floats of shape {shape}; found {a.dtype} {a.shape}")
+    try:
+        check_finite(arrays, name)
+    except ValueError as e:
+        raise DataError(str(e)) from None
     return config, arrays
 
 

@@ -12,6 +12,7 @@ are appended to ``trainer.history``.
 """
 
 import math
+import numbers
 import time
 
 import numpy as np
@@ -59,10 +60,15 @@ class Trainer:
         Seeds the generator that shuffles the training set each epoch.
     evaluate_train : bool
         Whether each epoch also measures loss and accuracy on the whole training set.
+    eval_name : str
+        What to call the ``x_test, y_test`` set in logs and charts: "test", or
+        "validation" when it is held-out training data used to choose settings.
+        The history keys stay ``test_loss`` and ``test_acc``.
     l2 : float >= 0
-        Coefficient lambda of the L2 term ``lambda / 2 * sum(W ** 2)`` over the weights, added
-        to each batch's loss (and ``lambda * W`` to each weight's gradient) (:mod:`mlp.regularization`). The per-epoch
-        losses in :attr:`history` are the plain cross-entropy, without it.
+        Coefficient lambda of the L2 term ``lambda / 2 * sum(W ** 2)`` over the weights,
+        added to each batch's loss, and ``lambda * W`` to each weight's gradient
+        (:mod:`mlp.regularization`). The per-epoch losses in :attr:`history` are the
+        plain cross-entropy, without it.
     dropout : float in [0, 1), or mlp.regularization.Dropout
         Dropout rate of the hidden layers during training steps (0: none); a rate gets
         its own generator seeded with ``seed``. Evaluation never drops units.
@@ -90,7 +96,7 @@ class Trainer:
     """
 
     def __init__(self, network, optimizer, x_train, y_train, x_test=None, y_test=None, *,
-                 batch_size=128, epochs=10, callbacks=(), seed=0, evaluate_train=True,
+                 batch_size=128, epochs=10, callbacks=(), seed=0, evaluate_train=True, eval_name="test",
                  l2=0.0, dropout=0.0, schedule=None):
         self.network = network
         self.optimizer = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
@@ -104,6 +110,9 @@ class Trainer:
         self.x_test, self.y_test = (None, None) if x_test is None else self._data(x_test, y_test, "test")
         self.callbacks = list(callbacks)
         self.evaluate_train = evaluate_train
+        if not (isinstance(eval_name, str) and eval_name.strip()):
+            raise ValueError(f"eval_name must be a non-empty string such as 'test' or 'validation'; got {eval_name!r}")
+        self.eval_name = eval_name
         self.rng = np.random.default_rng(seed)
         self._regularize(l2, dropout, schedule, seed)
         self.batches_per_epoch = math.ceil(len(self.x_train) / self.batch_size)
@@ -151,6 +160,12 @@ class Trainer:
         Epoch ends (evaluation, ``on_epoch_end``) happen inside whenever an
         epoch completes. Without limits, runs to the end. Unless training is
         over, every call runs at least one batch, whatever ``max_seconds``.
+        ``max_seconds`` is checked before each batch, so a slice ends within one
+        batch (plus one epoch-end evaluation) of it: a page trains in slices of a
+        fraction of a second and stays responsive in between.
+
+        Raises ``ValueError`` for a ``max_batches`` that is not a positive integer
+        or a ``max_seconds`` that is not a finite number >= 0.
 
         Returns
         -------
@@ -165,6 +180,9 @@ class Trainer:
         """
         if max_batches is not None:
             _positive_int("max_batches", max_batches)
+        if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, numbers.Real)
+                                        or not 0 <= max_seconds < math.inf):
+            raise ValueError(f"max_seconds must be a finite number of seconds >= 0; got {max_seconds!r}")
         if self.done:
             return True
         self._t0, self._base = time.perf_counter(), self.elapsed

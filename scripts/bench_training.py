@@ -34,9 +34,8 @@ WARMUP_BATCHES = 5
 
 
 def _optimizer(config):
-    if config["optimizer"] == "momentum":
-        return mlp.Momentum(learning_rate=config["lr"], beta=0.9, form="average")
-    return mlp.Adam(learning_rate=config["lr"])
+    options = {"beta": 0.9} if config["optimizer"] == "momentum" else {}
+    return mlp.make_optimizer(config["optimizer"], config["lr"], **options)
 
 
 def _data(path, dtype):

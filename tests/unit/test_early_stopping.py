@@ -35,7 +35,8 @@ def test_keep_best_restores_the_best_epochs_weights(small):
     for name, param in trainer.network.params.items():
         np.testing.assert_array_equal(param, snapshots.weights[best][name])
     assert trainer.network.evaluate(small.x_test, small.y_test)[0] == pytest.approx(min(losses))
-    assert keep.summary() == f"restored the weights of epoch {best} (test_loss {min(losses):.4f})"
+    assert keep.summary() == f"restored the weights of epoch {best} (test loss {min(losses):.4f})"
+    assert keep.summary("validation").endswith(f"(validation loss {min(losses):.4f})")
 
 
 def test_keep_best_by_accuracy_without_restoring(small):
@@ -63,7 +64,7 @@ def test_early_stopping_stops_and_restores(small):
     trainer.fit()
     best = stopper.best_epoch
     assert trainer.epoch == best + 2 == stopper.stopped_epoch < 30
-    assert trainer.stop_reason == (f"test_loss has not improved for 2 epochs (best {stopper.best:.4f} at epoch "
+    assert trainer.stop_reason == (f"test loss has not improved for 2 epochs (best {stopper.best:.4f} at epoch "
                                    f"{best}); restoring the weights of epoch {best}")
     for name, param in trainer.network.params.items():
         np.testing.assert_array_equal(param, snapshots.weights[best][name])
@@ -85,3 +86,12 @@ def test_early_stopping_with_min_delta_stops_after_patience(small):
 def test_bad_settings_are_refused(options, message):
     with pytest.raises(ValueError, match=message):
         mlp.EarlyStopping(**options)
+
+
+def test_the_stop_reason_names_the_evaluation_set(small):
+    stopper = mlp.EarlyStopping("test_acc", patience=1, min_delta=1.0)
+    net = mlp.Network([784, 8, 10], seed=0)
+    trainer = mlp.Trainer(net, "sgd", small.x_train[:100], small.y_train[:100], small.x_test, small.y_test,
+                          epochs=5, eval_name="validation", callbacks=[stopper])
+    trainer.fit()
+    assert trainer.stop_reason.startswith("validation accuracy has not improved for 1 epochs (best ")

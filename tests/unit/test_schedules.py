@@ -79,3 +79,19 @@ def test_decoupled_weight_decay_follows_the_scheduled_learning_rate():
     optimizer.step(params, {k: np.zeros(3) for k in params})
     np.testing.assert_allclose(params["W1"], 2.0 * (1 - 0.05 * 0.5))
     np.testing.assert_array_equal(params["b1"], 2.0)
+
+
+def test_choices_lists_the_schedules_and_the_regularisation_limits():
+    c = mlp.choices()
+    assert c["schedules"] == list(mlp.SCHEDULES) == ["constant", "step", "cosine"]
+    limits = c["limits"]
+    assert {"weight_decay", "l2", "dropout", "warmup_epochs", "step_epochs", "gamma"} <= set(limits)
+    # Each end the limits include is accepted; the excluded ends are refused.
+    mlp.Adam(0.001, weight_decay=limits["weight_decay"][1])
+    mlp.Dropout(limits["dropout"][0])
+    with pytest.raises(ValueError):
+        mlp.Dropout(limits["dropout"][1])
+    mlp.make_schedule("step", step_epochs=limits["step_epochs"][1], gamma=limits["gamma"][1])
+    with pytest.raises(ValueError):
+        mlp.make_schedule("step", gamma=limits["gamma"][0])
+    mlp.make_schedule("cosine", warmup_epochs=limits["warmup_epochs"][1])

@@ -146,7 +146,7 @@ def test_stop_between_slices_keeps_the_model(small):
 def test_early_stopping(small):
     trainer = make_trainer(small, epochs=10, callbacks=[mlp.EarlyStopping("test_acc", patience=1, min_delta=1.0)])
     trainer.fit()  # no epoch can improve accuracy by 1.0: stop after the second
-    assert len(trainer.history) == 2 and "test_acc has not improved for 1 epochs" in trainer.stop_reason
+    assert len(trainer.history) == 2 and "test accuracy has not improved for 1 epochs" in trainer.stop_reason
     net = mlp.Network([784, 16, 10])
     unmeasured = mlp.Trainer(net, "sgd", small.x_train, small.y_train, callbacks=[mlp.EarlyStopping("test_loss")])
     with pytest.raises(ValueError, match="monitors 'test_loss', which this training does not measure; "
@@ -177,7 +177,7 @@ def test_divergence_names_the_learning_rate(small, activation, lr, scale, loss, 
 
 @pytest.mark.parametrize("name", sorted(mlp.OPTIMIZERS))
 def test_every_optimizer_learns_and_keeps_float32(small, name):
-    lr = {"sgd": 0.5, "momentum": 4, "rmsprop": 0.005, "adam": 0.005}[name]
+    lr = {"sgd": 0.5, "momentum": 4, "classic": 0.4, "nesterov": 4, "rmsprop": 0.005, "adam": 0.005}[name]
     trainer = make_trainer(small, optimizer=mlp.get_optimizer(name, learning_rate=lr), epochs=2)
     trainer.fit()
     assert trainer.history[-1]["test_acc"] > 0.6  # 2 epochs on 2000 images; chance is 0.1

@@ -1,0 +1,145 @@
+"""Checks that a network can be used: the same rules for the CLI, the lab and library code.
+
+Each check raises ``ValueError`` with one line that names the problem and what is
+allowed, so any front end can show the message as it is.
+"""
+
+import os
+import sys
+
+import numpy as np
+
+EVAL_ROWS = 4096  # rows of one evaluation pass (mlp.evaluation.EVAL_CHUNK)
+WASM_MEMORY = 2 * 1024**3  # what a browser tab's Python (32-bit WebAssembly) can use at most, about
+
+
+class MemoryLimitError(ValueError):
+    """A job needs more memory than is available (see :func:`check_memory`)."""
+
+
+def check_finite(params, name="the network"):
+    """Refuse parameters (a dict of arrays: ``W1``, ``b1``, ...) holding NaN or infinite values.
+
+    Raises
+    ------
+    ValueError
+        Naming the first parameter that is not finite and how many values are bad.
+    """
+    for key, param in params.items():
+        finite = np.isfinite(param)
+        if not finite.all():
+            bad = int(finite.size - np.count_nonzero(finite))
+            raise ValueError(f"{name}: {key} holds {bad} NaN or infinite value{'s' * (bad != 1)}; "
+                             f"a usable network has finite weights (a diverged training gives such weights)")
+    return params
+
+
+def check_weights(network, name="the network"):
+    """Refuse a network whose weights or biases hold NaN or infinite values.
+
+    Such a network (a diverged training, or a damaged file) predicts nothing
+    meaningful: its outputs are NaN, and an accuracy computed from them would
+    be a silent wrong result. :func:`mlp.load` applies the same rule to files.
+
+    Raises
+    ------
+    ValueError
+        As :func:`check_finite`.
+    """
+    check_finite(network.params, name)
+    return network
+
+
+def check_fits(network, n_inputs, n_classes, name="the network"):
+    """Refuse a network whose input or output width does not fit the data.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Features per sample (784 pixels for MNIST).
+    n_classes : int
+        Classes of the labels (10 for MNIST).
+
+    Raises
+    ------
+    ValueError
+        ``"<name> holds a 784-64-5 network; this data needs 784 inputs and 10 outputs"``.
+    """
+    sizes = network.sizes
+    if sizes[0] != n_inputs or sizes[-1] != n_classes:
+        raise ValueError(f"{name} holds a {'-'.join(map(str, sizes))} network; this data needs "
+                         f"{n_inputs} inputs and {n_classes} outputs")
+    return network
+
+
+def format_bytes(n):
+    """``1536`` -> ``"1.5 KB"``; binary multiples, named KB, MB, GB, TB, PB."""
+    n = float(n)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} PB"
+
+
+def available_memory():
+    """Bytes of memory this process may use, or None if unknown.
+
+    ``$MLP_MEMORY_LIMIT`` (bytes) if set; in the browser, the 32-bit WebAssembly
+    limit; else ``MemAvailable`` of ``/proc/meminfo`` (Linux), else the physical
+    memory from ``os.sysconf``.
+    """
+    limit = os.environ.get("MLP_MEMORY_LIMIT")
+    if limit:
+        try:
+            return int(limit)
+        except ValueError:
+            raise ValueError(f"MLP_MEMORY_LIMIT must be a number of bytes; got {limit!r}") from None
+    if sys.platform == "emscripten":
+        return WASM_MEMORY
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def training_memory(sizes, dtype="float32", batch_size=128, state_copies=2):
+    """Estimated bytes to train a network of layer widths ``sizes``, from the shapes alone.
+
+    The parameters, their gradients and ``state_copies`` optimiser arrays (Adam
+    keeps two, momentum one), plus per layer three arrays of one batch (its input
+    and activation, kept for the backward pass, and the gradient), plus one
+    evaluation pass of :data:`EVAL_ROWS` rows through the widest layer.
+    """
+    from .network import parameter_count
+
+    item = np.dtype(dtype).itemsize
+    sizes = [int(s) for s in sizes]
+    params = parameter_count(sizes) * (2 + state_copies)
+    batch = 3 * batch_size * sum(sizes)
+    evaluation = 2 * EVAL_ROWS * max(sizes)
+    return (params + batch + evaluation) * item
+
+
+def check_memory(nbytes, what):
+    """Refuse a job that needs more memory than :func:`available_memory`.
+
+    ``what`` describes the job: "training a 784-3000000-10 network (float32)".
+
+    Raises
+    ------
+    MemoryLimitError
+        A ``ValueError``: ``"<what> needs about 28.4 GB of memory; at most 20.8 GB is available"``.
+    """
+    limit = available_memory()
+    if limit is not None and nbytes > limit:
+        raise MemoryLimitError(f"{what} needs about {format_bytes(nbytes)} of memory; at most "
+                         f"{format_bytes(limit)} is available")
+    return nbytes
