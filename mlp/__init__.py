@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 from .activations import ACTIVATIONS, DERIVATIVES, get_activation, leaky_relu, relu, sigmoid, softmax, tanh
-from .callbacks import Callback, EarlyStopping, EpochLog, ProgressBar, format_record
+from .callbacks import Callback, EpochLog, ProgressBar, format_record
 from .choices import choices
 from .data import (
                    DataError,
@@ -21,6 +21,7 @@ from .data import (
 )
 from .diagnosis import diagnose, guessing_loss, worse_than_guessing
 from .evaluation import EvaluationReport, evaluate
+from .early_stopping import EarlyStopping, KeepBest
 from .files import atomic_write, check_output_path
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .history import HistoryRecorder
@@ -43,6 +44,8 @@ from .optimizers import (
                    get_optimizer,
                    make_optimizer,
 )
+from .regularization import Dropout, add_l2_gradient, l2_penalty
+from .schedules import SCHEDULES, CosineSchedule, StepSchedule, make_schedule
 from .serialization import load, load_weights, save
 from .training import Trainer, TrainingDiverged, train
 from .validation import MemoryLimitError, check_fits, check_memory, check_weights, training_memory
@@ -58,8 +61,10 @@ __all__ = [
     "OPTIMIZERS", "make_optimizer", "get_optimizer", "Optimizer", "SGD", "Momentum", "ClassicMomentum",
     "Nesterov", "RMSProp", "Adam",
     "Trainer", "train", "TrainingDiverged",
-    "Callback", "ProgressBar", "EpochLog", "EarlyStopping", "HistoryRecorder", "format_record",
+    "Callback", "ProgressBar", "EpochLog", "EarlyStopping", "KeepBest", "HistoryRecorder", "format_record",
     "diagnose", "worse_than_guessing", "guessing_loss",
+    # regularisation
+    "Dropout", "l2_penalty", "add_l2_gradient", "SCHEDULES", "make_schedule", "StepSchedule", "CosineSchedule",
     # data
     "Dataset", "DataError", "read_idx", "load_mnist", "load_dataset", "load_subset", "save_subset",
     "make_subset", "normalize", "one_hot", "check_labels", "prepare",

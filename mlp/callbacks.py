@@ -111,27 +111,3 @@ class EpochLog(Callback):
         line = format_record(record, trainer.epochs, getattr(trainer, "eval_name", "test"))
         print(line, file=self.stream or sys.stdout, flush=True)
 
-
-class EarlyStopping(Callback):
-    """Stop when ``monitor`` (a history key) has not improved for ``patience`` epochs.
-
-    Improvement means lower for losses and higher for accuracies.
-    """
-
-    def __init__(self, monitor="test_loss", patience=3, min_delta=0.0):
-        self.monitor, self.patience, self.min_delta = monitor, patience, min_delta
-        self.best, self.waited = None, 0
-
-    def on_epoch_end(self, trainer, record):
-        value = record.get(self.monitor)
-        if value is None:
-            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, which this training does not "
-                             f"measure; "
-                             f"choose one of: {', '.join(k for k, v in record.items() if v is not None)}")
-        sign = -1 if "loss" in self.monitor else 1  # compare as "higher is better"
-        if self.best is None or sign * (value - self.best) > self.min_delta:
-            self.best, self.waited = value, 0
-            return
-        self.waited += 1
-        if self.waited >= self.patience:
-            trainer.stop(f"{self.monitor} has not improved for {self.patience} epochs (best {self.best:.4f})")

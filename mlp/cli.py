@@ -37,6 +37,7 @@ from .evaluation import evaluate
 from .files import check_output_path, write_text
 from .network import Network
 from .optimizers import OPTIMIZERS, make_optimizer
+from .regularization_cli import trainer_options
 from .serialization import load, save
 from .training import Trainer, TrainingDiverged
 from .validation import check_fits, check_memory, training_memory
@@ -83,6 +84,7 @@ def _optimizer(args):
         options.update(form=args.momentum_form, nesterov=args.nesterov)
     elif args.nesterov or args.momentum_form != "average":
         raise UsageError("--nesterov and --momentum-form apply only to --optimizer momentum")
+    options["weight_decay"] = args.weight_decay
     try:
         if args.lr is None:
             return choice(**options)
@@ -119,13 +121,17 @@ def _training_data(args):
 def cmd_train(args):
     _check_outputs(args, "--save", "--report")
     optimizer = _optimizer(args)
+    try:
+        regularization = trainer_options(args)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
     args.data = args.data or default_source()  # recorded in the report
     data = prepare(_training_data(args), args.dtype)
     network = Network(args.sizes, activation=args.activation, init=args.init, seed=args.seed,
                       dtype=args.dtype)
     callbacks = ([] if args.quiet else [ProgressBar()]) + [EpochLog()]
     trainer = Trainer(network, optimizer, *data, batch_size=args.batch_size, epochs=args.epochs,
-                      callbacks=callbacks, seed=args.seed)
+                      callbacks=callbacks, seed=args.seed, **regularization)
     print(f"{'-'.join(map(str, args.sizes))} {args.activation}, {optimizer}, batch {args.batch_size}, "
           f"{args.epochs} epochs, {len(data.x_train)} train / {len(data.x_test)} test images, {args.dtype}",
           flush=True)

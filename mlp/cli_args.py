@@ -13,6 +13,7 @@ from .activations import ACTIVATIONS
 from .init import INITIALIZERS
 from .network import DTYPES
 from .optimizers import OPTIMIZERS
+from .regularization_cli import add_arguments as add_regularization_arguments
 
 MAX_SEED = 2**32 - 1
 DATA_HELP = ("a directory of MNIST IDX files, a subset .npz file, or 'openml' "
@@ -109,6 +110,7 @@ def build_parser(train, evaluate, subset):
     t.add_argument("--save", type=_path, metavar="FILE.npz",
                    help="save the trained weights (also when interrupted with Ctrl-C)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_regularization_arguments(t)
     t.set_defaults(run=train)
 
     e = commands.add_parser("evaluate", help="test accuracy and confusion matrix of saved weights")

@@ -81,6 +81,7 @@ class Network:
             b = np.zeros(n_out, dtype=self.dtype)
             last = i == len(sizes) - 2
             self.layers.append(Dense(W, b, activation=None if last else activation))
+        self._dropout = None  # the Dropout of the last forward pass, if any
 
     def __repr__(self):
         return (f"Network(sizes={self.sizes}, activation={self.activation!r}, init={self.init!r}, "
@@ -107,20 +108,27 @@ class Network:
             raise ValueError(f"inputs must have shape (n, {self.sizes[0]}); got {x.shape}")
         return x.astype(self.dtype, copy=False)
 
-    def forward(self, x):
+    def forward(self, x, dropout=None):
         """Class probabilities for a batch; caches what :meth:`backward` needs.
 
         Parameters
         ----------
         x : ndarray, shape (batch, sizes[0])
+        dropout : mlp.regularization.Dropout or None
+            In a training step, drops hidden-layer outputs (never the inputs or the
+            logits); :meth:`backward` then follows the same masks. ``None`` (what
+            :meth:`predict` and :meth:`evaluate` use) keeps every unit.
 
         Returns
         -------
         ndarray, shape (batch, sizes[-1]); rows sum to 1.
         """
         a = self.check_inputs(x)
-        for layer in self.layers:
+        self._dropout = dropout
+        for i, layer in enumerate(self.layers):
             a = layer.forward(a)
+            if dropout is not None and i < len(self.layers) - 1:
+                a = dropout.forward(i, a)  # (batch, sizes[i+1]), dropped units 0
         return softmax(a)  # the last layer's a is the logits z
 
     __call__ = forward
@@ -143,6 +151,8 @@ class Network:
         grad = softmax_cross_entropy_grad(p, y)  # dL/dz of the last layer
         for i in reversed(range(len(self.layers))):
             grad = self.layers[i].backward(grad, input_grad=i > 0)
+            if grad is not None and self._dropout is not None:
+                grad = self._dropout.backward(i - 1, grad)  # through layer i-1's mask
         return {f"{k}{i}": v for i, layer in enumerate(self.layers, 1) for k, v in layer.grads.items()}
 
     def predict_proba(self, x, chunk=EVAL_CHUNK):

@@ -12,15 +12,24 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .regularization import check_coefficient, decay_weights
+
 
 class Optimizer:
-    """Base class: holds the learning rate and per-parameter state."""
+    r"""Base class: holds the learning rate, the weight decay and per-parameter state.
 
-    def __init__(self, learning_rate):
+    ``weight_decay`` :math:`\lambda \ge 0` is *decoupled* weight decay: before each update,
+    every weight (not the biases) shrinks by :math:`\eta\lambda`,
+    :math:`W \leftarrow (1 - \eta\lambda) W`, apart from the gradient. With Adam this is
+    AdamW; :mod:`mlp.regularization` explains how it differs from an L2 term in the loss.
+    """
+
+    def __init__(self, learning_rate, weight_decay=0.0):
         learning_rate = float(learning_rate)
         if not (np.isfinite(learning_rate) and learning_rate > 0):
             raise ValueError(f"learning rate must be a positive number; got {learning_rate}")
         self.learning_rate = learning_rate
+        self.weight_decay = check_coefficient("weight decay", weight_decay)
         self.state = {}  # parameter name -> {slot name: array shaped like the parameter}
 
     def _slots(self, name, param, *slots):
@@ -31,6 +40,8 @@ class Optimizer:
 
     def step(self, params, grads):
         """Update every ``params[name]`` in place from ``grads[name]``."""
+        if self.weight_decay:
+            decay_weights(params, self.learning_rate * self.weight_decay)
         for name, param in params.items():
             self.update(name, param, grads[name])
 
@@ -38,7 +49,8 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self):
-        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k not in ("state", "steps"))
+        hidden = ("state", "steps") + (() if self.weight_decay else ("weight_decay",))
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k not in hidden)
         return f"{type(self).__name__}({fields})"
 
 
@@ -55,8 +67,8 @@ class SGD(Optimizer):
     .. math:: \theta \leftarrow \theta - \eta\, g
     """
 
-    def __init__(self, learning_rate=0.1):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.1, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
 
     def update(self, name, param, grad):
         param -= self.learning_rate * grad
@@ -92,8 +104,8 @@ class Momentum(Optimizer):
 
     FORMS = ("average", "classic")
 
-    def __init__(self, learning_rate=0.1, beta=0.9, form="average", nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.1, beta=0.9, form="average", nesterov=False, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
         if form not in self.FORMS:
             raise ValueError(f"unknown momentum form {form!r}; choose one of: {', '.join(self.FORMS)}")
         self.beta = _fraction("beta", beta)
@@ -121,8 +133,8 @@ class RMSProp(Optimizer):
     with ``s`` starting at zero.
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, eps=1e-8):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, rho=0.9, eps=1e-8, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
         self.rho = _fraction("rho", rho)
         self.eps = float(eps)
 
@@ -148,8 +160,8 @@ class Adam(Optimizer):
     The corrections undo the pull towards zero of averages started at zero.
     """
 
-    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
         self.beta1 = _fraction("beta1", beta1)
         self.beta2 = _fraction("beta2", beta2)
         self.eps = float(eps)
@@ -180,15 +192,15 @@ class Adam(Optimizer):
 class ClassicMomentum(Momentum):
     """:class:`Momentum` in its classic form, ``v = beta v + g`` (PyTorch's ``SGD(momentum=...)``)."""
 
-    def __init__(self, learning_rate=0.1, beta=0.9):
-        super().__init__(learning_rate, beta, form="classic")
+    def __init__(self, learning_rate=0.1, beta=0.9, weight_decay=0.0):
+        super().__init__(learning_rate, beta, form="classic", weight_decay=weight_decay)
 
 
 class Nesterov(Momentum):
     """:class:`Momentum` (average form) stepping along Nesterov's look-ahead direction."""
 
-    def __init__(self, learning_rate=0.1, beta=0.9):
-        super().__init__(learning_rate, beta, form="average", nesterov=True)
+    def __init__(self, learning_rate=0.1, beta=0.9, weight_decay=0.0):
+        super().__init__(learning_rate, beta, form="average", nesterov=True, weight_decay=weight_decay)
 
 
 class Choice(NamedTuple):

@@ -20,6 +20,8 @@ import numpy as np
 from .data import one_hot
 from .losses import cross_entropy
 from .optimizers import Optimizer, get_optimizer
+from .regularization import Dropout, add_l2_gradient, check_coefficient, l2_penalty
+from .schedules import make_schedule
 
 # A mean batch loss above this many nats means the true class gets probability below
 # e^-50 on average: the network is confidently wrong about almost every sample. With
@@ -61,6 +63,18 @@ class Trainer:
         What to call the ``x_test, y_test`` set in logs and charts: "test", or
         "validation" when it is held-out training data used to choose settings.
         The history keys stay ``test_loss`` and ``test_acc``.
+    l2 : float >= 0
+        Coefficient lambda of the L2 term ``lambda / 2 * sum(W ** 2)`` over the weights,
+        added to each batch's loss, and ``lambda * W`` to each weight's gradient
+        (:mod:`mlp.regularization`). The per-epoch losses in :attr:`history` are the
+        plain cross-entropy, without it.
+    dropout : float in [0, 1), or mlp.regularization.Dropout
+        Dropout rate of the hidden layers during training steps (0: none); a rate gets
+        its own generator seeded with ``seed``. Evaluation never drops units.
+    schedule : str, callable or None
+        Learning-rate schedule, a name in :data:`mlp.schedules.SCHEDULES` (default
+        options) or a schedule object from :func:`mlp.make_schedule`. It scales the
+        optimiser's initial learning rate before every batch (see :mod:`mlp.schedules`).
 
     Attributes
     ----------
@@ -81,7 +95,8 @@ class Trainer:
     """
 
     def __init__(self, network, optimizer, x_train, y_train, x_test=None, y_test=None, *,
-                 batch_size=128, epochs=10, callbacks=(), seed=0, evaluate_train=True, eval_name="test"):
+                 batch_size=128, epochs=10, callbacks=(), seed=0, evaluate_train=True, eval_name="test",
+                 l2=0.0, dropout=0.0, schedule=None):
         self.network = network
         self.optimizer = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
         if not isinstance(self.optimizer, Optimizer):
@@ -99,6 +114,7 @@ class Trainer:
                              f"got {eval_name!r}")
         self.eval_name = eval_name
         self.rng = np.random.default_rng(seed)
+        self._regularize(l2, dropout, schedule, seed)
         self.batches_per_epoch = math.ceil(len(self.x_train) / self.batch_size)
         self.history = []
         self.epoch = self.batch = self.samples = 0
@@ -122,6 +138,19 @@ class Trainer:
             raise ValueError(f"x_{part} and y_{part} must hold the same, non-zero number of samples; "
                              f"got {len(x)} and {len(y)}")
         return x, y
+
+    def _regularize(self, l2, dropout, schedule, seed):
+        """Check and keep the L2 coefficient, the dropout and the learning-rate schedule."""
+        self.l2 = check_coefficient("l2", l2)
+        self.dropout = dropout if isinstance(dropout, Dropout) else Dropout(dropout, seed)
+        if self.dropout.rate == 0:
+            self.dropout = None
+        self.schedule = make_schedule(schedule) if isinstance(schedule, str) else schedule
+        if self.schedule is not None and not callable(self.schedule):
+            raise TypeError(f"schedule must be a schedule name or object (see mlp.make_schedule); got {schedule!r}")
+        self.initial_learning_rate = self.optimizer.learning_rate
+        if self.schedule is not None:
+            self.schedule(0.0, self.epochs)  # a warm-up longer than training fails here, not later
 
     # -- control -------------------------------------------------------------
 
@@ -207,6 +236,9 @@ class Trainer:
             self._epoch_start = self._now()
             self._call("on_epoch_begin", self.epoch + 1)
         idx = self._order[self.batch * self.batch_size:(self.batch + 1) * self.batch_size]
+        if self.schedule is not None:
+            done = self.epoch + self.batch / self.batches_per_epoch  # epochs done, a float
+            self.optimizer.learning_rate = self.initial_learning_rate * self.schedule(done, self.epochs)
         loss = self.step(self.x_train[idx], self.y_train[idx])
         self.batch += 1
         self.samples += len(idx)
@@ -220,9 +252,12 @@ class Trainer:
 
     def step(self, x, y):
         """One gradient step on a batch: forward, loss, backward, update. Returns the batch loss."""
-        p = self.network.forward(x)  # (batch, classes)
+        p = self.network.forward(x, dropout=self.dropout)  # (batch, classes)
         loss = cross_entropy(p, y)
         grads = self.network.backward(p, y)
+        if self.l2:
+            loss += l2_penalty(self.network.params, self.l2)
+            add_l2_gradient(self.network.params, grads, self.l2)
         self.optimizer.step(self.network.params, grads)
         return loss
 

@@ -27,8 +27,7 @@ def test_registry_refuses_with_the_valid_choices():
     with pytest.raises(ValueError, match="unknown optimizer 'lbfgs'; choose one of: sgd, momentum, rmsprop, "
                                          "adam, classic, nesterov"):
         mlp.make_optimizer("lbfgs", 0.1)
-    with pytest.raises(ValueError, match="optimizer 'sgd' has no option 'beta'; it takes: only the "
-                                         "learning rate"):
+    with pytest.raises(ValueError, match="optimizer 'sgd' has no option 'beta'; it takes: weight_decay"):
         mlp.make_optimizer("sgd", 0.1, beta=0.9)
     with pytest.raises(ValueError, match="optimizer 'adam' has no option 'beta'; "
                                          "it takes: beta1, beta2, eps"):

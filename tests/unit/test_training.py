@@ -148,7 +148,7 @@ def test_early_stopping(small):
     trainer = make_trainer(small, epochs=10,
                            callbacks=[mlp.EarlyStopping("test_acc", patience=1, min_delta=1.0)])
     trainer.fit()  # no epoch can improve accuracy by 1.0: stop after the second
-    assert len(trainer.history) == 2 and "test_acc has not improved for 1 epochs" in trainer.stop_reason
+    assert len(trainer.history) == 2 and "test accuracy has not improved for 1 epochs" in trainer.stop_reason
     net = mlp.Network([784, 16, 10])
     unmeasured = mlp.Trainer(net, "sgd", small.x_train, small.y_train,
                              callbacks=[mlp.EarlyStopping("test_loss")])
