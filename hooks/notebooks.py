@@ -195,6 +195,7 @@ def write_atomic(path: Path, notebook) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             nbformat.write(notebook, f)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a web server must read it
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
