@@ -46,10 +46,20 @@ def _flush():
 
 def _post_figure(figure, summary):
     if _bridge is None:
-        print(summary)
+        _show_natively(figure, summary)
         return
     _flush()
     _bridge.post_figure(figure)
+
+
+def _show_natively(figure, summary):
+    # Outside the browser: matplotlib in Jupyter, else the summary line (mlpsite/_native_figures.py).
+    try:
+        from mlpsite._native_figures import show
+    except ImportError:
+        print(summary)
+        return
+    show(figure, summary)
 
 
 def _text(name, value):

@@ -1,0 +1,100 @@
+"""MkDocs hook: the site works offline after the first visit, and is installable.
+
+on_startup     notes whether this is `mkdocs serve`: then no service worker is made, so live
+               reload is never answered from a cache (src/offline/register.js also unregisters
+               a worker left on the address by an earlier built site).
+on_files       serves src/offline/{register,boot}.js and offline.css under assets/offline/.
+on_post_page   links the web app manifest from every page.
+on_post_build  writes manifest.webmanifest and its icon, then (built sites only) sw.js with
+               node src/offline/build-sw.mjs: workbox-build's precache list of the built site.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "src" / "offline"
+SERVED = ("register.js", "boot.js", "offline.css")
+MANIFEST = "manifest.webmanifest"
+ICON = "assets/offline/icon.svg"
+# Material's own "brain" icon (the site's logo), filled with the theme's indigo for the icon.
+ICON_SOURCE = Path(__import__("material").__file__).parent / "templates/.icons/material/brain.svg"
+
+log = logging.getLogger("mkdocs.hooks.offline")
+_serving = False
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
+def on_files(files, config):
+    for name in SERVED:
+        files.append(File(f"offline/{name}", src_dir=str(SOURCES.parent), dest_dir=config["site_dir"],
+                          use_directory_urls=False, dest_uri=f"assets/offline/{name}"))
+    return files
+
+
+def on_post_page(output, page, config):
+    base = get_relative_url(MANIFEST, page.url)
+    tags = f'<link rel="manifest" href="{base}"><meta name="theme-color" content="#3f51b5">'
+    return output.replace("</head>", tags + "</head>", 1)
+
+
+def on_post_build(config):
+    site = Path(config["site_dir"])
+    icon = ICON_SOURCE.read_text().replace("<path ", '<path fill="#3f51b5" ', 1)
+    write_atomic(site / ICON, icon)
+    write_atomic(site / MANIFEST, json.dumps(manifest(config), indent=2) + "\n")
+    if _serving:
+        (site / "sw.js").unlink(missing_ok=True)
+        return
+    node = shutil.which("node")
+    if node is None:
+        raise PluginError("node is needed to build the service worker (src/offline/build-sw.mjs)")
+    proc = subprocess.run([node, str(SOURCES / "build-sw.mjs"), str(site), uuid.uuid4().hex],
+                          cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise PluginError(f"building sw.js failed:\n{proc.stdout}{proc.stderr}")
+    log.info(proc.stdout.strip())
+
+
+def manifest(config):
+    """The web app manifest: the site opens on its home page, in its own window."""
+    return {
+        "name": config["site_name"],
+        "short_name": "NN from scratch",
+        "description": config.get("site_description") or config["site_name"],
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#3f51b5",
+        "icons": [{"src": ICON, "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a web server must read it
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,99 @@
+// Registration of the site's service worker (src/offline/sw.js), and the two notes it needs:
+// "working offline" while the browser has no network, and "a new version is installed" with
+// a Reload button when a newer build's worker is waiting.
+//
+//   import { registerOffline } from "./offline/register.js";
+//   registerOffline({ url: new URL("sw.js", siteRoot) });
+//
+// Where the site has no sw.js (`mkdocs serve` generates none) any worker left on this
+// address by an earlier built site is unregistered, so live reload is never served stale.
+
+const NOTE_ID = "offline-note";
+
+/** Show (or, with text null, remove) the note; `action` is {label, run} for one button. */
+function note(text, action) {
+  let box = document.getElementById(NOTE_ID);
+  if (text === null) {
+    if (box) box.remove();
+    return;
+  }
+  if (!box) {
+    box = document.createElement("div");
+    box.id = NOTE_ID;
+    box.className = "offline-note";
+    box.setAttribute("role", "status"); // announced politely by screen readers
+    document.body.append(box);
+  }
+  box.replaceChildren(document.createTextNode(text));
+  if (action) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = action.label;
+    button.addEventListener("click", action.run);
+    box.append(" ", button);
+  }
+}
+
+function watchConnection() {
+  const update = () => note(navigator.onLine ? null : "Working offline: this site runs from its saved copy.");
+  window.addEventListener("online", update);
+  window.addEventListener("offline", update);
+  update();
+}
+
+function offerUpdate(registration) {
+  const waiting = registration.waiting;
+  if (!waiting || !navigator.serviceWorker.controller) return;
+  note("A new version of this site is installed.", {
+    label: "Reload",
+    run: () => {
+      navigator.serviceWorker.addEventListener("controllerchange", () => window.location.reload(), { once: true });
+      waiting.postMessage({ type: "SKIP_WAITING" });
+    },
+  });
+}
+
+/** True when there is no worker script at `url` (as under `mkdocs serve`). */
+async function missing(url) {
+  if (!navigator.onLine) return false; // keep what is installed
+  try {
+    const response = await fetch(url, { method: "HEAD", cache: "no-store" });
+    return response.status === 404;
+  } catch {
+    return false; // offline: keep what is installed
+  }
+}
+
+/**
+ * Register the service worker at `url` (scope: its folder).
+ * reloadForIsolation() decides whether the page may reload once, right after the first
+ * install, to become crossOriginIsolated at once (default: no, the next visit or reload is;
+ * coi-serviceworker reloads at once, which would drop what the reader did meanwhile).
+ * Resolves to the registration, or null where service workers are unavailable or absent.
+ */
+export async function registerOffline({ url, reloadForIsolation = () => false } = {}) {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return null;
+  watchConnection();
+  if (await missing(url)) {
+    const registrations = await navigator.serviceWorker.getRegistrations();
+    await Promise.all(registrations.map((r) => r.unregister()));
+    return null;
+  }
+  const firstInstall = !navigator.serviceWorker.controller;
+  const registration = await navigator.serviceWorker.register(url, { scope: new URL(".", url).href });
+  offerUpdate(registration);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed") offerUpdate(registration);
+    });
+  });
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    const key = "offline-reloaded-for-isolation";
+    if (firstInstall && !window.crossOriginIsolated && !sessionStorage.getItem(key) && reloadForIsolation()) {
+      sessionStorage.setItem(key, "1"); // once per tab, never a loop
+      window.location.reload();
+    }
+  }, { once: true });
+  return registration;
+}
