@@ -120,10 +120,11 @@ def test_kernel_matches_numpy_on_contiguous_transposed_and_strided_arrays(wasm, 
     assert np.all(below == 0xA5), "the kernel wrote below the arrays (a stack or data of its own?)"
     changed = np.flatnonzero((image.bytes[:image.used] != before[:image.used]) & ~written)
     assert changed.size == 0, f"the kernel wrote outside its output, at image offsets {changed[:10]}"
-    for (out, expected, bound), (m, k, n, layout) in zip(image.outputs, cases):
+    for (out, expected, bound), (m, k, n, layout) in zip(image.outputs, cases, strict=True):
         # Any summation order stays within k rounding errors of the sum of |a||b| terms.
         err = np.abs(out - expected)
-        assert out.shape == (m, n) and np.all(err <= 2 * k * eps * bound + 1e-30), (m, k, n, layout, err.max())
+        assert out.shape == (m, n), (m, k, n, layout)
+        assert np.all(err <= 2 * k * eps * bound + 1e-30), (m, k, n, layout, err.max())
 
 
 def test_kernel_is_exact_on_small_integers(wasm, tmp_path):
