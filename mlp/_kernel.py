@@ -54,11 +54,14 @@ def gemm_arguments(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> tuple[int, 
     size = a.itemsize
     (a_rs, a_cs), (b_rs, b_cs), (c_rs, c_cs) = a.strides, b.strides, out.strides
     if b_cs != size or c_cs != size:
-        raise ValueError(f"the kernel needs rows of b and out in contiguous memory; strides {b.strides}, {out.strides}")
+        raise ValueError("the kernel needs rows of b and out in contiguous memory; "
+                         f"strides {b.strides}, {out.strides}")
     if a_rs % size or a_cs % size or b_rs % size or c_rs % size:
-        raise ValueError(f"strides must be whole elements of {size} bytes; got {a.strides}, {b.strides}, {out.strides}")
+        raise ValueError(f"strides must be whole elements of {size} bytes; "
+                         f"got {a.strides}, {b.strides}, {out.strides}")
     (m, k), n = a.shape, b.shape[1]
-    return (m, n, k, _address(a), a_rs // size, a_cs // size, _address(b), b_rs // size, _address(out), c_rs // size)
+    return (m, n, k, _address(a), a_rs // size, a_cs // size,
+            _address(b), b_rs // size, _address(out), c_rs // size)
 
 
 class Kernel:
@@ -96,7 +99,7 @@ def _pyodide_memory():
     memory = getattr(module, "wasmMemory", None)  # set when Pyodide was given a memory
     if memory is None:
         # The dynamic linker records the main module's imports, the memory among them.
-        memory = getattr(module.LDSO.loadedLibsByName, "__main__").exports.memory
+        memory = module.LDSO.loadedLibsByName.__main__.exports.memory
     return memory
 
 
@@ -105,7 +108,8 @@ def _self_test(kernel: Kernel) -> None:
     a = (np.arange(15, dtype=np.float32).reshape(3, 5) % 7) - 3
     b = (np.arange(45, dtype=np.float32).reshape(5, 9) % 5) - 2
     for dtype in FUNCTIONS:
-        if not np.array_equal(kernel.matmul(a.astype(dtype), b.astype(dtype)), a.astype(dtype) @ b.astype(dtype)):
+        x, y = a.astype(dtype), b.astype(dtype)
+        if not np.array_equal(kernel.matmul(x, y), x @ y):
             raise KernelUnavailable(f"the kernel's {dtype} result differs from NumPy's on a test product")
 
 
@@ -130,9 +134,11 @@ def load(builds=None) -> Kernel:
     browser can run none of the builds (WebAssembly without SIMD, before Chrome 91/Safari 16.4).
     """
     if sys.platform != "emscripten":
-        raise KernelUnavailable("the SIMD kernel runs only inside Pyodide; natively NumPy's BLAS does the products")
-    import js  # noqa: PLC0415 - Pyodide only
+        raise KernelUnavailable("the SIMD kernel runs only inside Pyodide; "
+                                "natively NumPy's BLAS does the products")
     from pyodide.ffi import to_js  # noqa: PLC0415
+
+    import js  # noqa: PLC0415 - Pyodide only
 
     accepted = [(name, to_js(wasm)) for name, wasm in (builds or _builds())]
     accepted = [(name, data) for name, data in accepted if js.WebAssembly.validate(data)]

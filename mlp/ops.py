@@ -98,7 +98,8 @@ def matmul(a, b, method=None):
     if method == "kernel":
         kernel = _kernel.get()
         if kernel is None or not _kernel.accepts(a, b):
-            why = _kernel.failure() if kernel is None else f"it multiplies float32 or float64 only, not {a.dtype} by {b.dtype}"
+            why = (_kernel.failure() if kernel is None
+                   else f"it multiplies float32 or float64 only, not {a.dtype} by {b.dtype}")
             raise RuntimeError(f"matmul method 'kernel' is not available: {why}")
         return kernel.matmul(a, b)
     if method == "einsum":

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -120,10 +122,11 @@ def test_kernel_matches_numpy_on_contiguous_transposed_and_strided_arrays(wasm, 
     assert np.all(below == 0xA5), "the kernel wrote below the arrays (a stack or data of its own?)"
     changed = np.flatnonzero((image.bytes[:image.used] != before[:image.used]) & ~written)
     assert changed.size == 0, f"the kernel wrote outside its output, at image offsets {changed[:10]}"
-    for (out, expected, bound), (m, k, n, layout) in zip(image.outputs, cases):
+    for (out, expected, bound), (m, k, n, layout) in zip(image.outputs, cases, strict=True):
         # Any summation order stays within k rounding errors of the sum of |a||b| terms.
         err = np.abs(out - expected)
-        assert out.shape == (m, n) and np.all(err <= 2 * k * eps * bound + 1e-30), (m, k, n, layout, err.max())
+        assert out.shape == (m, n), (m, k, n, layout)
+        assert np.all(err <= 2 * k * eps * bound + 1e-30), (m, k, n, layout, err.max())
 
 
 def test_kernel_is_exact_on_small_integers(wasm, tmp_path):
@@ -187,3 +190,20 @@ def test_natively_the_backend_is_numpy_and_the_kernel_says_why_it_is_not_there()
         ops.set_backend("blas")
     ops.set_backend("numpy")
     assert ops.backend() == "numpy"
+
+
+def test_the_mlp_wheel_ships_every_build_of_the_kernel(build, tmp_path):
+    from assets.common import Context
+    from assets.wheels import Wheel, build_wheel
+
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "mlp", tree / "mlp", ignore=shutil.ignore_patterns("__pycache__", "_kernel*.wasm"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    for dest, flags in build.VARIANTS.items():
+        build.compile_kernel(tree / "mlp" / dest.name, flags=flags)
+    project = Wheel("mlp", tree, ("mlp", "pyproject.toml", "README.md"))
+    wheel = build_wheel(Context(out=tmp_path / "assets"), project)
+    with zipfile.ZipFile(wheel) as zf:
+        for dest in build.VARIANTS:
+            assert zf.read(f"mlp/{dest.name}") == (tree / "mlp" / dest.name).read_bytes()
