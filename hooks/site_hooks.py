@@ -7,7 +7,7 @@ on_config  runs the asset jobs (package `assets`, scripts/assets/: cheap when no
            packages plus them.
 on_files   adds every file under build/assets to the site (nothing is written into docs/,
            so `mkdocs serve` does not rebuild in a loop).
-on_serve   watches the wheels' sources and src/: an edit rebuilds a wheel or the front-end bundle
+on_serve   watches the wheels' sources, src/ and kernels/: an edit rebuilds a wheel, the front-end bundle or the kernel
            and reloads the page.
 """
 
@@ -53,7 +53,7 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_serve(server, config, builder):
-    for path in [p for wheel in WHEELS for p in wheel.inputs()] + [ROOT / "src"]:
+    for path in [p for wheel in WHEELS for p in wheel.inputs()] + [ROOT / "src", ROOT / "kernels"]:
         if path.is_dir():
             server.watch(str(path))
     return server
