@@ -8,26 +8,56 @@ the live charts do on the site. Anywhere else it prints the summary.
 """
 
 import math
+import time
 
 import numpy as np
 
+LIVE_INTERVAL = 2.0  # seconds at least between two drawings of one live figure
+LIVE_SHARE = 0.2     # ... and at most this share of the time spent drawing it (a drawing
+                     # takes 0.1 to 1 s, far longer than one training batch)
 _displays = {}  # key -> IPython DisplayHandle of the figure drawn under that key
+_drawn_at = {}  # key -> time.monotonic() of its last drawing
+_draw_cost = {}  # key -> seconds its last drawing took
+_pending = {}   # key -> the latest figure of that key not drawn yet
 
 
 def show(figure, summary):
-    """Draw ``figure`` with matplotlib in a Jupyter kernel, else print ``summary``."""
+    """Draw ``figure`` with matplotlib in a Jupyter kernel, else print ``summary``.
+
+    A keyed figure (a live chart) is redrawn at most every ``LIVE_INTERVAL`` seconds, and
+    rarer when drawing is slow (``LIVE_SHARE``); its latest state is drawn when the cell ends.
+    """
     plt = _pyplot()
     if plt is None:
         print(summary)
         return
+    key = figure.get("key")
+    if key is not None and key in _displays:
+        _pending[key] = figure
+        wait = max(LIVE_INTERVAL, _draw_cost.get(key, 0.0) / LIVE_SHARE)
+        if time.monotonic() - _drawn_at.get(key, 0.0) < wait:
+            return
+    _draw(plt, figure)
+
+
+def _flush_pending(*_):
+    """After each cell: the latest state of every live figure that was not drawn yet."""
+    plt = _pyplot()
+    while _pending and plt is not None:
+        _draw(plt, _pending.pop(next(iter(_pending))))
+
+
+def _draw(plt, figure):
     from IPython.display import display
 
+    key = figure.get("key")
+    _pending.pop(key, None)
+    start = time.monotonic()
     drawn = plt.figure(figsize=_size(figure))
     try:
         DRAW[figure["kind"]](drawn, figure)
         if figure.get("title"):
             drawn.suptitle(figure["title"])
-        key = figure.get("key")
         if key in _displays:
             _displays[key].update(drawn)
         elif key is not None:
@@ -36,6 +66,8 @@ def show(figure, summary):
             display(drawn)
     finally:
         plt.close(drawn)  # shown once, by display(), not again by the inline backend
+        _drawn_at[key] = time.monotonic()
+        _draw_cost[key] = _drawn_at[key] - start
 
 
 def _pyplot():
@@ -46,7 +78,11 @@ def _pyplot():
     except ImportError:
         return None
     shell = get_ipython()
-    return plt if shell is not None and getattr(shell, "kernel", None) is not None else None
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    if _flush_pending not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _flush_pending)
+    return plt
 
 
 def _size(figure):

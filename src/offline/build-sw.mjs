@@ -29,7 +29,9 @@ try {
     swDest: join(site, "sw.js"),
     globDirectory: site,
     globPatterns: ["**/*.{html,js,mjs,css,json,wasm,zip,whl,npz,py,xml,woff2,svg,png,ico,webmanifest}"],
-    globIgnores: ["sw.js", "assets/data/mnist-full.npz", "notebooks/**", "**/*.map", "assets/javascripts/lunr/**"],
+    // python_stdlib.zip: the runtime loads its compiled copy, python_stdlib.pyc.zip.
+    globIgnores: ["sw.js", "assets/data/mnist-full.npz", "assets/pyodide/python_stdlib.zip", "notebooks/**",
+      "**/*.map", "assets/javascripts/lunr/**"],
     maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
   });
   for (const w of warnings) console.error(`warning: ${w}`);

@@ -81,6 +81,7 @@ export async function registerOffline({ url, reloadForIsolation = () => false } 
   }
   const firstInstall = !navigator.serviceWorker.controller;
   const registration = await navigator.serviceWorker.register(url, { scope: new URL(".", url).href });
+  if (!registration) return null; // service workers blocked (a browser setting, test automation)
   offerUpdate(registration);
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;

@@ -9,7 +9,8 @@ Fixtures
                        pages are crossOriginIsolated (SharedArrayBuffer, Pyodide interrupts)
     browser            Playwright Chromium ($CHROMIUM, else chromium on PATH, else Playwright's)
     new_page(...)      makes a guarded page in a fresh context; keyword arguments go to
-                       browser.new_context (viewport, color_scheme, ...); base=server.url of
+                       browser.new_context (viewport, color_scheme, ...; service workers are
+                       blocked unless service_workers="allow"); base=server.url of
                        another server (e.g. isolated_server.url)
     page               new_page() with the defaults: 1280x800, light scheme, base_url set, so
                        page.goto("lab/") works
@@ -225,6 +226,9 @@ def new_page(browser, base_url, request):
     def make(base: str | None = None, **context_kwargs):
         base = base or base_url
         context_kwargs.setdefault("viewport", {"width": 1280, "height": 800})
+        # The site's service worker (src/offline/sw.js) would fetch the whole site beside what
+        # a test counts; tests of it pass service_workers="allow".
+        context_kwargs.setdefault("service_workers", "block")
         context = browser.new_context(base_url=base, **context_kwargs)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         page = context.new_page()

@@ -8,9 +8,18 @@ site on the first visit and adds those headers to what it serves.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
 from test_cells import cell, open_cells, output, run_cell, set_code, wait_ready, wait_state
 
+REPO = Path(__file__).resolve().parents[2]
 SW_TIMEOUT_MS = 90_000  # the first install downloads about 27 MB
 
 
@@ -32,10 +41,15 @@ def test_built_site_has_a_service_worker_and_a_manifest(site_dir):
     assert 'rel="manifest" href="../manifest.webmanifest"' in (site_dir / "data" / "index.html").read_text()
 
 
-def test_after_one_visit_the_site_works_offline(page, server):
+@pytest.mark.allow_failed_requests
+@pytest.mark.allow_console_errors
+def test_after_one_visit_the_site_works_offline(new_page):
+    page = new_page(service_workers="allow")
     page.goto("")
     wait_controlled(page)
     page.context.set_offline(True)
+    # Offline for real: what is not precached fails (the one failure this test allows).
+    assert page.evaluate("fetch('notebooks/data.ipynb').then(r => r.status, e => e.name)") == "TypeError"
     page.goto("forward/")
     note = page.locator("#offline-note")
     assert "Working offline" in note.inner_text()
@@ -52,10 +66,14 @@ def test_after_one_visit_the_site_works_offline(page, server):
     page.wait_for_function("window.__cells && window.__cells.list().length > 0")
     assert "Forward pass" in page.title()
     assert page.evaluate("crossOriginIsolated") is True
+    guard = page.guard
+    for problem in guard.failed_requests + guard.console_errors + guard.page_errors:
+        assert "notebooks/data.ipynb" in problem, problem
     page.context.set_offline(False)
 
 
-def test_stop_keeps_the_variables_on_a_host_without_coop_coep(page, server):
+def test_stop_keeps_the_variables_on_a_host_without_coop_coep(new_page):
+    page = new_page(service_workers="allow")                  # on `server`: no COOP/COEP
     open_cells(page)
     assert page.evaluate("crossOriginIsolated") is False      # the host sends no headers
     wait_controlled(page)
@@ -73,3 +91,57 @@ def test_stop_keeps_the_variables_on_a_host_without_coop_coep(page, server):
     run_cell(page, 5)
     assert "still here" in output(page, 5)
     assert page.evaluate("window.__cells.runtime.generation") == 0  # the worker was not replaced
+
+
+@pytest.fixture
+def own_site(site_dir, tmp_path):
+    """A copy of the built site on its own static server (python -m http.server), to rebuild."""
+    root = tmp_path / "site"
+    shutil.copytree(site_dir, root, ignore=shutil.ignore_patterns("mnist-full.npz"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "-b", "127.0.0.1", "-d", str(root)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield root, url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+PRECACHED = """async (path) => {
+  const urls = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+  }
+  return urls.filter((u) => new URL(u).pathname.endsWith(path));
+}"""
+
+
+def test_a_new_build_is_offered_and_replaces_the_old_entries(new_page, own_site):
+    root, url = own_site
+    page = new_page(base=url, service_workers="allow")
+    page.goto("")
+    wait_controlled(page)
+    [old] = page.evaluate(PRECACHED, "/forward/index.html")
+
+    forward = root / "forward" / "index.html"                 # a new build: one page changed
+    forward.write_text(forward.read_text().replace("</h1>", " (new build)</h1>", 1))
+    subprocess.run(["node", str(REPO / "src" / "offline" / "build-sw.mjs"), str(root), "second-build"],
+                   check=True, capture_output=True)
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    note = page.locator("#offline-note")
+    note.get_by_text("A new version of this site is installed.").wait_for(timeout=SW_TIMEOUT_MS)
+    with page.expect_navigation():
+        note.get_by_role("button", name="Reload").click()
+
+    [new] = page.evaluate(PRECACHED, "/forward/index.html")   # the old revision is gone
+    assert new != old and re.search(r"__WB_REVISION__=", new)
+    page.goto("forward/")
+    assert "(new build)" in page.locator("h1").first.inner_text()
