@@ -21,8 +21,9 @@ function labPage() {
   });
 }
 
-startMath();
+// The cells first: they start Python, which loads while the formulas are typeset.
 startCells();
+startMath();
 if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labPage);
 else labPage();

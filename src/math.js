@@ -25,6 +25,7 @@ export function typeset(root) {
       errorCallback: (message, error) => { failed = error ?? new Error(message); },
     });
     if (!failed) {
+      unwrap(node);
       node.dataset.typeset = "1";  // done (tests and a second pass look for it)
     } else {
       // Browser tests fail on console errors: a formula that cannot be read is one.
@@ -33,6 +34,15 @@ export function typeset(root) {
       console.error(`math: cannot typeset ${JSON.stringify(node.textContent)}: ${failed.message}`);
     }
   }
+}
+
+// auto-render puts each formula in a <span> of its own between the text around it; in an
+// .arithmatex element there is only the formula, so it takes the element's place: the formula's
+// box is then a direct child, as Material's styles for div.arithmatex > * expect.
+function unwrap(node) {
+  const formula = [...node.children].find((child) => !child.className && child.firstElementChild?.matches(".katex, .katex-display"));
+  if (!formula || [...node.childNodes].some((child) => child !== formula && child.textContent.trim())) return;
+  node.replaceChildren(...formula.childNodes);
 }
 
 /** Typesets now and after every instant navigation. */
