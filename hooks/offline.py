@@ -3,7 +3,6 @@
 on_startup     notes whether this is `mkdocs serve`: then no service worker is made, so live
                reload is never answered from a cache (src/offline/register.js also unregisters
                a worker left on the address by an earlier built site).
-on_files       serves src/offline/{register,boot}.js and offline.css under assets/offline/.
 on_post_page   links the web app manifest from every page.
 on_post_build  writes manifest.webmanifest and its icon, then (built sites only) sw.js with
                node src/offline/build-sw.mjs: workbox-build's precache list of the built site.
@@ -21,12 +20,10 @@ import uuid
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "src" / "offline"
-SERVED = ("register.js", "boot.js", "offline.css")
 MANIFEST = "manifest.webmanifest"
 ICON = "assets/offline/icon.svg"
 # Material's own "brain" icon (the site's logo), filled with the theme's indigo for the icon.
@@ -39,13 +36,6 @@ _serving = False
 def on_startup(command, dirty):
     global _serving
     _serving = command == "serve"
-
-
-def on_files(files, config):
-    for name in SERVED:
-        files.append(File(f"offline/{name}", src_dir=str(SOURCES.parent), dest_dir=config["site_dir"],
-                          use_directory_urls=False, dest_uri=f"assets/offline/{name}"))
-    return files
 
 
 def on_post_page(output, page, config):

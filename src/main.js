@@ -4,6 +4,7 @@
 
 import { startMath } from "./math.js";
 import { startCells } from "./cells/index.js";
+import { registerOffline } from "./offline/register.js";
 
 let lab = null;   // the lab's module, once a page needed it
 
@@ -24,6 +25,8 @@ function labPage() {
 // The cells first: they start Python, which loads while the formulas are typeset.
 startCells();
 startMath();
+// The service worker sits at the site's root, two levels above assets/site/main.js.
+registerOffline({ url: new URL("../../sw.js", import.meta.url) });
 if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labPage);
 else labPage();
