@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CELL_SOURCES = Path(__file__).resolve().parent / "notebook_cells"
 FOLDER = "notebooks"
 CELL_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})\{\s*\.python\s+\.cell\b(?P<classes>[^}]*)\}\s*$")
-ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
+ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)'
+                        r'(?:\s+"(?P<title>[^"]*)")?\s*$')
 LINK = re.compile(r"(\]\()(?P<href>[^)\s]+)(\))")
 DATA_PATH = re.compile(r"""(?P<quote>["'])/data/""")
 

@@ -55,7 +55,8 @@ EXPERIMENTS = {
                                      "--lr", "0.05", *COMMON],
     # Regularised, for the best test accuracy: a wider ReLU layer, AdamW, dropout, a cosine schedule.
     "regularized": [*REGULARIZED_NET, "--init", "he", "--optimizer", "adam", *REGULARIZED_FIT,
-                    "--weight-decay", "0.05", "--dropout", "0.2", "--schedule", "cosine", "--warmup-epochs", "1"],
+                    "--weight-decay", "0.05", "--dropout", "0.2", "--schedule", "cosine",
+                    "--warmup-epochs", "1"],
     # scikit-learn's MLPClassifier with the settings of "regularized" that it has (hooks/sklearn_mlp.py);
     # alpha is its default L2 coefficient.
     "sklearn_mlp": [*REGULARIZED_NET, *REGULARIZED_FIT, "--alpha", "0.0001"],
@@ -217,7 +218,8 @@ def fields(name):
         "epochs": str(len(history)),
         "n_train": f"{report['config']['n_train']:,}",
         "n_test": f"{report['config']['n_test']:,}",
-        **({"vs_tutorial": _versus(last["test_acc"], TUTORIAL_TEST_ACC[name])} if name in TUTORIAL_TEST_ACC else {}),
+        **({"vs_tutorial": _versus(last["test_acc"], TUTORIAL_TEST_ACC[name])}
+           if name in TUTORIAL_TEST_ACC else {}),
     }
 
 

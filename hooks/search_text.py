@@ -48,7 +48,8 @@ def _converter():
 def plain_formula(latex: str) -> str:
     """One formula's LaTeX source as plain Unicode text, e.g. ``\\partial L`` -> ``∂L``."""
     converter, walker_db = _converter()
-    nodes = latexwalker.LatexWalker(latex, latex_context=walker_db, tolerant_parsing=True).get_latex_nodes()[0]
+    walker = latexwalker.LatexWalker(latex, latex_context=walker_db, tolerant_parsing=True)
+    nodes = walker.get_latex_nodes()[0]
     return " ".join(converter.nodelist_to_text(nodes).split())
 
 

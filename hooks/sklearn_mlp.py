@@ -45,14 +45,16 @@ def parse(argv):
 def figures(clf, x, labels):
     """(mean cross-entropy, accuracy) on a whole set, as mlp.Network.evaluate gives them."""
     p = clf.predict_proba(x)
-    return float(log_loss(labels, p, labels=clf.classes_)), float(accuracy_score(labels, clf.classes_[p.argmax(1)]))
+    predicted = clf.classes_[p.argmax(1)]
+    return float(log_loss(labels, p, labels=clf.classes_)), float(accuracy_score(labels, predicted))
 
 
 def main(argv):
     args = parse(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     raw = mlp.load_dataset(args.data)
-    data = mlp.Dataset(mlp.normalize(raw.x_train, "float32"), raw.y_train, mlp.normalize(raw.x_test, "float32"),
+    data = mlp.Dataset(mlp.normalize(raw.x_train, "float32"), raw.y_train,
+                       mlp.normalize(raw.x_test, "float32"),
                        raw.y_test)  # pixels as mlp.prepare scales them; labels as integers
     settings = {"hidden_layer_sizes": tuple(sizes[1:-1]), "activation": ACTIVATIONS[args.activation],
                 "solver": "adam", "learning_rate_init": args.lr, "batch_size": args.batch_size,

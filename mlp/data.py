@@ -6,7 +6,6 @@ network trains on: pixels scaled to [0, 1] and one-hot labels, in one dtype.
 """
 
 import gzip
-import io
 import math
 import os
 import struct
@@ -17,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .files import atomic_write, is_zip
+from .files import atomic_write, file_name, is_zip, npz_source
 
 NUM_CLASSES = 10
 SUBSET_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -276,9 +275,6 @@ def make_subset(data, n_train, n_test, seed=0, balanced=True):
 
 # --- The subset file (.npz) ------------------------------------------------------
 
-def _name(file):
-    return str(file) if isinstance(file, (str, os.PathLike)) else f"<{type(file).__name__}>"
-
 
 def _check_raw(name, data):
     """Check uint8 pixels (n, d), uint8 labels (n,) 0..9, one width for train and test."""
@@ -306,7 +302,7 @@ def save_subset(file, x_train, y_train, x_test, y_test):
     or a binary file object.
     """
     data = dict(zip(SUBSET_KEYS, (np.asarray(a) for a in (x_train, y_train, x_test, y_test)), strict=True))
-    _check_raw(_name(file), data)
+    _check_raw(file_name(file), data)
     if isinstance(file, (str, os.PathLike)):
         with atomic_write(file) as f:  # an interrupted write leaves an existing file intact
             np.savez_compressed(f, **data)
@@ -329,10 +325,7 @@ def load_subset(file, normalize=False, one_hot=False, dtype="float32"):
     ------
     FileNotFoundError, DataError
     """
-    name = _name(file)
-    source = io.BytesIO(file) if isinstance(file, (bytes, bytearray, memoryview)) else file
-    if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
-        raise FileNotFoundError(f"{name}: no such file")
+    name, source = npz_source(file)
     if not is_zip(source):
         raise DataError(f"{name}: cannot read it as a .npz file: it is not an .npz file (those are zip "
                         f"archives, and it does not start like one)")

@@ -9,6 +9,7 @@ folder. Build scripts import it too.
 """
 
 import contextlib
+import io
 import os
 import stat
 import tempfile
@@ -101,6 +102,24 @@ def check_output_path(path):
 
 
 ZIP_MAGIC = b"PK\x03\x04"  # how every .npz file (a zip archive) starts
+
+
+def file_name(file) -> str:
+    """How messages name ``file``: its path, or ``<BytesIO>`` for a file object or bytes."""
+    return str(file) if isinstance(file, (str, os.PathLike)) else f"<{type(file).__name__}>"
+
+
+def npz_source(file):
+    """``(name, source)`` for ``np.load``: a path, a binary file, or bytes (wrapped in ``io.BytesIO``).
+
+    Raises ``FileNotFoundError`` naming the path when it is not a file. Whether the source is an
+    ``.npz`` at all is the caller's check (:func:`is_zip`), since its message depends on what
+    the file should hold.
+    """
+    source = io.BytesIO(file) if isinstance(file, (bytes, bytearray, memoryview)) else file
+    if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
+        raise FileNotFoundError(f"{file_name(file)}: no such file")
+    return file_name(file), source
 
 
 def is_zip(source):

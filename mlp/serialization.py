@@ -6,25 +6,20 @@ written with ``np.savez`` and read with ``allow_pickle=False``: no code in a
 weights file is ever run.
 """
 
-import io
 import itertools
 import json
 import os
 import zipfile
 import zlib
-from pathlib import Path
 
 import numpy as np
 
 from . import __version__
 from .data import DataError
-from .files import atomic_write, is_zip
+from .files import atomic_write, file_name, is_zip, npz_source
 from .network import Network, parameter_count
 from .validation import MemoryLimitError, check_finite, check_memory
 
-
-def _name(file):
-    return str(file) if isinstance(file, (str, os.PathLike)) else f"<{type(file).__name__}>"
 
 
 def save(network, file):
@@ -94,10 +89,7 @@ def _read(file):
     declared network needs, and every array's shape and dtype from its header.
     Then the weights must be finite.
     """
-    name = _name(file)
-    source = io.BytesIO(file) if isinstance(file, (bytes, bytearray, memoryview)) else file
-    if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
-        raise FileNotFoundError(f"{name}: no such file")
+    name, source = npz_source(file)
     if not is_zip(source):
         raise DataError(f"{name}: not an mlp weights file (an .npz file is a zip archive, "
                         f"and this one does not start like one)")
@@ -145,7 +137,7 @@ def load(file):
     try:
         network = Network(**config)
     except ValueError as e:
-        raise DataError(f"{_name(file)}: {e}") from None
+        raise DataError(f"{file_name(file)}: {e}") from None
     for k, param in network.params.items():
         param[...] = arrays[k]
     return network
@@ -162,7 +154,7 @@ def load_weights(network, file):
     config, arrays = _read(file)
     for key in ("sizes", "activation"):
         if config[key] != getattr(network, key):
-            raise ValueError(f"{_name(file)} holds a network with {key} {config[key]!r}; "
+            raise ValueError(f"{file_name(file)} holds a network with {key} {config[key]!r}; "
                              f"this network has {key} {getattr(network, key)!r}")
     for k, param in network.params.items():
         param[...] = arrays[k]  # cast to the network's dtype

@@ -11,8 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from assets.browser import CHROMIUM_ARGS, find_chromium
 from bench_simd import kernel_browser
+
+from assets.browser import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "scripts" / "bench_training.py"

@@ -43,7 +43,8 @@ JS_KERNEL = """async ([url, code]) => {
   let out = "";
   const r = await runtime.run(code, { scope: "bench-kernel", onStdout: (t) => { out += t; },
                                       onStderr: (t) => { out += t; } });
-  return { ok: r.ok, error: r.error ? `${r.error.type}: ${r.error.message}\\n${r.error.traceback}` : null, out };
+  const error = r.error ? `${r.error.type}: ${r.error.message}\\n${r.error.traceback}` : null;
+  return { ok: r.ok, error, out };
 }"""
 
 
@@ -64,10 +65,12 @@ def kernel_native(runs: int, env: dict) -> dict:
 
 def kernel_browser(page, runtime_url: str, runs: int) -> dict:
     code = KERNEL.read_text().replace('if __name__ == "__main__":', "if False:")
-    code += f"\nprint('BENCH ' + json.dumps(main('/data/mnist-subset.npz', '/data/mnist-full.npz', {runs})))\n"
+    call = f"main('/data/mnist-subset.npz', '/data/mnist-full.npz', {runs})"
+    code += f"\nprint('BENCH ' + json.dumps({call}))\n"
     result = page.evaluate(JS_KERNEL, [runtime_url, code])
     if not result["ok"]:
-        raise RuntimeError(f"{KERNEL.name} failed in the browser:\n{result['error']}\n{result['out'][-2000:]}")
+        raise RuntimeError(f"{KERNEL.name} failed in the browser:\n{result['error']}\n"
+                           f"{result['out'][-2000:]}")
     return _bench_line(result["out"], "in the browser")
 
 
