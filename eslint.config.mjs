@@ -18,7 +18,7 @@ export default [
     languageOptions: { globals: { ...globals.worker } },
   },
   {
-    files: ["scripts/**/*.mjs", "tests/js/**/*.mjs", "eslint.config.mjs"],
+    files: ["scripts/**/*.mjs", "tests/js/**/*.mjs", "src/**/*.mjs", "eslint.config.mjs"],
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",
