@@ -34,8 +34,9 @@ def set_scheme(page, scheme: str) -> None:
         document.body.setAttribute("data-md-color-primary", primary);
         document.body.setAttribute("data-md-color-accent", accent);
     }""", [name, primary, accent])
-    # Charts redraw with the palette's colours a frame after the switch.
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    # Charts redraw with the palette's colours a frame after the switch; colour transitions
+    # (Material's and ours, up to 250 ms) must be over before colours are measured.
+    page.wait_for_timeout(400)
 
 
 def serious_violations(page) -> dict:
