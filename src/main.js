@@ -5,6 +5,7 @@
 import { startMath } from "./math.js";
 import { startCells } from "./cells/index.js";
 import { registerOffline } from "./offline/register.js";
+import { startA11y } from "./ui/a11y.js";
 
 let lab = null;   // the lab's module, once a page needed it
 
@@ -25,6 +26,7 @@ function labPage() {
 // The cells first: they start Python, which loads while the formulas are typeset.
 startCells();
 startMath();
+startA11y();
 // The service worker sits at the site's root, two levels above assets/site/main.js.
 registerOffline({ url: new URL("../../sw.js", import.meta.url) });
 if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);

@@ -47,7 +47,9 @@ export class Cell {
     this.statusIcon = el("span", { class: "pycell__status-icon", "aria-hidden": "true" });
     this.live = el("span", { class: "pycell__sr", role: "status" });
     this.codeHost = el("div", { class: "pycell__code" });
-    this.outputNode = el("div", { class: "pycell__output", "aria-live": "polite", "aria-label": `Output of ${label}`, hidden: true });
+    // Not a live region: screen readers hear the end of a run (with what it printed) from
+    // this.live, not every streamed line.
+    this.outputNode = el("div", { class: "pycell__output", role: "group", "aria-label": `Output of ${label}`, hidden: true });
     this.output = new Output(this.outputNode);
     this.root = el("div", {
       class: "pycell", role: "group", "aria-label": `Python ${label}`,

@@ -88,7 +88,7 @@ export class Output {
   /** The progress line of page.ProgressCallback ("progress" messages). */
   showProgress(message) {
     if (!this.progress) {
-      const bar = el("progress", { max: 1, value: 0 });
+      const bar = el("progress", { max: 1, value: 0, "aria-label": "Training progress" });
       const label = el("span", { class: "pycell-progress__text" });
       this.progress = { node: el("div", { class: "pycell-progress" }, bar, label), bar, label };
       this.flush();
@@ -106,6 +106,21 @@ export class Output {
     bar.value = total ? ((message.epoch - 1) * message.batches + message.batch) / total : 0;
     label.textContent = `epoch ${message.epoch}/${message.epochs} · batch ${message.batch}/${message.batches}`
       + ` · loss ${Number(message.loss).toFixed(4)}`;
+  }
+
+  /**
+   * What the output holds, for the announcement at the end of a run: "12 lines of output and
+   * 1 figure; the last line: accuracy 0.92", or "no output".
+   * @returns {string}
+   */
+  describe() {
+    const lines = [...this.node.querySelectorAll(".pycell__text")]
+      .flatMap((pre) => pre.textContent.split("\n").filter((line) => line.trim()));
+    const figures = this.node.querySelectorAll(".pycell-fig").length;
+    const parts = [lines.length && `${plural(lines.length, "line")} of output`, figures && plural(figures, "figure")];
+    const text = parts.filter(Boolean).join(" and ") || "no output";
+    const last = lines.at(-1)?.trim();
+    return last && last.length <= 120 ? `${text}; the last line: ${last}` : text;
   }
 
   /**

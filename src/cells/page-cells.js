@@ -131,7 +131,7 @@ export class PageCells {
       cell.generation = runtime.generation;
       cell.setState("done");
       cell.setStatus("check", `Done in ${took}`);
-      cell.announce(`Cell ${cell.number} finished in ${took}`);
+      cell.announce(`Cell ${cell.number} finished in ${took}: ${cell.output.describe()}`);
       return;
     }
     const error = result.error || { type: "Error", message: "unknown error", traceback: "" };

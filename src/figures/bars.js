@@ -5,7 +5,8 @@
 
 import { el } from "../ui/dom.js";
 import { formatNumber, percent } from "../ui/format.js";
-import { frame } from "./common.js";
+import { frame, summaryNode } from "./common.js";
+import { barsSummary } from "./summary.js";
 
 /**
  * @param {{values: number[], labels: string[], highlight?: number|null, integers?: boolean,
@@ -15,6 +16,7 @@ import { frame } from "./common.js";
 export function drawBars(figure) {
   const list = el("div", { class: "pycell-bars", role: "list" });
   let rows = [];
+  const summary = summaryNode("");
 
   const build = (fig) => {
     rows = fig.values.map((_, i) => {
@@ -39,12 +41,13 @@ export function drawBars(figure) {
       r.value.textContent = show(v);
       r.row.classList.toggle("pycell-bars__row--highlight", i === fig.highlight);
     });
+    summary.textContent = barsSummary(fig);
   };
 
   build(figure);
   fill(figure);
   return {
-    node: frame("bars", figure, list),
+    node: frame("bars", figure, summary, list),
     update(next) {
       if (next.values.length !== rows.length) build(next);
       fill(next);

@@ -25,6 +25,16 @@ export function frame(kind, figure, ...children) {
 }
 
 /**
+ * The figure's text alternative: a sentence for screen readers, visually hidden
+ * (summary.js writes it). Renderers that update in place set its textContent again.
+ * @param {string} text
+ * @returns {HTMLElement}
+ */
+export function summaryNode(text) {
+  return el("p", { class: "site-sr pycell-fig__summary", text });
+}
+
+/**
  * What a renderer returns: the node to insert, and optionally `update(nextFigure)` (redraw in
  * place with a figure of the same kind) and `destroy()` (release observers and canvases).
  * @typedef {{node: HTMLElement, update?: (figure: any) => void, destroy?: () => void}} Drawn

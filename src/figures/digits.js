@@ -5,7 +5,8 @@
 // positive values red and negative ones blue, each image on its own scale (weights).
 
 import { el } from "../ui/dom.js";
-import { frame } from "./common.js";
+import { frame, summaryNode } from "./common.js";
+import { digitsSummary } from "./summary.js";
 
 const POSITIVE = [214, 69, 65];   // "signed" mode: red where a value is positive
 const NEGATIVE = [47, 110, 186];  // blue where it is negative
@@ -74,5 +75,5 @@ export function drawDigits(figure) {
     grid.append(el("div", { class: "pycell-digits__item", title: titles?.[i] }, canvas,
       labels ? el("span", { class: "pycell-digits__label", text: labels[i] }) : null));
   }
-  return { node: frame("digits", figure, grid) };
+  return { node: frame("digits", figure, summaryNode(digitsSummary(figure)), grid) };
 }

@@ -7,7 +7,8 @@
 
 import { el } from "../ui/dom.js";
 import { formatNumber } from "../ui/format.js";
-import { frame } from "./common.js";
+import { frame, summaryNode } from "./common.js";
+import { heatmapSummary } from "./summary.js";
 
 /**
  * The shade of each cell in [0, 1] and whether it is on the diagonal.
@@ -56,6 +57,7 @@ export function drawHeatmap(figure) {
       const v = values[r * cols + c];
       const { share, diagonal } = shading[r * cols + c];
       const classes = [];
+      // Right (the diagonal) and wrong differ in weight and outline too, not only in colour.
       if (byRow) classes.push(diagonal ? "pycell-heatmap__hit" : "pycell-heatmap__miss");
       // Where the text turns to the light-on-dark colour depends on the palette (heatmap.css).
       if (share > 0.55) classes.push("pycell-heatmap__strong");
@@ -72,7 +74,7 @@ export function drawHeatmap(figure) {
   }
   table.append(el("thead", {}, head), body);
   const axes = [ylabel && `rows: ${ylabel}`, xlabel && `columns: ${xlabel}`].filter(Boolean).join(" · ");
-  const node = frame("heatmap", figure,
+  const node = frame("heatmap", figure, summaryNode(heatmapSummary(figure)),
     axes ? el("p", { class: "pycell-fig__axes", text: axes }) : null,
     el("div", { class: "pycell-heatmap__scroll" }, table));
   return { node };

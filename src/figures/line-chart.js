@@ -7,7 +7,10 @@ import { el } from "../ui/dom.js";
 import { chartTheme, palette } from "../ui/theme.js";
 import { createPlot } from "./plot.js";
 import { frame } from "./common.js";
+import { chartSummary } from "./summary.js";
 
+// Series differ in their line pattern as well as their colour (solid, dashed, dotted, dash-dot).
+const DASHES = [undefined, [8, 4], [2, 3], [10, 3, 2, 3]];
 const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5];
 
 /**
@@ -57,8 +60,8 @@ const decadeFilter = (u, splits) => logDecades(splits, u.bbox.height / (window.d
  * @returns {import("./common.js").Drawn}
  */
 export function drawLineChart(figure) {
-  const host = el("div", { class: "pycell-chart", role: "img",
-    "aria-label": `Line chart${figure.title ? ": " + figure.title : ""}; series ${figure.series.map((s) => s.name).join(", ")}` });
+  // The canvas is an image whose name is the chart in words (summary.js).
+  const host = el("div", { class: "pycell-chart", role: "img", "aria-label": chartSummary(figure) });
   const node = frame("chart", figure, host);
   let current = figure;
 
@@ -77,7 +80,7 @@ export function drawLineChart(figure) {
       const present = s.values.filter((v) => v != null).length;
       const sparse = present < s.values.length / 2;
       series.push({
-        label: s.name, stroke: colors[i], width: sparse ? 2 : 1.5, spanGaps: sparse,
+        label: s.name, stroke: colors[i], width: sparse ? 2 : 1.5, spanGaps: sparse, dash: DASHES[i % DASHES.length],
         points: { show: sparse || present < 40, size: 5, fill: colors[i] },
       });
     });
@@ -99,6 +102,7 @@ export function drawLineChart(figure) {
       const sameShape = chart.plot() && next.series.length === current.series.length
         && next.series.every((s, i) => s.name === current.series[i].name) && next.logy === current.logy;
       current = next;
+      host.setAttribute("aria-label", chartSummary(next));
       if (sameShape) chart.refresh();
       else chart.redraw();
     },

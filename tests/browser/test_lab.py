@@ -266,10 +266,10 @@ def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, scr
     listed = runs(page)
     assert [r["label"] for r in listed] == ["sigmoid · momentum lr 4", "relu · sgd lr 0.05"]
     # Both runs on both charts (loss: test, train, smoothed batch loss; accuracy: test, train),
-    # with a legend naming each configuration.
+    # with a legend naming each configuration after the run's number ("#2"), also drawn on the charts.
     series = page.eval_on_selector_all(".lab-chart", "fs => fs.map(f => Number(f.dataset.series))")
     assert series == [3 * 2, 2 * 2]
-    assert [t.strip() for t in page.inner_text(".lab-legend").split("\n")] == [r["label"] for r in listed]
+    assert [t.strip() for t in page.inner_text(".lab-legend").split("\n")] == [f"#{r['id'].removeprefix('run-')} {r['label']}" for r in listed]
     set_scheme(page, "dark")
     shoot(page, screenshot_dir, "wide-dark-after")
     page.set_viewport_size({"width": 390, "height": 844})

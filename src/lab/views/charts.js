@@ -5,6 +5,7 @@
 import { el } from "../../ui/dom.js";
 import { chartTheme, palette, SERIES_COLORS } from "../../ui/theme.js";
 import { createPlot } from "../../figures/index.js";
+import { describeSeries } from "../../figures/summary.js";
 
 const HINT = "Point at the chart to read its values.";
 
@@ -75,9 +76,40 @@ function readoutText(u, list) {
   return groups.length ? `${where} · ${groups.join(" · ")}` : where;
 }
 
+/** A run's number, as the legend and the charts show it: "run-3" -> "#3". */
+export const runTag = (run) => `#${String(run.id).replace(/^run-/, "")}`;
+
+// The chart in words, its text alternative: "Accuracy: #1 relu · sgd lr 0.05: test accuracy
+// rose from 0.84 to 0.92 over 3 epochs; …".
+function chartText(spec, list) {
+  const parts = list.filter((s) => s.style !== "batch").map((s) => describeSeries(`${runTag(s.run)} ${s.run.label}: ${s.label}`,
+    s.points.map((p) => p[0]), s.points.map((p) => p[1]), "epoch"));
+  return `${spec.title} chart: ${parts.length ? parts.join("; ") : "no runs yet"}.`;
+}
+
+// Each run's number at the end of its test curve, so runs differ in text, not only in colour.
+function drawTags(u, list, colors) {
+  const dpr = window.devicePixelRatio || 1;
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.font = `700 ${Math.round(11 * dpr)}px sans-serif`;
+  ctx.textBaseline = "bottom";
+  list.forEach((s, k) => {
+    if (s.style !== "test") return;
+    const ys = u.data[k + 1];
+    let i = ys.length - 1;
+    while (i >= 0 && (ys[i] === null || ys[i] === undefined)) i--;
+    if (i < 0) return;
+    ctx.fillStyle = colors[s.run.color];
+    const x = Math.min(u.valToPos(u.data[0][i], "x", true) + 3 * dpr, u.bbox.left + u.bbox.width - 16 * dpr);
+    ctx.fillText(runTag(s.run), x, u.valToPos(ys[i], "y", true) - 3 * dpr);
+  });
+  ctx.restore();
+}
+
 // One chart: a <figure class="lab-chart"> whose data-series counts its series.
 function runChart(spec, getRuns) {
-  const host = el("div", { class: "lab-chart__plot" });
+  const host = el("div", { class: "lab-chart__plot", role: "img", "aria-label": `${spec.title} chart: no runs yet.` });
   const readout = el("figcaption", { class: "lab-chart__readout", text: HINT });
   const node = el("figure", { class: "lab-chart" }, host, readout);
   let list = [];
@@ -90,7 +122,7 @@ function runChart(spec, getRuns) {
     return {
       title: spec.title, legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
-      hooks: { setCursor: [(u) => { readout.textContent = readoutText(u, list); }] },
+      hooks: { setCursor: [(u) => { readout.textContent = readoutText(u, list); }], draw: [(u) => drawTags(u, list, colors)] },
       scales: { x: { time: false, range: () => [0, Math.max(1, ...runs.map((r) => r.span || 0))] }, y: { range: spec.yRange } },
       axes: [{ ...axis, label: "epoch", labelSize: 20, size: 36 }, { ...axis, label: spec.yLabel, labelSize: 20, size: 50 }],
       series: [{}, ...list.map((s) => seriesOptions(s, colors[s.run.color]))],
@@ -104,6 +136,7 @@ function runChart(spec, getRuns) {
     node,
     update() {
       list = series();
+      host.setAttribute("aria-label", chartText(spec, list));
       const key = list.map((s) => `${s.run.id}/${s.label}/${s.run.color}`).join("|");
       node.dataset.series = String(list.length);
       if (key === shape && plot.plot()) return plot.refresh();
@@ -141,7 +174,7 @@ export function chartsView(lab) {
     box.dataset.epochs = String(lab.shownRun()?.epochs.length ?? 0);
     legend.replaceChildren(...lab.runs.filter((r) => r.epochs.length || r.batches.length).map((run) => el("li", {
       class: "lab-legend__item", style: `--lab-run-color: var(--site-series-${run.color + 1})`,
-    }, el("span", { class: "lab-run__swatch", "aria-hidden": "true" }), ` ${run.label}`)));
+    }, el("span", { class: "lab-run__swatch", "aria-hidden": "true" }), ` ${runTag(run)} ${run.label}`)));
   }
 
   return { nodes: [box, legend, key], render, destroy: () => charts.forEach((c) => c.destroy()) };

@@ -10,7 +10,11 @@ import { showStats } from "./panel.js";
  * @returns {{nodes: HTMLElement[], render: (what: string) => void}}
  */
 export function progressView(lab) {
-  const statusLine = el("p", { class: "lab-status", "aria-live": "polite" });
+  // The status line changes with every slice of training; screen readers hear only `live`:
+  // a run's start and end, and each epoch's test accuracy.
+  const statusLine = el("p", { class: "lab-status" });
+  const live = el("p", { class: "site-sr", role: "status" });
+  let heard = "";
   const fill = el("div", { class: "lab-progress__fill" });
   const bar = el("div", {
     class: "lab-progress", role: "progressbar", "aria-label": "Training progress",
@@ -35,15 +39,27 @@ export function progressView(lab) {
     message.textContent = m ? m.text : "";
   }
 
+  function announce(run) {
+    const last = run?.epochs.at(-1);
+    const key = run ? `${run.id}/${run.status}/${run.epochs.length}` : "";
+    if (key === heard) return;
+    heard = key;
+    if (!run || run.status === "starting") return;
+    const epoch = run.status === "training" && last && Number.isFinite(last.test_acc)
+      ? `Epoch ${last.epoch} done: test accuracy ${last.test_acc.toFixed(4)}.` : "";
+    live.textContent = run.status === "training" ? epoch || `Training ${run.label}.` : describe.statusLine(run);
+  }
+
   function render(what) {
     if (what === "prediction") return;
     const run = lab.shownRun();
     statusLine.textContent = lab.statusText ?? describe.statusLine(run);
+    announce(run);
     if (what === "status") return;
     showBar(run);
     showStats(stats, describe.stats(run));
     if (what === "all") showMessage(run);
   }
 
-  return { nodes: [statusLine, bar, stats, message], render };
+  return { nodes: [statusLine, live, bar, stats, message], render };
 }
