@@ -2,6 +2,7 @@
 // Remove), and the weights files: Download weights (.npz) and Load weights….
 
 import { el } from "../../ui/dom.js";
+import { label } from "../form-model.js";
 import { panel, runColor, swatch } from "./panel.js";
 
 const STATUS_TEXT = {
@@ -9,7 +10,16 @@ const STATUS_TEXT = {
   failed: "failed", imported: "loaded",
 };
 
+// "41,200 samples/s · SIMD kernel (WebAssembly)": the training speed, to compare runs and backends.
+function speed(run) {
+  const p = run.progress;
+  if (!p || !p.elapsed) return null;
+  const backend = run.config.backend ? ` · ${label(run.config.backend)}` : "";
+  return `${Math.round(p.samples / p.elapsed).toLocaleString("en")} samples/s${backend}`;
+}
+
 function runRow(lab, run) {
+  const rate = speed(run);
   const isCurrent = run.id === lab.current;
   const acc = run.result ? run.result.accuracy : run.epochs.at(-1)?.test_acc;
   const status = STATUS_TEXT[run.status];
@@ -20,6 +30,7 @@ function runRow(lab, run) {
   el("div", { class: "lab-run__text" },
     el("span", { class: "lab-run__label", text: run.label }),
     el("span", { class: "lab-run__detail", text: run.detail }),
+    rate ? el("span", { class: "lab-run__speed", text: rate }) : null,
     run.note ? el("span", { class: "lab-run__note", text: run.note }) : null),
   el("span", { class: "lab-run__acc", title: "test accuracy" },
     el("strong", { text: acc !== undefined && acc !== null ? acc.toFixed(4) : "–" }),
