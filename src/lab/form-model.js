@@ -21,7 +21,7 @@
 /** The form's raw values: one string per field, keyed by the field's name. */
 export const FIELDS = [
   "hidden", "activation", "optimizer", "lr", "beta", "batchSize", "epochs", "weightDecay", "dropout", "schedule",
-  "warmup", "stepEpochs", "gamma", "keep", "dtype", "backend", "seed", "data",
+  "stepEpochs", "gamma", "warmup", "dtype", "keep", "backend", "seed", "data",
 ];
 
 // Settings that change nothing at their default value: a configuration names them only when

@@ -32,8 +32,8 @@ test("characters that mean something in a URL survive the trip", () => {
 
 test("broken link 1: cut off while copying", () => {
   const link = encodeLink(CHANGED);
-  const cut = link.slice(0, link.indexOf("&dtype"));
-  assert.match(decodeLink(`#${cut}`, CHOICES).error, /incomplete, perhaps cut off .* lacks dtype, backend, seed, data/);
+  const cut = link.slice(0, link.indexOf("&keep"));
+  assert.match(decodeLink(`#${cut}`, CHOICES).error, /incomplete, perhaps cut off .* lacks keep, backend, seed, data/);
   // Cut in the middle of the last value: "data=fu".
   assert.match(decodeLink(`#${link.slice(0, -2)}`, CHOICES).error, /Unknown data set "fu"/);
 });

@@ -22,15 +22,15 @@ const FIELD_SPECS = {
   beta: ["β", () => text({ inputmode: "decimal" })],
   batchSize: ["Batch size", () => text({ inputmode: "numeric" })],
   epochs: ["Epochs", () => text({ inputmode: "numeric" })],
-  weightDecay: ["Weight decay", () => text({ inputmode: "decimal" }), "Shrinks every weight a little each step; 0 for none"],
-  dropout: ["Dropout", () => text({ inputmode: "decimal" }), "Share of hidden units switched off per batch while training"],
+  weightDecay: ["Weight decay", () => text({ inputmode: "decimal" }), "Pulls the weights towards 0; 0 for none"],
+  dropout: ["Dropout", () => text({ inputmode: "decimal" }), "Share of hidden units dropped per batch"],
   schedule: ["Learning-rate schedule", () => el("select"), "How the learning rate changes over the epochs"],
   warmup: ["Warm-up epochs", () => text({ inputmode: "decimal" })],
   stepEpochs: ["Step every (epochs)", () => text({ inputmode: "numeric" })],
   gamma: ["γ, factor per step", () => text({ inputmode: "decimal" })],
   keep: ["Keep", () => el("select", {}, options(KEEP)), "The best epoch's weights come back when training ends"],
   dtype: ["dtype", () => el("select")],
-  backend: ["Matrix product", () => el("select"), "Compare the speeds in the runs' samples/s"],
+  backend: ["Matrix product", () => el("select"), "Compare the runs' samples/s"],
   seed: ["Seed", () => text({ inputmode: "numeric" })],
   data: ["Data", () => el("select", {}, options(DATASETS))],
 };
@@ -185,6 +185,7 @@ export class FormView {
   note(text, kind = "info") {
     this.linkNote.textContent = text || "";
     this.linkNote.className = `lab-link-note${text ? ` lab-link-note--${kind}` : ""}`;
+    delete this.linkNote.dataset.link;
   }
 
   // Puts a link to these settings in the address bar and, when the browser lets the page, on the clipboard.

@@ -25,6 +25,7 @@ function runRow(lab, run) {
   const status = STATUS_TEXT[run.status];
   return el("li", {
     class: `lab-run${isCurrent ? " lab-run--current" : ""}`, "data-run": run.id, "data-status": run.status, style: runColor(run),
+    "data-first-loss": run.epochs[0] ? String(run.epochs[0].train_loss) : "",  // for tests: same link, same curve
   },
   swatch(),
   el("div", { class: "lab-run__text" },
