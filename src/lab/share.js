@@ -43,13 +43,14 @@ export function decodeLink(hash, choices) {
     return { error: `This link's settings are in a format the lab does not read (version "${String(version).slice(0, 12)}"); the form shows its usual values.` };
   }
   params.delete(KEY);
-  const unknown = [...new Set(params.keys())].filter((k) => !FIELDS.includes(k));
-  if (unknown.length) {
-    return { error: `This link holds settings the lab does not know (${list(unknown.map((k) => `"${k.slice(0, 24)}"`))}); the form shows its usual values.` };
-  }
+  // Missing settings first: a link cut off inside a name ("…&be") also holds an unknown one.
   const missing = FIELDS.filter((k) => !params.has(k));
   if (missing.length) {
     return { error: `This link is incomplete, perhaps cut off when it was copied: it lacks ${list(missing)}. The form shows its usual values.` };
+  }
+  const unknown = [...new Set(params.keys())].filter((k) => !FIELDS.includes(k));
+  if (unknown.length) {
+    return { error: `This link holds settings the lab does not know (${list(unknown.map((k) => `"${k.slice(0, 24)}"`))}); the form shows its usual values.` };
   }
   const values = Object.fromEntries(FIELDS.map((k) => [k, params.get(k)]));
   const { errors } = validate(values, choices);

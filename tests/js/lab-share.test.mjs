@@ -50,6 +50,7 @@ test("broken link 2: settings the lab does not know, or values out of range", ()
 test("broken link 3: garbage and other versions", () => {
   assert.match(decodeLink("#lab=%E0%A4%A&&&=x", CHOICES).error, /format the lab does not read/);
   assert.match(decodeLink("#lab=2&hidden=64", CHOICES).error, /format the lab does not read \(version "2"\)/);
-  assert.match(decodeLink("#lab=1&%00%ff=%%%", CHOICES).error, /settings the lab does not know/);
+  assert.match(decodeLink(`#${encodeLink(CHANGED)}&%00%ff=%%%`, CHOICES).error, /settings the lab does not know/);
+  assert.match(decodeLink(`#${encodeLink(CHANGED).split("&seed")[0]}&se`, CHOICES).error, /incomplete, .* lacks seed, data/);
   assert.match(decodeLink("#lab=1", CHOICES).error, /lacks hidden, activation, optimizer, lr, beta, …/);
 });
