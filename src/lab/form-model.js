@@ -57,7 +57,7 @@ export const DATASETS = [
 // How the form names mlp's choices (a name not listed here is shown as it is).
 const LABELS = {
   relu: "ReLU", leaky_relu: "leaky ReLU", sgd: "SGD", nesterov: "Nesterov", rmsprop: "RMSprop", adam: "Adam",
-  classic: "classic momentum", step: "step decay", cosine: "cosine, after a warm-up", kernel: "SIMD kernel (WebAssembly)",
+  classic: "classic momentum", step: "step decay", cosine: "cosine, after a warm-up", kernel: "SIMD kernel",
   numpy: "pure NumPy",
 };
 const BETA_LABELS = { beta: "β, momentum", rho: "β, decay of the squared gradient", beta1: "β₁, decay of the mean" };

@@ -10,7 +10,7 @@ const STATUS_TEXT = {
   failed: "failed", imported: "loaded",
 };
 
-// "41,200 samples/s · SIMD kernel (WebAssembly)": the training speed, to compare runs and backends.
+// "41,200 samples/s · SIMD kernel": the training speed, to compare runs and backends.
 function speed(run) {
   const p = run.progress;
   if (!p || !p.elapsed) return null;
