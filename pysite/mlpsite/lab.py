@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 import mlp
+from mlp import _kernel, ops
 
 MAX_MISTAKES = 48        # misclassified test images shown
 MAX_UNITS_SHOWN = 64     # first-layer weight images shown
@@ -32,11 +33,16 @@ class LabError(ValueError):
 
 
 class Run:
-    """One model of the lab: its network, the data it is measured on, and its trainer if any."""
+    """One model of the lab: its network, the data it is measured on, and its trainer if any.
 
-    def __init__(self, network, data_path, trainer=None, recorder=None):
+    ``keep`` is the run's :class:`mlp.KeepBest` (None when the last epoch is kept) and
+    ``backend`` the matrix product it trains with (:func:`mlp.ops.set_backend`).
+    """
+
+    def __init__(self, network, data_path, trainer=None, recorder=None, keep=None, backend=None):
         self.network, self.data_path = network, data_path
         self.trainer, self.recorder = trainer, recorder
+        self.keep, self.backend = keep, backend
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -76,12 +82,14 @@ def _finite(x):
 def choices():
     """Everything the lab's form offers and checks, from mlp: one call when the page opens.
 
-    Returns a dict: ``activations``, ``optimizers`` (list of ``{"name", "beta"}`` where ``beta``
-    names the optimiser's option set by the form's β field, or None), ``dtypes``, ``inputs``
-    (784), ``classes`` (10) and ``limits`` (``{name: [low, high]}`` for ``units``, ``layers``,
-    ``parameters``, ``learning_rate``, ``batch_size``, ``epochs``, ``seed``).
+    Returns :func:`mlp.choices` (``activations``, ``optimizers``, ``dtypes``, ``schedules``,
+    ``inputs``, ``classes``, ``limits``) plus ``backends``: the matrix-product backends of
+    :mod:`mlp.ops` that work here (``"kernel"`` only where mlp's SIMD kernel loads, i.e. in
+    the browser), the default one first.
     """
-    return mlp.choices()
+    here = [name for name in ops.BACKENDS if name == "numpy" or _kernel.get() is not None]
+    here.sort(key=lambda name: name != ops.backend())
+    return {**mlp.choices(), "backends": here}
 
 
 def _check(config):
@@ -102,10 +110,30 @@ def _optimizer(config):
     option = {o["name"]: o["beta"] for o in choices()["optimizers"]}.get(config["optimizer"])
     if option:
         options[option] = float(config["beta"])
+    weight_decay = float(config.get("weight_decay", 0))
+    if weight_decay:
+        options["weight_decay"] = weight_decay
     try:
         return mlp.make_optimizer(config["optimizer"], float(config["learning_rate"]), **options)
     except ValueError as e:
         raise LabError(str(e)) from None
+
+
+def _schedule(config):
+    """The run's learning-rate schedule: ``schedule`` with its own options from ``config``."""
+    name = config.get("schedule", "constant")
+    options = {"cosine": {"warmup_epochs": float(config.get("warmup_epochs", 0))},
+               "step": {"step_epochs": int(config.get("step_epochs", 5)), "gamma": float(config.get("gamma", 0.1))},
+               }.get(name, {})
+    return mlp.make_schedule(name, **options)
+
+
+def _backend(config):
+    name = config.get("backend") or ops.backend()
+    if name not in choices()["backends"]:
+        raise LabError(f"the matrix product {name!r} does not work here; choose one of: "
+                       f"{', '.join(choices()['backends'])}")
+    return name
 
 
 # --- training ------------------------------------------------------------------------------------
@@ -114,20 +142,28 @@ def start(run_id, config, data_path):
     """Build the network, optimiser and trainer of a run; nothing is trained yet.
 
     ``config`` holds ``hidden`` (list of units), ``activation``, ``optimizer``,
-    ``learning_rate``, ``beta``, ``batch_size``, ``epochs``, ``dtype`` and ``seed``.
-    Returns ``batches_per_epoch``, ``train_size``, ``test_size`` and ``parameters``.
+    ``learning_rate``, ``beta``, ``batch_size``, ``epochs``, ``dtype`` and ``seed``, and
+    optionally ``weight_decay`` (decoupled, set on the optimiser), ``dropout`` (rate),
+    ``schedule`` (a name of ``mlp.choices()["schedules"]``) with ``warmup_epochs`` (cosine)
+    or ``step_epochs`` and ``gamma`` (step), ``keep_best`` (restore the epoch of the best
+    test accuracy at the end, :class:`mlp.KeepBest`) and ``backend`` (a name of
+    :func:`choices`'s ``backends``). Returns ``batches_per_epoch``, ``train_size``,
+    ``test_size`` and ``parameters``.
     """
     sizes = _check(config)
     raw, dtype, seed = _raw(data_path), config["dtype"], int(config["seed"])
+    backend = _backend(config)
     try:
         network = mlp.Network(sizes, activation=config["activation"], seed=seed, dtype=dtype)
         recorder = mlp.HistoryRecorder()
+        keep = mlp.KeepBest("test_acc") if config.get("keep_best") else None
         trainer = mlp.Trainer(network, _optimizer(config), _pixels(data_path, "train", dtype), raw.y_train,
                               _pixels(data_path, "test", dtype), raw.y_test, batch_size=int(config["batch_size"]),
-                              epochs=int(config["epochs"]), callbacks=[recorder], seed=seed)
+                              epochs=int(config["epochs"]), callbacks=[recorder, *([keep] if keep else [])],
+                              seed=seed, dropout=float(config.get("dropout", 0)), schedule=_schedule(config))
     except ValueError as e:
         raise LabError(str(e)) from None
-    RUNS[run_id] = Run(network, data_path, trainer, recorder)
+    RUNS[run_id] = Run(network, data_path, trainer, recorder, keep, backend)
     return {"batches_per_epoch": trainer.batches_per_epoch, "train_size": len(raw.y_train),
             "test_size": len(raw.y_test), "parameters": network.parameter_count()}
 
@@ -137,35 +173,47 @@ def step(run_id, max_seconds=SLICE_SECONDS):
 
     A slice ends before the batch that ends an epoch: that batch comes alone in the next
     slice, which also measures the whole training and test sets (``evaluating`` says that
-    the next slice will).
+    the next slice will). The slice multiplies matrices with the run's backend, and puts
+    back the one in use before. ``kept`` says, once training is over, which epoch's weights
+    a run that keeps the best epoch holds (None otherwise).
     """
     run = _run(run_id)
     trainer = run.trainer
     if trainer is None:
         raise LabError("this run has no trainer (its weights were loaded from a file)")
     left = trainer.batches_per_epoch - trainer.batch
-    diverged = None
+    diverged, before = None, ops.backend()
     try:
+        ops.set_backend(run.backend or before)
         trainer.run(max_batches=max(1, left - 1), max_seconds=float(max_seconds))
     except mlp.TrainingDiverged as e:
         diverged = str(e)
+    finally:
+        ops.set_backend(before)
     points, records = run.recorder.take()
     return {
         "done": trainer.done, "diverged": diverged, "stopped": trainer.stop_reason is not None and not diverged,
         "epoch": trainer.epoch, "batch": trainer.batch, "epochs": trainer.epochs,
         "batches_per_epoch": trainer.batches_per_epoch, "samples": trainer.samples,
         "elapsed": trainer.elapsed, "evaluating": trainer.batches_per_epoch - trainer.batch == 1,
+        "kept": _kept(run),
         "points": points, "records": [{k: _finite(v) if isinstance(v, float) else v for k, v in r.items()}
                                       for r in records],
     }
 
 
+def _kept(run):
+    if run.keep is None or not run.trainer.done:
+        return None
+    return {"epoch": run.keep.restored_epoch, "text": run.keep.summary()}
+
+
 def stop(run_id):
-    """End a run early; its model stays as trained so far."""
+    """End a run early; its model stays as trained so far (or its best epoch's, see :func:`step`)."""
     run = _run(run_id)
     if run.trainer is not None and not run.trainer.done:
         run.trainer.stop("stopped from the page")
-    return {"done": True}
+    return {"done": True, **({"kept": _kept(run)} if run.keep else {})}
 
 
 # --- the trained model -------------------------------------------------------------------------

@@ -254,13 +254,15 @@ export class LabController {
   // One slice of training; true once the run is over (done, stopped or diverged).
   async slice(run) {
     if (this.stopRequested) {
-      await this.call("stop", { run_id: run.id });
+      const stopped = await this.call("stop", { run_id: run.id });
+      run.kept = stopped.kept ?? null;
       run.status = "stopped";
       return true;
     }
     const r = await this.call("step", { run_id: run.id, max_seconds: SLICE_SECONDS });
     run.batches.push(...r.points);
     run.epochs.push(...r.records);
+    run.kept = r.kept ?? null;  // {epoch, text} once a run that keeps its best epoch is over
     const { rate, eta } = pace(run.pace.recent, r.samples, run.pace.total, this.now(), run.pace.started);
     run.progress = {
       epoch: r.epoch, batch: r.batch, epochs: r.epochs, batchesPerEpoch: r.batches_per_epoch,

@@ -89,13 +89,12 @@ export function message(run) {
   if (!run) return null;
   if (run.status === "diverged") return { text: run.message, kind: "error" };
   if (run.status === "failed") return { text: `Training failed: ${run.message}`, kind: "error" };
+  const kept = run.kept?.epoch ? `The model is the best epoch's: ${run.kept.text}.` : null;
   if (run.status === "stopped" && run.progress) {
     const p = run.progress;
     const complete = p.batch ? ` (${plural(p.epoch, "complete epoch")} on the charts)` : "";
-    return {
-      text: `Stopped in ${position(p)}${complete}. The model trained so far is kept: draw a digit or inspect it below.`,
-      kind: "info",
-    };
+    const model = kept ? `${kept} Draw a digit or inspect it below.` : "The model trained so far is kept: draw a digit or inspect it below.";
+    return { text: `Stopped in ${position(p)}${complete}. ${model}`, kind: "info" };
   }
   const last = run.epochs.at(-1);
   if (run.status === "done" && last && last.test_loss > 2 * CHANCE_LOSS) {
@@ -106,5 +105,5 @@ export function message(run) {
       kind: "warning",
     };
   }
-  return null;
+  return run.status === "done" && kept ? { text: kept, kind: "info" } : null;
 }

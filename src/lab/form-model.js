@@ -12,17 +12,34 @@
  * @property {number} inputs   784
  * @property {number} classes  10
  * @property {Record<string, [number, number]>} limits  units, layers, parameters, learning_rate
- *   (above the low end), beta (below the high end), batch_size, epochs, seed
+ *   (above the low end), beta (below the high end), batch_size, epochs, seed, weight_decay,
+ *   dropout (below the high end), warmup_epochs, step_epochs, gamma (above the low end)
+ * @property {string[]} [schedules]  learning-rate schedules: constant, step, cosine
+ * @property {string[]} [backends]   matrix products that work here, the default first
  */
 
 /** The form's raw values: one string per field, keyed by the field's name. */
-export const FIELDS = ["hidden", "activation", "optimizer", "lr", "beta", "batchSize", "epochs", "dtype", "seed", "data"];
+export const FIELDS = [
+  "hidden", "activation", "optimizer", "lr", "beta", "batchSize", "epochs", "weightDecay", "dropout", "schedule",
+  "stepEpochs", "gamma", "warmup", "dtype", "keep", "backend", "seed", "data",
+];
 
-// The tutorial's sigmoid-with-momentum settings; 5 epochs suit the 10,000-image subset.
+// Settings that change nothing at their default value: a configuration names them only when
+// they differ from it (the backend only when chosen), and Python takes the same defaults.
+const OPTIONAL = ["weightDecay", "dropout", "schedule", "warmup", "stepEpochs", "gamma", "keep", "backend"];
+
+// The tutorial's sigmoid-with-momentum settings; 5 epochs suit the 10,000-image subset. No
+// backend: the select starts on the fastest one that works here (the first of choices.backends).
 export const DEFAULTS = Object.freeze({
   hidden: "64", activation: "sigmoid", optimizer: "momentum", lr: "4", beta: "0.9",
-  batchSize: "128", epochs: "5", dtype: "float32", seed: "0", data: "subset",
+  batchSize: "128", epochs: "5", weightDecay: "0", dropout: "0", schedule: "constant", warmup: "1",
+  stepEpochs: "2", gamma: "0.5", keep: "last", dtype: "float32", seed: "0", data: "subset",
 });
+
+export const KEEP = [
+  { value: "last", label: "the last epoch" },
+  { value: "best", label: "the best epoch (test accuracy)" },
+];
 
 export const PRESETS = [
   { id: "sigmoid-momentum", label: "Sigmoid · momentum", title: "The tutorial's first run", values: DEFAULTS },
@@ -40,7 +57,8 @@ export const DATASETS = [
 // How the form names mlp's choices (a name not listed here is shown as it is).
 const LABELS = {
   relu: "ReLU", leaky_relu: "leaky ReLU", sgd: "SGD", nesterov: "Nesterov", rmsprop: "RMSprop", adam: "Adam",
-  classic: "classic momentum",
+  classic: "classic momentum", step: "step decay", cosine: "cosine, after a warm-up", kernel: "SIMD kernel",
+  numpy: "pure NumPy",
 };
 const BETA_LABELS = { beta: "β, momentum", rho: "β, decay of the squared gradient", beta1: "β₁, decay of the mean" };
 
@@ -83,6 +101,13 @@ function wholeIn(raw, name, [low, high]) {
   const r = parse(raw, name, INTEGER, "a whole number");
   if (r.error || (r.value >= low && r.value <= high)) return r;
   return { error: `${cap(name)} must be between ${grouped(low)} and ${grouped(high)}; got ${r.value}.` };
+}
+
+// A number in [low, high] (or above low / below high), or a message naming the value and the range.
+function numberIn(raw, name, [low, high], { above = false, below = false } = {}) {
+  const r = parse(raw, name, NUMBER, "a number");
+  if (r.error || ((above ? r.value > low : r.value >= low) && (below ? r.value < high : r.value <= high))) return r;
+  return { error: `${cap(name)} must be ${above ? "above" : "at least"} ${low} and ${below ? "below" : "at most"} ${high}; got ${r.value}.` };
 }
 
 function oneOf(raw, names, what) {
@@ -134,25 +159,44 @@ const CHECKS = {
   hidden: (raw, all, c) => parseHidden(raw, c),
   activation: (raw, all, c) => oneOf(raw, c.activations, "activation"),
   optimizer: (raw, all, c) => oneOf(raw, c.optimizers.map((o) => o.name), "optimiser"),
-  lr: (raw, all, c) => {
-    const [low, high] = c.limits.learning_rate;
-    const r = parse(raw, "the learning rate", NUMBER, "a number");
-    if (r.error || (r.value > low && r.value <= high)) return r;
-    return { error: `The learning rate must be above ${low} and at most ${high}; got ${r.value}.` };
-  },
+  lr: (raw, all, c) => numberIn(raw, "the learning rate", c.limits.learning_rate, { above: true }),
   beta: (raw, all, c) => {
     if (!betaLabel(c, all.optimizer)) return { value: 0 };
-    const [low, high] = c.limits.beta;
-    const r = parse(raw, "β", NUMBER, "a number");
-    if (r.error || (r.value >= low && r.value < high)) return r;
-    return { error: `β must be at least ${low} and below ${high}; got ${r.value}.` };
+    return numberIn(raw, "β", c.limits.beta, { below: true });
   },
   batchSize: (raw, all, c) => wholeIn(raw, "the batch size", c.limits.batch_size),
   epochs: (raw, all, c) => wholeIn(raw, "the number of epochs", c.limits.epochs),
+  weightDecay: (raw, all, c) => numberIn(raw, "the weight decay", c.limits.weight_decay),
+  dropout: (raw, all, c) => numberIn(raw, "the dropout rate", c.limits.dropout, { below: true }),
+  schedule: (raw, all, c) => oneOf(raw, c.schedules ?? [DEFAULTS.schedule], "learning-rate schedule"),
+  warmup: (raw, all, c) => {
+    const r = numberIn(raw, "the warm-up", c.limits.warmup_epochs);
+    if (r.error || !(r.value >= Number(all.epochs))) return r;
+    return { error: `The warm-up must be shorter than the training (${all.epochs} epochs); got ${r.value}.` };
+  },
+  stepEpochs: (raw, all, c) => wholeIn(raw, "the epochs between two steps", c.limits.step_epochs),
+  gamma: (raw, all, c) => numberIn(raw, "γ", c.limits.gamma, { above: true }),
+  keep: (raw) => oneOf(raw, KEEP.map((k) => k.value), "choice of epoch to keep"),
   dtype: (raw, all, c) => oneOf(raw, c.dtypes, "dtype"),
+  backend: (raw, all, c) => (raw === "" ? { value: undefined } : oneOf(raw, c.backends ?? [], "matrix product")),
   seed: (raw, all, c) => wholeIn(raw, "the seed", c.limits.seed),
   data: (raw) => oneOf(raw, DATASETS.map((d) => d.value), "data set"),
 };
+
+/**
+ * Whether a field matters with the other values: β for optimisers that have it, the warm-up
+ * for the cosine schedule, the step length and γ for step decay. A field that does not is
+ * neither checked nor sent.
+ * @param {string} name
+ * @param {Record<string, string>} raw
+ * @param {Choices} choices
+ */
+export function fieldUsed(name, raw, choices) {
+  if (name === "beta") return Boolean(betaLabel(choices, raw.optimizer));
+  if (name === "warmup") return raw.schedule === "cosine";
+  if (name === "stepEpochs" || name === "gamma") return raw.schedule === "step";
+  return true;
+}
 
 /**
  * Checks every field.
@@ -164,9 +208,12 @@ export function validate(raw, choices) {
   const config = {};
   const errors = {};
   for (const field of FIELDS) {
-    const r = CHECKS[field](String(raw[field] ?? ""), raw, choices);
+    const optional = OPTIONAL.includes(field);
+    const text = String(raw[field] ?? (optional ? DEFAULTS[field] : "") ?? "");
+    if (optional && !fieldUsed(field, raw, choices)) continue;
+    const r = CHECKS[field](text, raw, choices);
     if (r.error) errors[field] = r.error;
-    else config[field] = r.value;
+    else if (!optional || (r.value !== undefined && text.trim() !== DEFAULTS[field])) config[field] = r.value;
   }
   return { config, errors };
 }
@@ -177,7 +224,14 @@ export function validate(raw, choices) {
  */
 export function pythonConfig(config) {
   const { hidden, activation, optimizer, lr, beta, batchSize, epochs, dtype, seed } = config;
-  return { hidden, activation, optimizer, learning_rate: lr, beta, batch_size: batchSize, epochs, dtype, seed };
+  const python = { hidden, activation, optimizer, learning_rate: lr, beta, batch_size: batchSize, epochs, dtype, seed };
+  const { weightDecay, dropout, schedule, warmup, stepEpochs, gamma, keep, backend } = config;
+  const optional = {
+    weight_decay: weightDecay, dropout, schedule, warmup_epochs: warmup, step_epochs: stepEpochs, gamma,
+    keep_best: keep === undefined ? undefined : keep === "best", backend,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) python[k] = v;
+  return python;
 }
 
 /** "4", "0.05": a learning rate without float noise. */
@@ -210,7 +264,20 @@ export function runDetail(c, choices, parameters) {
     c.dtype,
     `seed ${c.seed}`,
     c.data === "full" ? "full MNIST" : "subset",
+    ...regularization(c),
   ].filter(Boolean).join(" · ");
+}
+
+// The settings that differ from their defaults, in words: "weight decay 0.001", "dropout 0.2", ...
+function regularization(c) {
+  const schedule = c.schedule === "cosine" ? `cosine schedule, ${c.warmup ?? DEFAULTS.warmup}-epoch warm-up`
+    : c.schedule === "step" ? `lr × ${c.gamma ?? DEFAULTS.gamma} every ${c.stepEpochs ?? DEFAULTS.stepEpochs} epochs` : null;
+  return [
+    c.weightDecay ? `weight decay ${c.weightDecay}` : null,
+    c.dropout ? `dropout ${c.dropout}` : null,
+    schedule,
+    c.keep === "best" ? "keeps the best epoch" : null,
+  ];
 }
 
 /**

@@ -59,3 +59,12 @@ test("failures say so", () => {
   assert.equal(message(run("diverged", null, { message: "Training diverged." })).kind, "error");
   assert.equal(statusLine(null).startsWith("Choose a configuration"), true);
 });
+
+test("a run that keeps its best epoch says which, after Stop and at the end", () => {
+  const kept = { epoch: 2, text: "restored the weights of epoch 2 (test accuracy 0.9512)" };
+  const stopped = run("stopped", progress(3, 40), { kept });
+  assert.equal(message(stopped).text, "Stopped in epoch 4 of 20, after batch 40 of 79 (3 complete epochs on the charts). "
+    + "The model is the best epoch's: restored the weights of epoch 2 (test accuracy 0.9512). Draw a digit or inspect it below.");
+  const done = run("done", progress(3, 0, { epochs: 3 }), { kept });
+  assert.deepEqual(message(done), { text: `The model is the best epoch's: ${kept.text}.`, kind: "info" });
+});

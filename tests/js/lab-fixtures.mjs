@@ -11,6 +11,9 @@ export const CHOICES = {
   classes: 10,
   limits: {
     units: [1, 4096], layers: [1, 8], parameters: [1, 20_000_000], learning_rate: [0, 100], beta: [0, 1],
-    batch_size: [1, 10_000], epochs: [1, 100], seed: [0, 4_294_967_295],
+    batch_size: [1, 10_000], epochs: [1, 100], seed: [0, 4_294_967_295], weight_decay: [0, 10], l2: [0, 1],
+    dropout: [0, 1], warmup_epochs: [0, 100], step_epochs: [1, 100], gamma: [0, 1],
   },
+  schedules: ["constant", "step", "cosine"],
+  backends: ["kernel", "numpy"],
 };

@@ -128,6 +128,12 @@ def test_predict_takes_784_bytes_and_gives_10_probabilities(data):
     ({"optimizer": "fastest"}, "'fastest'"),
     ({"learning_rate": -1}, "learning rate"),
     ({"activation": "swish"}, "swish"),
+    ({"dropout": 1}, "dropout"),
+    ({"weight_decay": -1}, "weight decay"),
+    ({"schedule": "wiggly"}, "'wiggly'; choose one of: constant, step, cosine"),
+    ({"schedule": "cosine", "warmup_epochs": 5}, "warm-up"),
+    ({"schedule": "step", "gamma": 0}, "gamma"),
+    ({"backend": "kernel"}, "'kernel' does not work here; choose one of: numpy"),
 ])
 def test_a_bad_configuration_is_refused_with_its_value(data, change, message):
     with pytest.raises(lab.LabError, match=message):
@@ -152,3 +158,43 @@ def test_unknown_runs_and_data_files_are_named(data, tmp_path):
     lab.start("k", CONFIG, data)
     assert lab.remove("k") == {"removed": "k"} and "k" not in lab.RUNS
     assert lab.remove("k") == {"removed": "k"}
+
+
+def test_choices_add_the_matrix_products_that_work_here():
+    c = lab.choices()
+    assert c["backends"] == ["numpy"]  # natively: NumPy's BLAS; the kernel is for the browser
+    assert {k: v for k, v in c.items() if k != "backends"} == mlp.choices()
+
+
+def test_regularisation_and_schedule_settings_reach_mlps_trainer(data):
+    lab.start("r", {**CONFIG, "weight_decay": 0.001, "dropout": 0.2, "schedule": "step", "step_epochs": 1,
+                    "gamma": 0.5, "backend": "numpy"}, data)
+    trainer = lab.RUNS["r"].trainer
+    assert trainer.optimizer.weight_decay == 0.001 and trainer.dropout.rate == 0.2
+    assert repr(trainer.schedule) == "StepSchedule(step_epochs=1, gamma=0.5)"
+    lab.start("c", {**CONFIG, "schedule": "cosine", "warmup_epochs": 0.5}, data)
+    assert repr(lab.RUNS["c"].trainer.schedule) == "CosineSchedule(warmup_epochs=0.5, min_factor=0)"
+    assert lab.RUNS["c"].keep is None and lab.RUNS["c"].backend == mlp.ops.backend()
+
+
+def test_keeping_the_best_epoch_restores_the_best_test_accuracy(data):
+    lab.start("k", {**CONFIG, "epochs": 4, "learning_rate": 8, "keep_best": True}, data)
+    steps = train_to_end("k")
+    records = [r for s in steps for r in s["records"]]
+    best = max(records, key=lambda r: r["test_acc"])
+    assert steps[-1]["kept"]["epoch"] == best["epoch"]
+    assert f"epoch {best['epoch']}" in steps[-1]["kept"]["text"]
+    assert lab.evaluate("k")["accuracy"] == pytest.approx(best["test_acc"], abs=1e-9)
+    assert all(s["kept"] is None for s in steps[:-1])
+    # Stopped in the middle: the best finished epoch's weights, said by stop().
+    lab.start("s", {**CONFIG, "epochs": 4, "keep_best": True}, data)
+    while not lab.step("s", 0.05)["records"]:
+        pass
+    assert lab.stop("s")["kept"]["epoch"] == 1
+
+
+def test_a_slice_puts_back_the_matrix_product_in_use(data):
+    before = mlp.ops.backend()
+    lab.start("p", {**CONFIG, "backend": "numpy"}, data)
+    lab.step("p", 0.01)
+    assert mlp.ops.backend() == before

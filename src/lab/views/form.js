@@ -4,8 +4,9 @@
 import { el } from "../../ui/dom.js";
 import { pythonStatusText } from "../../ui/format.js";
 import {
-  DATASETS, DEFAULTS, FIELDS, PRESETS, betaLabel, label, matchingPreset, summary, validate,
+  DATASETS, DEFAULTS, FIELDS, KEEP, PRESETS, betaLabel, fieldUsed, label, matchingPreset, summary, validate,
 } from "../form-model.js";
+import { decodeLink, encodeLink, isLabLink } from "../share.js";
 import { panel } from "./panel.js";
 
 const text = (attrs = {}) => el("input", { type: "text", autocomplete: "off", spellcheck: "false", ...attrs });
@@ -21,7 +22,15 @@ const FIELD_SPECS = {
   beta: ["β", () => text({ inputmode: "decimal" })],
   batchSize: ["Batch size", () => text({ inputmode: "numeric" })],
   epochs: ["Epochs", () => text({ inputmode: "numeric" })],
+  weightDecay: ["Weight decay", () => text({ inputmode: "decimal" }), "Pulls the weights towards 0; 0 for none"],
+  dropout: ["Dropout", () => text({ inputmode: "decimal" }), "Share of hidden units dropped per batch"],
+  schedule: ["Learning-rate schedule", () => el("select"), "How the learning rate changes over the epochs"],
+  warmup: ["Warm-up epochs", () => text({ inputmode: "decimal" })],
+  stepEpochs: ["Step every (epochs)", () => text({ inputmode: "numeric" })],
+  gamma: ["γ, factor per step", () => text({ inputmode: "decimal" })],
+  keep: ["Keep", () => el("select", {}, options(KEEP)), "The best epoch's weights come back when training ends"],
   dtype: ["dtype", () => el("select")],
+  backend: ["Matrix product", () => el("select"), "Compare the runs' samples/s"],
   seed: ["Seed", () => text({ inputmode: "numeric" })],
   data: ["Data", () => el("select", {}, options(DATASETS))],
 };
@@ -76,9 +85,14 @@ export class FormView {
     this.summary = el("p", { class: "lab-form__summary", "aria-live": "polite" });
     this.train = el("button", { type: "submit", class: "md-button md-button--primary lab-train", text: "Train" });
     this.stop = el("button", { type: "button", class: "md-button lab-stop", text: "Stop", disabled: true, onclick: () => lab.requestStop() });
+    this.share = el("button", {
+      type: "button", class: "md-button lab-share", text: "Copy link", title: "A link that holds every setting and the seed",
+      onclick: () => this.copyLink(),
+    });
+    this.linkNote = el("p", { class: "lab-link-note", "aria-live": "polite" });
     const form = el("form", { class: "lab-form", novalidate: true, "aria-label": "Training configuration" },
-      this.presets, el("div", { class: "lab-fields" }, FIELDS.map((n) => this.fields[n].wrap)), this.summary,
-      el("div", { class: "lab-form__actions" }, this.train, this.stop));
+      this.presets, this.linkNote, el("div", { class: "lab-fields" }, FIELDS.map((n) => this.fields[n].wrap)), this.summary,
+      el("div", { class: "lab-form__actions" }, this.train, this.stop, this.share));
     form.addEventListener("submit", (event) => this.submit(event));
     form.addEventListener("input", () => this.refresh());
     form.addEventListener("change", () => this.refresh());
@@ -88,6 +102,9 @@ export class FormView {
     this.locked = false;
     this.waiting = false;  // Train was pressed before Python's choices came
     this.lists = undefined;  // the choices the selects show
+    this.link = location.hash;  // a share link to open once Python's choices came
+    this.onHash = () => { this.link = location.hash; this.render("all"); };
+    window.addEventListener("hashchange", this.onHash);
     this.render("all");
   }
 
@@ -97,6 +114,8 @@ export class FormView {
 
   fill(values) {
     for (const [k, v] of Object.entries(values)) if (this.fields[k]) this.fields[k].control.value = v;
+    // A value the select does not offer (a backend that does not work here): its first option.
+    for (const f of Object.values(this.fields)) if (f.control.selectedIndex === -1) f.control.selectedIndex = 0;
     for (const f of Object.values(this.fields)) setError(f, null);
   }
 
@@ -110,6 +129,8 @@ export class FormView {
     f.activation.control.replaceChildren(...options(names(c?.activations, DEFAULTS.activation)));
     f.optimizer.control.replaceChildren(...options(names(c?.optimizers.map((o) => o.name), DEFAULTS.optimizer)));
     f.dtype.control.replaceChildren(...options(names(c?.dtypes, DEFAULTS.dtype)));
+    f.schedule.control.replaceChildren(...options(names(c?.schedules, DEFAULTS.schedule)));
+    f.backend.control.replaceChildren(...options(names(c?.backends, "")));
     this.fill(raw.hidden ? raw : (this.lab.formValues ?? DEFAULTS));
   }
 
@@ -122,9 +143,12 @@ export class FormView {
     for (const b of this.presets.querySelectorAll("[data-preset]")) b.setAttribute("aria-pressed", String(b.dataset.preset === preset));
     if (!choices) return;
     const beta = betaLabel(choices, raw.optimizer);
-    this.fields.beta.control.disabled = !beta || this.locked;
     this.fields.beta.label.textContent = beta || "β (not used by SGD)";
-    this.fields.beta.wrap.classList.toggle("lab-field--off", !beta);
+    for (const name of ["beta", "warmup", "stepEpochs", "gamma"]) {
+      const used = fieldUsed(name, raw, choices);
+      this.fields[name].control.disabled = !used || this.locked;
+      this.fields[name].wrap.classList.toggle("lab-field--off", !used);
+    }
     // Messages appear when Train is pressed; while the reader edits, those shown are updated and
     // cleared but none is added: a message appearing on blur would move Train from under the pointer.
     const { errors } = validate(raw, choices);
@@ -145,11 +169,47 @@ export class FormView {
       this.lab.setStatus(null);
       if (!ready) return;  // the status of Python says why
     }
+    const config = this.check();
+    if (config) this.lab.train(config);
+  }
+
+  // Shows every field's message and focuses the first bad field; the configuration if all are good.
+  check() {
     const { config, errors } = validate(this.read(), this.lab.choices);
     for (const [k, f] of Object.entries(this.fields)) setError(f, errors[k]);
     const bad = FIELDS.find((k) => errors[k]);
     if (bad) this.fields[bad].control.focus();
-    else this.lab.train(config);
+    return bad ? null : config;
+  }
+
+  note(text, kind = "info") {
+    this.linkNote.textContent = text || "";
+    this.linkNote.className = `lab-link-note${text ? ` lab-link-note--${kind}` : ""}`;
+    delete this.linkNote.dataset.link;
+  }
+
+  // Puts a link to these settings in the address bar and, when the browser lets the page, on the clipboard.
+  async copyLink() {
+    if (!this.lab.choices || !this.check()) return;
+    const url = `${location.href.split("#")[0]}#${encodeLink(this.read())}`;
+    history.replaceState(history.state, "", url);
+    const copied = await navigator.clipboard?.writeText(url).then(() => true, () => false);
+    this.note(`${copied ? "Link copied" : "The address bar holds the link"}: it holds every setting and the seed, `
+      + "so Train there draws the same curves.");
+    this.linkNote.dataset.link = url;
+  }
+
+  /** Fills the form from a share link in `hash` (location.hash), or says why it cannot. */
+  openLink(hash) {
+    if (!isLabLink(hash) || !this.lab.choices || this.locked) return;
+    const r = decodeLink(hash, this.lab.choices);
+    if (r.error) {
+      this.note(r.error, "error");
+      return;
+    }
+    this.fill(r.values);
+    this.refresh();
+    this.note("The form holds the settings of the link you opened: press Train to draw the same curves.");
   }
 
   lock(on) {
@@ -169,9 +229,14 @@ export class FormView {
     this.fillLists();
     this.lock(Boolean(this.lab.training));
     this.refresh();
+    if (this.link && this.lab.choices && !this.locked) {
+      this.openLink(this.link);
+      this.link = null;
+    }
   }
 
   destroy() {
+    window.removeEventListener("hashchange", this.onHash);
     this.python.off();
   }
 }

@@ -2,6 +2,7 @@
 // Remove), and the weights files: Download weights (.npz) and Load weights….
 
 import { el } from "../../ui/dom.js";
+import { label } from "../form-model.js";
 import { panel, runColor, swatch } from "./panel.js";
 
 const STATUS_TEXT = {
@@ -9,17 +10,28 @@ const STATUS_TEXT = {
   failed: "failed", imported: "loaded",
 };
 
+// "41,200 samples/s · SIMD kernel": the training speed, to compare runs and backends.
+function speed(run) {
+  const p = run.progress;
+  if (!p || !p.elapsed) return null;
+  const backend = run.config.backend ? ` · ${label(run.config.backend)}` : "";
+  return `${Math.round(p.samples / p.elapsed).toLocaleString("en")} samples/s${backend}`;
+}
+
 function runRow(lab, run) {
+  const rate = speed(run);
   const isCurrent = run.id === lab.current;
   const acc = run.result ? run.result.accuracy : run.epochs.at(-1)?.test_acc;
   const status = STATUS_TEXT[run.status];
   return el("li", {
     class: `lab-run${isCurrent ? " lab-run--current" : ""}`, "data-run": run.id, "data-status": run.status, style: runColor(run),
+    "data-first-loss": run.epochs[0] ? String(run.epochs[0].train_loss) : "",  // for tests: same link, same curve
   },
   swatch(),
   el("div", { class: "lab-run__text" },
     el("span", { class: "lab-run__label", text: run.label }),
     el("span", { class: "lab-run__detail", text: run.detail }),
+    rate ? el("span", { class: "lab-run__speed", text: rate }) : null,
     run.note ? el("span", { class: "lab-run__note", text: run.note }) : null),
   el("span", { class: "lab-run__acc", title: "test accuracy" },
     el("strong", { text: acc !== undefined && acc !== null ? acc.toFixed(4) : "–" }),
