@@ -179,3 +179,17 @@ def test_an_edit_the_full_storage_refused_stays_marked_unsaved_until_a_retry_sav
     page.reload(wait_until="load")
     page.wait_for_selector(".pycell .cm-editor")
     assert "nowhere to go" in page.evaluate("window.__cells.getCode(5)")
+
+
+def test_long_output_is_trimmed_at_a_line_boundary(page):
+    open_cells(page)
+    wait_ready(page)
+    assert run_alone(page, 5, "for i in range(100_000):\n    print(i / 3)\n")["state"] == "done"
+    text = cell(page, 5).locator(".pycell__text").inner_text()
+    head, _, rest = text.partition("\n")
+    assert head == "[earlier output dropped]"
+    lines = rest.rstrip("\n").split("\n")
+    first = round(float(lines[0]) * 3)
+    # Whole lines from the first one on (a cut inside "33333.666666666664" would not print back as itself).
+    assert lines == [str((first + i) / 3) for i in range(len(lines))]
+    assert first + len(lines) == 100_000
