@@ -298,9 +298,10 @@ def send(kind, **payload):
 
 
 try:
+    from mlp import diagnose as _diagnose
     from mlp.callbacks import Callback as _Callback
 except ImportError:  # page stays usable without mlp
-    _Callback = object
+    _Callback, _diagnose = object, lambda trainer: None
 
 
 class ProgressCallback(_Callback):
@@ -354,6 +355,8 @@ class ProgressCallback(_Callback):
         self._draw(final=True)
         send("progress", done=True, epoch=trainer.epoch, epochs=trainer.epochs,
              stop_reason=getattr(trainer, "stop_reason", None))
+        if warning := _diagnose(trainer):  # a loss above ln(classes): worse than guessing
+            print(f"Warning: {warning}", file=sys.stderr, flush=True)
 
     def _draw(self, final):
         if not self._x:

@@ -79,9 +79,40 @@ def flush_all():
     stderr.flush()
 
 
+def _no_keyboard(what):
+    return RuntimeError(f"{what} cannot read from the keyboard in these cells; "
+                        "assign the value in the code instead, e.g. answer = '42'")
+
+
 def _no_input(prompt=""):
-    raise RuntimeError("input() cannot read from the keyboard in these cells; "
-                       "assign the value in the code instead, e.g. answer = '42'")
+    raise _no_keyboard("input()")
+
+
+class NoStdin(io.TextIOBase):
+    """``sys.stdin`` of the cells: open, not a terminal, and every read says why it cannot be.
+
+    Pyodide's own stdin in a worker calls the browser's ``prompt()``, which workers lack.
+    """
+
+    name = "<stdin>"
+
+    def readable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+    def read(self, size=-1):
+        raise _no_keyboard("sys.stdin.read()")
+
+    def readline(self, size=-1):
+        raise _no_keyboard("sys.stdin.readline()")
+
+    def readlines(self, hint=-1):
+        raise _no_keyboard("sys.stdin.readlines()")
+
+
+stdin = NoStdin()
 
 
 _sleep = time.sleep
@@ -112,7 +143,7 @@ class _Exit:
 
 def install():
     """Route the streams to the page (called once when the worker starts)."""
-    sys.stdout, sys.stderr = stdout, stderr
+    sys.stdout, sys.stderr, sys.stdin = stdout, stderr, stdin
     builtins.input = _no_input
     builtins.exit, builtins.quit = _Exit("exit"), _Exit("quit")
     time.sleep = _sleep_flushing
@@ -165,23 +196,52 @@ def _short_repr(value):
     return text
 
 
+# What the site's Python has, for the hint under a ModuleNotFoundError.
+SITE_MODULES = ("numpy", "mlp", "mlpsite", "page")
+MISSING_MODULE_HINT = (
+    "This site's Python has NumPy, mlp and page (plus the standard library), and no other package: "
+    "draw with page.chart, page.bars, page.heatmap or page.digits instead of matplotlib, "
+    "and use NumPy arrays instead of pandas.")
+
+
+def hint(error):
+    """One plain line for the reader under the traceback, or None.
+
+    A NumPy shape mismatch gets :func:`mlpsite.shapes.explain`'s line; importing a package
+    the site does not have (matplotlib, pandas, ...) gets what to use instead.
+    """
+    if isinstance(error, ModuleNotFoundError):
+        top = (error.name or "").partition(".")[0]
+        return None if not top or top in SITE_MODULES else MISSING_MODULE_HINT
+    try:
+        from mlpsite.shapes import explain
+
+        return explain(error)
+    except Exception:  # noqa: BLE001 - a hint must never hide the error itself
+        return None
+
+
+def error_report(error):
+    """``{type, message, traceback, hint?}`` of an exception raised by cell code."""
+    report = {"type": type(error).__name__, "message": str(error), "traceback": format_exception(error)}
+    line = hint(error)
+    if line:
+        report["hint"] = line
+    return report
+
+
 async def run(code, scope, filename):
     """Run ``code`` in the namespace of ``scope``; a JSON result for the page."""
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     ns = namespace(scope)
-    sys.stdout, sys.stderr = stdout, stderr  # in case earlier code replaced them
+    sys.stdout, sys.stderr, sys.stdin = stdout, stderr, stdin  # in case earlier code replaced them
     try:
         from pyodide.code import eval_code_async  # only in the browser
 
         value = await eval_code_async(code, globals=ns, filename=filename)
     except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and SystemExit included
         flush_all()
-        message = str(error)
-        result = {"ok": False, "error": {
-            "type": type(error).__name__,
-            "message": message,
-            "traceback": format_exception(error),
-        }}
+        result = {"ok": False, "error": error_report(error)}
     else:
         flush_all()
         result = {"ok": True}

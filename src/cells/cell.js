@@ -8,6 +8,8 @@ import { Output } from "./output.js";
 import { fingerprint, store } from "./storage.js";
 
 const SAVE_DELAY_MS = 400;
+const UNDO_MS = 15_000;          // how long "Undo reset" stays offered
+const SAVED_TITLE = "Your edit is saved in this browser";
 const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 export const RUN_KEYS = IS_MAC ? "⌘+Enter" : "Ctrl+Enter";
 
@@ -42,7 +44,10 @@ export class Cell {
       "Restore the original code", () => this.reset());
     this.copyButton = this.button("copy", "Copy", `Copy the code of ${label}`, "Copy the code", () => this.copy());
     enable(this.stopButton, false);
-    this.edited = el("span", { class: "pycell__edited", text: "edited", title: "Your edit is saved in this browser" });
+    this.unsaved = false;         // the last save failed (storage full): retried at each change and Run
+    this.edited = el("span", { class: "pycell__edited", text: "edited", title: SAVED_TITLE });
+    this.undoButton = null;
+    this.numberLabel = el("span", { class: "pycell__number", text: label });
     this.statusText = el("span", { class: "pycell__status-text", "aria-hidden": "true" });
     this.statusIcon = el("span", { class: "pycell__status-icon", "aria-hidden": "true" });
     this.live = el("span", { class: "pycell__sr", role: "status" });
@@ -57,7 +62,7 @@ export class Cell {
     },
     this.codeHost,
     el("div", { class: "pycell__bar" },
-      el("div", { class: "pycell__buttons" }, this.runButton, this.stopButton, this.resetButton, this.copyButton),
+      el("div", { class: "pycell__buttons" }, this.numberLabel, this.runButton, this.stopButton, this.resetButton, this.copyButton),
       el("div", { class: "pycell__status" }, this.edited, this.statusIcon, this.statusText, this.live)),
     this.outputNode);
 
@@ -127,9 +132,23 @@ export class Cell {
     this.saveTimer = null;
     try {
       store.save(this.page.path, this.index, this.getCode(), this.original);
+      this.setUnsaved(null);
     } catch (error) {
-      this.setStatus("", `Your edit could not be saved in this browser: ${error.message}`);
+      this.setUnsaved(error);
     }
+  }
+
+  // The "edited" badge says whether the edit is saved; an unsaved edit stays marked (a Run's
+  // status does not replace it) until a later save works.
+  setUnsaved(error) {
+    const was = this.unsaved;
+    this.unsaved = Boolean(error);
+    this.edited.classList.toggle("pycell__edited--unsaved", this.unsaved);
+    this.edited.textContent = this.unsaved ? "edited, not saved: it will be lost on reload" : "edited";
+    this.edited.title = this.unsaved
+      ? `This browser did not save your edit (${error.message || error}); it is tried again at each change and each Run.`
+      : SAVED_TITLE;
+    if (this.unsaved && !was) this.announce(`The edit of cell ${this.number} could not be saved: it will be lost on reload`);
   }
 
   updateEdited() {
@@ -140,6 +159,7 @@ export class Cell {
   }
 
   reset() {
+    const previous = this.getCode();
     if (this.editor) this.editor.setCode(this.original);  // its change event schedules a save: dropped below
     this.code = this.original;
     if (this.staticBlock && !this.editor) {
@@ -148,11 +168,37 @@ export class Cell {
     clearTimeout(this.saveTimer);
     this.saveTimer = null;
     store.clear(this.page.path, this.index);
+    this.setUnsaved(null);
     this.updateEdited();
     this.staleNote?.remove();  // the page's code is what shows now
     this.staleNote = null;
-    this.announce(`Cell ${this.number} reset to the page's code`);
+    this.announce(`Cell ${this.number} reset to the page's code; Undo reset brings your edit back`);
     this.editor?.focus();
+    if (previous !== this.original) this.offerUndo(previous);
+  }
+
+  // For UNDO_MS after a Reset, a button next to Reset brings the edit back.
+  offerUndo(previous) {
+    this.dropUndo();
+    this.undoButton = el("button", {
+      type: "button", class: "pycell__link pycell__undo", text: "Undo reset",
+      "aria-label": `Undo the reset of cell ${this.number}: bring your edit back`,
+      onclick: () => {
+        this.dropUndo();
+        this.setCode(previous);
+        this.save();
+        this.announce(`Cell ${this.number}: your edit is back`);
+        this.editor?.focus();
+      },
+    });
+    this.resetButton.after(this.undoButton);
+    this.undoTimer = setTimeout(() => this.dropUndo(), UNDO_MS);
+  }
+
+  dropUndo() {
+    clearTimeout(this.undoTimer);
+    this.undoButton?.remove();
+    this.undoButton = null;
   }
 
   async copy() {
@@ -225,8 +271,9 @@ export class Cell {
 
   dispose() {
     this.disposed = true;
-    if (this.saveTimer) this.save();
+    if (this.saveTimer || this.unsaved) this.save();
     clearInterval(this.tick);
+    this.dropUndo();
     this.output.clear();
     this.editor?.destroy();
   }

@@ -43,7 +43,7 @@ function setup() {
 }
 
 function saveAll() {
-  for (const cell of current?.cells ?? []) if (cell.saveTimer) cell.save();
+  for (const cell of current?.cells ?? []) if (cell.saveTimer || cell.unsaved) cell.save();
 }
 
 /** Turns the page's cell blocks into cells, now and after every instant navigation. */

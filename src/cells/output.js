@@ -145,4 +145,9 @@ export class Output {
     this.block = null;
     this._show(el("pre", { class: "pycell__error", text }));
   }
+
+  /** One plain line about the error, under its traceback (e.g. the shapes that did not fit). */
+  hint(text) {
+    this._show(el("p", { class: "pycell__hint" }, el("strong", { text: "Hint: " }), text));
+  }
 }

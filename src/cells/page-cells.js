@@ -8,6 +8,20 @@ import { Cell } from "./cell.js";
 import { StatusLine } from "./status-line.js";
 import { pagePath } from "./storage.js";
 
+/** "cell 2", "cells 2 and 3", "cells 2–5", "cells 1, 3 and 6" (numbers in order). @param {number[]} numbers */
+function cellList(numbers) {
+  const [first, last] = [numbers[0], numbers[numbers.length - 1]];
+  if (numbers.length === 1) return `cell ${first}`;
+  if (numbers.length > 2 && last - first === numbers.length - 1) return `cells ${first}–${last}`;
+  return `cells ${numbers.slice(0, -1).join(", ")} and ${last}`;
+}
+
+/** A link that scrolls to cell `c` and puts the focus in it. */
+function jumpLink(c) {
+  return el("a", { href: "#", class: "pycell__link", text: `Go to cell ${c.number}`,
+    onclick: (event) => { event.preventDefault(); c.root.scrollIntoView({ block: "center" }); (c.editor || c.runButton).focus(); } });
+}
+
 export class PageCells {
   constructor(blocks) {
     this.path = pagePath();
@@ -39,24 +53,28 @@ export class PageCells {
   // Run `cell`, first running the cells above it that have not run since Python started.
   run(cell, { above = true } = {}) {
     if (cell.state === "queued" || cell.state === "running") return cell.pendingRun;
+    for (const c of this.cells) if (c.unsaved) c.save();  // an edit storage refused: try again
     const token = this.token;
-    const needed = above ? this.cells.slice(0, cell.index).filter((c) => this.needsRun(c)) : [];
+    const before = above ? this.cells.slice(0, cell.index) : [];
+    const needed = before.filter((c) => this.needsRun(c));
+    // A cell the reader stopped (an endless loop, say) is never started again by itself.
+    const skipped = before.filter((c) => c.state === "stopped");
     // The cells this Run queues: Stop on any of them while it waits drops them all.
     const chain = { cells: [...needed, cell], cancelled: false };
     for (const c of chain.cells) {
       c.chain = chain;
       if (c.state !== "queued" && c.state !== "running") c.setState("queued");
     }
-    cell.pendingRun = this.tail = this.tail.then(() => this.runChain(cell, needed, token, chain));
+    cell.pendingRun = this.tail = this.tail.then(() => this.runChain(cell, needed, token, chain, skipped));
     return cell.pendingRun;
   }
 
   needsRun(cell) {
     return !cell.expectError && !(cell.state === "done" && cell.generation === runtime.generation)
-      && cell.state !== "queued" && cell.state !== "running";
+      && !["queued", "running", "stopped"].includes(cell.state);
   }
 
-  async runChain(cell, needed, token, chain) {
+  async runChain(cell, needed, token, chain, skipped = []) {
     const ran = [];
     const dropped = () => token !== this.token || chain.cancelled;
     for (const c of needed) {
@@ -71,10 +89,8 @@ export class PageCells {
         cell.begin();
         const anyway = el("button", { type: "button", class: "pycell__link",
           onclick: () => this.run(cell, { above: false }), text: "Run this cell anyway" });
-        const jump = el("a", { href: "#", class: "pycell__link", text: `Go to cell ${c.number}`,
-          onclick: (event) => { event.preventDefault(); c.root.scrollIntoView({ block: "center" }); (c.editor || c.runButton).focus(); } });
         cell.output.note(`Not run: cell ${c.number} above raised ${result.error?.type || "an error"}. `, { kind: "warning" })
-          .append(jump, " · ", anyway);
+          .append(jumpLink(c), " · ", anyway);
         cell.setStatus("alert", `Cell ${c.number} above failed`);
         cell.announce(`Cell ${cell.number} not run: cell ${c.number} above failed`);
         return { ok: false, state: cell.state, blockedBy: c.index };
@@ -82,8 +98,7 @@ export class PageCells {
       ran.push(c.number);
     }
     if (dropped()) return this.cancelled([cell]);
-    const result = await this.runOne(cell, token, ran);
-    return result;
+    return this.runOne(cell, token, ran, skipped);
   }
 
   cancelled(cells) {
@@ -91,13 +106,16 @@ export class PageCells {
     return { ok: false, cancelled: true };
   }
 
-  async runOne(cell, token, ranFirst = []) {
+  async runOne(cell, token, ranFirst = [], skipped = []) {
     cell.begin();
     if (ranFirst.length) {
-      const list = ranFirst.length === 1 ? `cell ${ranFirst[0]}`
-        : ranFirst.length === 2 ? `cells ${ranFirst[0]} and ${ranFirst[1]}`
-          : `cells ${ranFirst[0]}–${ranFirst[ranFirst.length - 1]}`;
-      cell.output.note(`Ran ${list} above first, since this cell may need ${ranFirst.length === 1 ? "it" : "them"}.`);
+      cell.output.note(`Ran ${cellList(ranFirst)} above first, since this cell may need ${ranFirst.length === 1 ? "it" : "them"}.`);
+    }
+    if (skipped.length) {
+      const one = skipped.length === 1;
+      cell.output.note(`Skipped ${cellList(skipped.map((c) => c.number))} above: you stopped ${one ? "it" : "them"}, `
+        + `so ${one ? "it is" : "they are"} not run again by itself. Run ${one ? "it" : "them"} yourself `
+        + "if this cell needs what it defines. ", { kind: "warning" }).append(...skipped.flatMap((c, i) => [i ? " · " : "", jumpLink(c)]));
     }
     const clickedAt = performance.now();
     this.running = cell;
@@ -160,6 +178,7 @@ export class PageCells {
       cell.output.note(error.message + " ", { kind: "error", action: retry });
     } else {
       cell.output.error(error.traceback || `${error.type}: ${error.message}`);
+      if (error.hint) cell.output.hint(error.hint);
       if (cell.expectError) cell.output.note("This error is expected: the cell shows what goes wrong.");
     }
     cell.setStatus("alert", cell.expectError ? `${error.type} (expected)` : error.type);

@@ -21,7 +21,12 @@ export function startupFailure(indexURL) {
       seen.push(args.map(String).join(" "));
       if (/instantiation failed|HTTP status code is not ok|Aborted\(/.test(seen.at(-1))) {
         // The reason follows in the next warning: collect it, then fail.
-        setTimeout(() => reject(new Error(`could not load ${indexURL}pyodide.asm.wasm: ${seen.join(" ")}`)), 50);
+        // Named like the other files (worker.js fetchOk): "could not fetch <file> (<url>): <reason>".
+        setTimeout(() => {
+          const reason = seen.join(" ");
+          const verb = /fetch|HTTP status/i.test(reason) ? "fetch" : "load";
+          reject(new Error(`could not ${verb} pyodide.asm.wasm (${indexURL}pyodide.asm.wasm): ${reason}`));
+        }, 50);
       }
     };
     self.addEventListener("unhandledrejection", onRejection);

@@ -29,10 +29,24 @@ let config = null;
 
 const message = (error) => (error && error.message ? error.message : String(error));
 
+const networkFetch = self.fetch.bind(self);
+
+// While Python starts, Pyodide fetches its own files (pyodide.asm.wasm, the standard library,
+// the lock, the wheels); a request that fails outright only says "Failed to fetch". This fetch
+// names the file, as fetchOk does for ours.
+async function namingFetch(input, init) {
+  try {
+    return await networkFetch(input, init);
+  } catch (error) {
+    const url = String(input?.url ?? input);
+    throw new TypeError(`could not fetch ${url.split("/").pop()} (${url}): ${error.message}`, { cause: error });
+  }
+}
+
 async function fetchOk(url, what) {
   let response;
   try {
-    response = await fetch(url);
+    response = await networkFetch(url);
   } catch (error) {
     throw new Error(`could not fetch ${what} (${url}): ${error.message}`, { cause: error });
   }
@@ -76,6 +90,7 @@ async function boot(cfg) {
   const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
   mark("boot");
   const failure = startupFailure(cfg.indexURL);
+  self.fetch = namingFetch;
   try {
     // Everything that does not need Python is fetched while Pyodide starts.
     const data = Promise.all(cfg.preload.map(async (name) => {
@@ -130,9 +145,11 @@ async function boot(cfg) {
     mark("data-written");
     if (cfg.interruptBuffer) pyodide.setInterruptBuffer(new Uint8Array(cfg.interruptBuffer));
     timings.total = since();
+    self.fetch = networkFetch;
     return { timings, marks, resources: resourceTimings(), interrupts: Boolean(cfg.interruptBuffer) };
   } catch (error) {
     failure.stop();
+    self.fetch = networkFetch;
     throw new Error(message(error), { cause: error });
   }
 }

@@ -300,3 +300,32 @@ def test_isolated_server_makes_pages_cross_origin_isolated(new_page, isolated_se
     page = new_page(base=isolated_server.url)
     page.goto("")
     assert page.evaluate("() => crossOriginIsolated && typeof SharedArrayBuffer === 'function'")
+
+
+READY_OR_REASON = """async () => {
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
+  try { await runtime.ready(); return "ready"; } catch (error) { return error.message; }
+}"""
+
+
+# Each file Python needs to start, blocked as a browser extension or a proxy would block it:
+# the failure names the file, and Retry, once it is served again, starts Python.
+@pytest.mark.allow_failed_requests
+@pytest.mark.allow_console_errors
+@pytest.mark.parametrize("name", ["pyodide.asm.wasm", "pyodide.asm.js", "python_stdlib.pyc.zip",
+                                  "pyodide-lock.json", "mlpsite-*.whl"])
+def test_a_blocked_runtime_file_is_named_and_retry_works(page, name):
+    url = f"**/assets/pyodide/{name}"
+    page.context.route(url, lambda route: route.abort("blockedbyclient"))
+    page.goto("")
+    message = page.evaluate(READY_OR_REASON)
+    shown = name.replace("-*.whl", "")  # a wheel: named by its package
+    assert shown in message, message
+    if name.endswith(".wasm"):
+        assert "could not fetch pyodide.asm.wasm" in message, message
+    page.context.unroute(url)
+    assert page.evaluate("""async () => {
+      const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
+      await runtime.retry();
+      return runtime.status;
+    }""") == "ready"

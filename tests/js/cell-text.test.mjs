@@ -46,3 +46,16 @@ test("trim across segments, a cut at a line end drops nothing more, one huge lin
   assert.equal(join(huge), DROPPED + "xxxxx");
   assert.equal(trim([{ kind: "stdout", text: "short" }], 10), false);
 });
+
+test("trim: the line after the dropped note is a whole printed line, and the lines run on from it", () => {
+  const segs = [];
+  for (let i = 0; i < 100_000; i++) appendText(segs, "stdout", `${i / 3}\n`);
+  trim(segs);
+  const text = join(segs);
+  assert.ok(text.startsWith(DROPPED));
+  const kept = text.slice(DROPPED.length).split("\n").slice(0, -1);
+  const first = Math.round(Number(kept[0]) * 3);
+  // A fragment such as "66667" of "33333.666666666667" would not print back as itself.
+  kept.forEach((line, i) => assert.equal(line, String((first + i) / 3)));
+  assert.equal(first + kept.length, 100_000);
+});

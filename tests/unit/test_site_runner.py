@@ -1,6 +1,10 @@
 """mlpsite.runner natively: calls of named functions for the page (runtime.call) and cell code."""
 
 import asyncio
+import linecache
+import re
+
+import pytest
 
 import mlpsite.runner as runner
 
@@ -42,3 +46,41 @@ def test_call_refuses_private_and_missing_names():
 def test_keyword_arguments_must_be_an_object():
     answer = call("builtins", "dict", [1, 2])
     assert answer["error"]["type"] == "TypeError" and "list" in answer["error"]["message"]
+
+
+def raised(code, filename="<cell 3>"):
+    """What ``code`` raises when run as a cell (its source in linecache, as runner.run does)."""
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    try:
+        exec(compile(code, filename, "exec"), {"__name__": "__main__"})
+    except Exception as error:  # noqa: BLE001 - the error is what the test looks at
+        return error
+    raise AssertionError(f"{code!r} raised nothing")
+
+
+def test_a_shape_error_report_carries_the_shapes_line_under_its_traceback():
+    report = runner.error_report(raised("import numpy as np\nW, X = np.ones((64, 10)), np.ones((5, 10))\nX @ W\n"))
+    assert report["type"] == "ValueError" and report["traceback"].startswith("Traceback")
+    assert report["hint"] == "(5, 10) @ (64, 10): the inner sizes 10 and 64 differ; did you mean W.T?"
+    assert "hint" not in runner.error_report(raised("1 / 0\n"))
+
+
+@pytest.mark.parametrize("module", ["pandas", "seaborn", "seaborn.objects", "tensorflow"])
+def test_a_missing_package_gets_what_the_site_has_instead(module):
+    # matplotlib, installed natively, is checked in the browser (tests/browser/test_cell_hints.py).
+    report = runner.error_report(raised(f"import {module}\n"))
+    assert report["type"] == "ModuleNotFoundError"
+    assert "page.chart" in report["hint"] and "NumPy, mlp and page" in report["hint"]
+
+
+def test_a_missing_module_of_the_site_itself_gets_no_hint():
+    assert "hint" not in runner.error_report(raised("import mlp.no_such_module\n"))
+
+
+@pytest.mark.parametrize("read", ["read()", "readline()", "readlines()"])
+def test_stdin_says_the_cells_have_no_keyboard_like_input(read):
+    with pytest.raises(RuntimeError, match=rf"^sys\.stdin\.{re.escape(read)} cannot read from the keyboard"):
+        getattr(runner.stdin, read[:-2])()
+    with pytest.raises(RuntimeError, match=r"^input\(\) cannot read from the keyboard in these cells; assign"):
+        runner._no_input("? ")
+    assert not runner.stdin.closed and not runner.stdin.isatty() and runner.stdin.readable()
