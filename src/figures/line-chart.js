@@ -1,10 +1,10 @@
 // Figure kind "chart": lines against x (uPlot).
-//   {kind: "chart", x (numbers), series: [{name, values (numbers; null/undefined = gap)}],
+//   {kind: "chart", x (numbers), series: [{name, values (numbers; null/undefined = gap), role?}],
 //    title?, xlabel?, ylabel?, logy?}
 // update(next) sets new data when the series are the same, else rebuilds: live training charts.
 
 import { el } from "../ui/dom.js";
-import { chartTheme, palette } from "../ui/theme.js";
+import { chartTheme, seriesStyle } from "../ui/theme.js";
 import { createPlot } from "./plot.js";
 import { frame } from "./common.js";
 
@@ -64,7 +64,6 @@ export function drawLineChart(figure) {
 
   const options = () => {
     const fig = current;
-    const colors = palette(fig.series.length);
     const { text, grid, font } = chartTheme();
     const axis = (label, extra = {}) => ({
       stroke: text, label: label || undefined, labelFont: font, font,
@@ -76,9 +75,10 @@ export function drawLineChart(figure) {
     fig.series.forEach((s, i) => {
       const present = s.values.filter((v) => v != null).length;
       const sparse = present < s.values.length / 2;
+      const { color, dash } = seriesStyle(i, s.role);
       series.push({
-        label: s.name, stroke: colors[i], width: sparse ? 2 : 1.5, spanGaps: sparse,
-        points: { show: sparse || present < 40, size: 5, fill: colors[i] },
+        label: s.name, stroke: color, width: sparse ? 2 : 1.5, spanGaps: sparse, dash: dash || undefined,
+        points: { show: sparse || present < 40, size: 5, fill: color },
       });
     });
     return {
