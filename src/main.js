@@ -4,6 +4,7 @@
 
 import { startMath } from "./math.js";
 import { startCells } from "./cells/index.js";
+import { startExercises } from "./exercises/index.js";
 
 let lab = null;   // the lab's module, once a page needed it
 
@@ -23,6 +24,7 @@ function labPage() {
 
 startMath();
 startCells();
+startExercises();
 if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labPage);
 else labPage();
