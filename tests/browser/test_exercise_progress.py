@@ -4,7 +4,7 @@ cell folded away but still run first."""
 
 from __future__ import annotations
 
-from test_cells import RUN_TIMEOUT_MS, cell, open_cells, output, run_cell, set_code, wait_ready
+from test_cells import RUN_TIMEOUT_MS, cell, output, run_cell, set_code, wait_ready
 
 EXERCISES = "exercises/"
 TANH = """\
@@ -18,12 +18,19 @@ def my_tanh_derivative(a):
 NAV = ".md-sidebar--primary .exercise-nav-mark"
 
 
+def open_exercises(page):
+    # The first cell (the checks) is folded: wait for the first exercise's editor instead.
+    page.goto(EXERCISES, wait_until="load")
+    page.wait_for_selector('.pycell[data-cell-index="1"] .cm-editor', timeout=20_000)
+    page.wait_for_function("window.__cells && window.__cells.list().length > 0")
+
+
 def item(page, title):
     return page.locator(f'.exercise-progress__item[data-exercise="{title}"]')
 
 
 def test_checks_cell_is_folded_and_still_runs_first(page):
-    open_cells(page, EXERCISES)
+    open_exercises(page)
     fold = cell(page, 0).locator("details.pycell__fold")
     assert fold.count() == 1 and fold.get_attribute("open") is None
     assert fold.locator("summary").inner_text().startswith("Show the code (")
@@ -38,7 +45,7 @@ def test_checks_cell_is_folded_and_still_runs_first(page):
 
 def test_a_pass_is_remembered_shown_in_the_nav_and_forgotten_by_a_reset(new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
-    open_cells(page, EXERCISES)
+    open_exercises(page)
     wait_ready(page)
     set_code(page, 1, TANH)
     run_cell(page, 2, timeout=RUN_TIMEOUT_MS * 2)
