@@ -11,7 +11,9 @@ let state = emptyState();
 
 function samePage(href, path) {
   try {
-    return new URL(href, location.href).pathname.replace(/index\.html$/, "") === path;
+    const url = new URL(href, location.href);
+    // The page's own table of contents links to its sections (#...): only the page itself counts.
+    return !url.hash && url.pathname.replace(/index\.html$/, "") === path;
   } catch {
     return false;
   }
