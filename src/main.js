@@ -6,6 +6,7 @@ import { startMath } from "./math.js";
 import { startCells } from "./cells/index.js";
 import { registerOffline } from "./offline/register.js";
 import { startA11y } from "./ui/a11y.js";
+import { startExercises } from "./exercises/index.js";
 
 let lab = null;   // the lab's module, once a page needed it
 
@@ -29,6 +30,7 @@ startMath();
 startA11y();
 // The service worker sits at the site's root, two levels above assets/site/main.js.
 registerOffline({ url: new URL("../../sw.js", import.meta.url) });
+startExercises();
 if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labPage);
 else labPage();

@@ -9,6 +9,7 @@ summary instead, so cells stay runnable outside the browser.
     page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False)
     page.bars(values, labels=None, title=None, highlight=None)
     page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None)
+    page.log(lines, title=None)        # text lines that scroll sideways instead of wrapping
     page.send(kind, **payload)
     page.ProgressCallback(...)        # a live training chart, for mlp.Trainer
 
@@ -19,7 +20,6 @@ Keys "name#part" keep the figures of one name together, in the order they first 
 
 import math
 import sys
-import time
 
 import numpy as np
 
@@ -28,11 +28,12 @@ try:  # the bridge to the page, present only inside the site's Python worker
 except ImportError:
     _bridge = None
 
-__all__ = ["digits", "chart", "bars", "heatmap", "send", "ProgressCallback"]
+__all__ = ["digits", "chart", "bars", "heatmap", "log", "send", "in_browser", "ProgressCallback"]
 
 MAX_IMAGES = 200
 MAX_POINTS = 200_000
 MAX_MATRIX = 64
+SERIES_ROLES = ("train", "eval", "batch")  # chart series roles, one colour each (src/ui/theme.js)
 
 
 def _flush():
@@ -122,13 +123,16 @@ def _nullable(array):
     return [None if math.isnan(v) else v for v in array.tolist()]
 
 
-def digits(images, labels=None, title=None, *, key=None):
+def digits(images, labels=None, title=None, *, truth=None, key=None):
     """Draw greyscale images, e.g. MNIST digits, with optional labels underneath.
 
     ``images``: one image (28, 28) or (784,), or several (n, 784) or (n, 28, 28);
     any size works (a 2-D square array is one image, other 2-D arrays hold one
     flattened square image per row). Pixels are 0..255 (integers) or floats in [0, 1].
     ``labels``: one per image (numbers or strings), shown under each image.
+    ``truth``: the true label of each image, with ``labels`` the network's readings:
+    a reading that differs from its true label is marked wrong (colour, a cross and
+    the true label in text). Raises ValueError when ``truth`` comes without ``labels``.
     """
     array = np.asarray(images)
     if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
@@ -174,16 +178,24 @@ def digits(images, labels=None, title=None, *, key=None):
         "kind": "digits", "key": _key(key), "title": _text("title", title),
         "count": n, "height": height, "width": width,
         "pixels": pixels.tobytes(), "labels": _labels("labels", labels, n),
+        "truth": _labels("truth", truth, n),
     }
-    _post_figure(figure, f"[digits: {n} image{'s' * (n != 1)} of {height}x{width}"
+    if figure["truth"] is not None and figure["labels"] is None:
+        raise ValueError("truth marks wrong labels, so it needs labels too: digits(images, labels=..., truth=...)")
+    wrong = "" if figure["truth"] is None else \
+        f", {sum(a != b for a, b in zip(figure['labels'], figure['truth']))} wrong"
+    _post_figure(figure, f"[digits: {n} image{'s' * (n != 1)} of {height}x{width}{wrong}"
                          + (f", {title!r}" if title else "") + "]")
 
 
-def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, key=None):
+def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, colors=None, key=None):
     """Draw a line chart: ``series`` maps a name to its values, one per x.
 
     ``x`` may be None (0, 1, 2, ...). ``page.chart({"loss": losses})`` works too.
     A nan in a series leaves a gap; a series that is mostly gaps is drawn with points.
+    Each series gets its own colour and dash pattern in order; ``colors`` maps a series
+    name to a role in SERIES_ROLES ("train", "eval", "batch") so that, e.g., the train
+    figures have one colour and line style in every chart.
     """
     if series is None and isinstance(x, dict):
         x, series = None, x
@@ -213,6 +225,7 @@ def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, k
                          f"at most {MAX_POINTS} values in all (take every k-th point)")
     if np.any(np.diff(xs) < 0):
         raise ValueError("x must be sorted in increasing order")
+    roles = _roles(colors, columns)
     if logy:
         for name, values in columns.items():
             finite = values[~np.isnan(values)]
@@ -222,10 +235,24 @@ def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, k
         "kind": "chart", "key": _key(key), "title": _text("title", title),
         "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel), "logy": bool(logy),
         "x": xs.tolist(),
-        "series": [{"name": name, "values": _nullable(values)} for name, values in columns.items()],
+        "series": [{"name": name, "values": _nullable(values), "role": roles.get(name)}
+                   for name, values in columns.items()],
     }
     _post_figure(figure, f"[chart: {', '.join(columns)} ({len(xs)} points)"
                          + (f", {title!r}" if title else "") + "]")
+
+
+def _roles(colors, columns):
+    if colors is None:
+        return {}
+    if not isinstance(colors, dict):
+        raise TypeError(f"colors must be a dict mapping a series name to a role; got {type(colors).__name__}")
+    for name, role in colors.items():
+        if name not in columns:
+            raise ValueError(f"colors names {name!r}, which is not a series; the series are {list(columns)}")
+        if role not in SERIES_ROLES:
+            raise ValueError(f"colors[{name!r}] is {role!r}; the roles are {', '.join(SERIES_ROLES)}")
+    return dict(colors)
 
 
 def bars(values, labels=None, title=None, *, highlight=None, key=None):
@@ -250,8 +277,16 @@ def bars(values, labels=None, title=None, *, highlight=None, key=None):
     _post_figure(figure, f"[bars: {len(array)} values" + (f", {title!r}" if title else "") + "]")
 
 
-def heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None, *, key=None):
-    """Draw a matrix as a table of shaded cells, e.g. a confusion matrix (rows: true, columns: predicted)."""
+def heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None, *,
+            shade="all", key=None):
+    """Draw a matrix as a table of shaded cells, e.g. a confusion matrix (rows: true, columns: predicted).
+
+    ``shade="all"`` shades every cell between the smallest and the largest value;
+    ``shade="row"`` (a confusion matrix) shades each cell by its share of the row, the
+    diagonal (hits) in one colour and the rest (misses) in another, every miss visible.
+    """
+    if shade not in ("all", "row"):
+        raise ValueError(f"shade must be 'all' or 'row' (a confusion matrix); got {shade!r}")
     array = _numbers("matrix", matrix, ndim=2)
     rows, cols = array.shape
     if not (1 <= rows <= MAX_MATRIX and 1 <= cols <= MAX_MATRIX):
@@ -260,7 +295,7 @@ def heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, y
     figure = {
         "kind": "heatmap", "key": _key(key), "title": _text("title", title),
         "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel),
-        "rows": rows, "cols": cols, "values": array.ravel().tolist(), "integers": integers,
+        "rows": rows, "cols": cols, "values": array.ravel().tolist(), "integers": integers, "shade": shade,
         "rowLabels": _labels("row_labels", row_labels, rows) or [str(i) for i in range(rows)],
         "colLabels": _labels("col_labels", col_labels, cols) or [str(i) for i in range(cols)],
     }
@@ -297,93 +332,25 @@ def send(kind, **payload):
     _bridge.post_message(message)
 
 
-try:
-    from mlp import diagnose as _diagnose
-    from mlp.callbacks import Callback as _Callback
-except ImportError:  # page stays usable without mlp
-    _Callback, _diagnose = object, lambda trainer: None
+def log(lines, title=None, *, key=None):
+    """Show lines of text (e.g. a training log) in a box that scrolls sideways instead of
+    wrapping a line mid-phrase. ``lines``: a list of strings (at most 10,000)."""
+    if isinstance(lines, str) or not all(isinstance(line, str) for line in lines):
+        raise TypeError("lines must be a list of strings, one per line")
+    lines = list(lines)
+    if len(lines) > 10_000:
+        raise ValueError(f"{len(lines)} lines is too many to show; at most 10000")
+    figure = {"kind": "log", "key": _key(key), "title": _text("title", title), "lines": lines}
+    if _bridge is None:
+        print("\n".join(lines))  # natively the lines are plain text, no drawing
+        return
+    _flush()
+    _bridge.post_figure(figure)
 
 
-class ProgressCallback(_Callback):
-    """Live training progress in the cell, for ``mlp.Trainer(callbacks=[...])``.
+def in_browser():
+    """True inside the site's Python worker (figures reach a page), False natively."""
+    return _bridge is not None
 
-    Draws a chart of the batch loss with the per-epoch train and test loss, and an
-    accuracy chart once an epoch has finished; shows a progress line (epoch, batch,
-    loss); prints one summary line per epoch unless ``log=False``. Updates go to the
-    page at most once per ``interval`` seconds, plus one at every epoch's end.
 
-    It also sends ``page.send("progress", ...)`` and ``page.send("epoch", ...)`` messages
-    (the same figures as plain numbers) for pages that draw their own display.
-    """
-
-    def __init__(self, interval=0.25, title="Training", log=True):
-        if not (isinstance(interval, (int, float)) and interval > 0):
-            raise ValueError(f"interval must be a positive number of seconds; got {interval!r}")
-        self.interval, self.title, self.log = float(interval), title, log
-        self._last = -math.inf
-        self._id = f"progress-{id(self):x}"
-        self._x, self._loss = [], []        # one point per batch: fractional epoch, loss
-        self._epochs = []                   # history records
-
-    def on_train_begin(self, trainer):
-        self._last = -math.inf
-
-    def on_batch_end(self, trainer, info):
-        self._x.append(info["epoch"] - 1 + info["batch"] / info["batches"])
-        self._loss.append(float(info["loss"]))
-        now = time.perf_counter()
-        if now - self._last >= self.interval:
-            self._last = now
-            send("progress", epoch=info["epoch"], epochs=trainer.epochs, batch=info["batch"],
-                 batches=info["batches"], loss=float(info["loss"]), samples=info["samples"],
-                 elapsed=info["elapsed"])
-            self._draw(final=False)
-
-    def on_epoch_end(self, trainer, record):
-        self._epochs.append(dict(record))
-        if self.log:
-            try:
-                from mlp.callbacks import format_record
-                print(format_record(record, trainer.epochs), flush=True)
-            except ImportError:
-                print(record, flush=True)
-        send("epoch", **record, epochs=trainer.epochs)
-        self._last = time.perf_counter()
-        self._draw(final=False)
-
-    def on_train_end(self, trainer):
-        self._draw(final=True)
-        send("progress", done=True, epoch=trainer.epoch, epochs=trainer.epochs,
-             stop_reason=getattr(trainer, "stop_reason", None))
-        if warning := _diagnose(trainer):  # a loss above ln(classes): worse than guessing
-            print(f"Warning: {warning}", file=sys.stderr, flush=True)
-
-    def _draw(self, final):
-        if not self._x:
-            return
-        x = list(self._x)
-        series = {"batch loss": list(self._loss)}
-        ends = {round(r["epoch"], 9): r for r in self._epochs}
-
-        def at_epochs(field):
-            # The per-epoch figure at x = epoch, gaps elsewhere; None if never measured.
-            values = [ends[e][field] if e in ends and ends[e].get(field) is not None else math.nan
-                      for e in (round(v, 9) for v in x)]
-            return values if any(not math.isnan(v) for v in values) else None
-
-        for field, name in (("train_loss", "train loss (epoch)"), ("test_loss", "test loss (epoch)")):
-            values = at_epochs(field)
-            if values:
-                series[name] = values
-        chart(x, series, title=f"{self.title}: loss", xlabel="epoch", ylabel="cross-entropy",
-              key=self._id + "#loss")
-        if self._epochs:
-            epochs = [r["epoch"] for r in self._epochs]
-            acc = {}
-            for field, name in (("train_acc", "train accuracy"), ("test_acc", "test accuracy")):
-                values = [r.get(field) for r in self._epochs]
-                if all(v is not None for v in values):
-                    acc[name] = values
-            if acc:
-                chart(epochs, acc, title=f"{self.title}: accuracy", xlabel="epoch", ylabel="accuracy",
-                      key=self._id + "#accuracy")
+from mlpsite.progress import ProgressCallback  # noqa: E402 - it draws with the functions above

@@ -56,11 +56,16 @@ export class Cell {
     // this.live, not every streamed line.
     this.outputNode = el("div", { class: "pycell__output", role: "group", "aria-label": `Output of ${label}`, hidden: true });
     this.output = new Output(this.outputNode);
+    // A folded cell (```{.python .cell .folded}```): its code hides under a one-line toggle; it
+    // runs as any other (e.g. as a "cell above"), its output shows.
+    const lines = this.code.split("\n").length;
+    const codeArea = !block.classList.contains("folded") ? this.codeHost
+      : el("details", { class: "pycell__fold" }, el("summary", { text: `Show the code (${lines} lines)` }), this.codeHost);
     this.root = el("div", {
       class: "pycell", role: "group", "aria-label": `Python ${label}`,
       "data-cell-index": index, "data-cell-state": "idle", "data-expect": this.expectError ? "error" : null,
     },
-    this.codeHost,
+    codeArea,
     el("div", { class: "pycell__bar" },
       el("div", { class: "pycell__buttons" }, this.numberLabel, this.runButton, this.stopButton, this.resetButton, this.copyButton),
       el("div", { class: "pycell__status" }, this.edited, this.statusIcon, this.statusText, this.live)),

@@ -157,6 +157,7 @@ export function createEditor({ parent, doc, label = "Python code", onChange, onR
         python(),
         syntaxHighlighting(materialHighlight),
         materialTheme,
+        EditorView.lineWrapping,   // a long line wraps in the cell instead of hiding past its edge
         theme.of(EditorView.darkTheme.of(isDark())),
         placeholder("# write Python here"),
         EditorView.contentAttributes.of({

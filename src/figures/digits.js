@@ -1,6 +1,8 @@
 // Figure kind "digits": a grid of small grey-scale images (MNIST digits, weights as images).
 //   {kind: "digits", count, height, width, pixels (count*height*width values 0..255),
-//    labels?: string[], title?, mode?: "gray" | "ink" | "signed", titles?: string[]}
+//    labels?: string[], truth?: string[], title?, mode?: "gray" | "ink" | "signed", titles?: string[]}
+// With truth (the true labels), labels are readings: a wrong one is marked by colour, a cross
+// and the true label in words, and a line above the grid counts them.
 // mode "ink" draws dark ink on the page's paper (MNIST digits in the lab); "signed" draws
 // positive values red and negative ones blue, each image on its own scale (weights).
 
@@ -58,22 +60,30 @@ export function paintImage(canvas, pixels, { width, height, offset = 0, mode = "
  * @returns {import("./common.js").Drawn}
  */
 export function drawDigits(figure) {
-  const { count, height, width, labels, titles, mode = "gray" } = figure;
+  const { count, height, width, labels, truth, titles, mode = "gray" } = figure;
   // Signed values (weights) keep their sign; grey levels are bytes.
   const pixels = ArrayBuffer.isView(figure.pixels) ? figure.pixels
     : (mode === "signed" ? Float32Array : Uint8Array).from(figure.pixels);
   const grid = el("div", { class: "pycell-digits" });
   const scale = Math.max(1, Math.round(56 / Math.max(width, height)));
+  let wrongCount = 0;
   for (let i = 0; i < count; i++) {
+    const wrong = Boolean(truth && labels && labels[i] !== truth[i]);
+    wrongCount += wrong;
     const canvas = el("canvas", {
       class: "pycell-digits__image", role: "img",
-      "aria-label": labels ? `image ${i + 1}, label ${labels[i]}` : `image ${i + 1}`,
+      "aria-label": !labels ? `image ${i + 1}` : `image ${i + 1}, label ${labels[i]}`
+        + (wrong ? `, wrong: the true label is ${truth[i]}` : truth ? ", right" : ""),
     });
     paintImage(canvas, pixels, { width, height, offset: i * width * height, mode });
     canvas.style.width = `${width * scale}px`;
     canvas.style.height = `${height * scale}px`;
-    grid.append(el("div", { class: "pycell-digits__item", title: titles?.[i] }, canvas,
-      labels ? el("span", { class: "pycell-digits__label", text: labels[i] }) : null));
+    grid.append(el("div", { class: "pycell-digits__item" + (wrong ? " pycell-digits__item--wrong" : ""),
+      title: titles?.[i] }, canvas,
+      labels ? el("span", { class: "pycell-digits__label", text: wrong ? `\u2717 ${labels[i]}` : labels[i] }) : null,
+      wrong ? el("span", { class: "pycell-digits__truth", text: `true ${truth[i]}` }) : null));
   }
-  return { node: frame("digits", figure, summaryNode(digitsSummary(figure)), grid) };
+  const summary = truth && labels ? el("p", { class: "pycell-digits__summary",
+    text: `${wrongCount} of ${count} wrong` + (wrongCount ? " (marked \u2717, with the true label)" : "") }) : null;
+  return { node: frame("digits", figure, summaryNode(digitsSummary(figure)), summary, grid) };
 }

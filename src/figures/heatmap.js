@@ -58,7 +58,7 @@ export function drawHeatmap(figure) {
       const { share, diagonal } = shading[r * cols + c];
       const classes = [];
       // Right (the diagonal) and wrong differ in weight and outline too, not only in colour.
-      if (byRow) classes.push(diagonal ? "pycell-heatmap__hit" : "pycell-heatmap__miss");
+      if (byRow) classes.push(diagonal ? "pycell-heatmap__hit" : v ? "pycell-heatmap__miss" : "pycell-heatmap__none");
       // Where the text turns to the light-on-dark colour depends on the palette (heatmap.css).
       if (share > 0.55) classes.push("pycell-heatmap__strong");
       if (share > 0.7) classes.push("pycell-heatmap__stronger");

@@ -1,16 +1,14 @@
 // Figure kind "chart": lines against x (uPlot).
-//   {kind: "chart", x (numbers), series: [{name, values (numbers; null/undefined = gap)}],
+//   {kind: "chart", x (numbers), series: [{name, values (numbers; null/undefined = gap), role?}],
 //    title?, xlabel?, ylabel?, logy?}
 // update(next) sets new data when the series are the same, else rebuilds: live training charts.
 
 import { el } from "../ui/dom.js";
-import { chartTheme, palette } from "../ui/theme.js";
+import { chartTheme, seriesStyle } from "../ui/theme.js";
 import { createPlot } from "./plot.js";
 import { frame } from "./common.js";
 import { chartSummary } from "./summary.js";
 
-// Series differ in their line pattern as well as their colour (solid, dashed, dotted, dash-dot).
-const DASHES = [undefined, [8, 4], [2, 3], [10, 3, 2, 3]];
 const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5];
 
 /**
@@ -67,7 +65,6 @@ export function drawLineChart(figure) {
 
   const options = () => {
     const fig = current;
-    const colors = palette(fig.series.length);
     const { text, grid, font } = chartTheme();
     const axis = (label, extra = {}) => ({
       stroke: text, label: label || undefined, labelFont: font, font,
@@ -79,9 +76,10 @@ export function drawLineChart(figure) {
     fig.series.forEach((s, i) => {
       const present = s.values.filter((v) => v != null).length;
       const sparse = present < s.values.length / 2;
+      const { color, dash } = seriesStyle(i, s.role);
       series.push({
-        label: s.name, stroke: colors[i], width: sparse ? 2 : 1.5, spanGaps: sparse, dash: DASHES[i % DASHES.length],
-        points: { show: sparse || present < 40, size: 5, fill: colors[i] },
+        label: s.name, stroke: color, width: sparse ? 2 : 1.5, spanGaps: sparse, dash: dash || undefined,
+        points: { show: sparse || present < 40, size: 5, fill: color },
       });
     });
     return {

@@ -28,6 +28,35 @@ export function palette(n) {
 }
 
 /**
+ * Series roles: one meaning, one colour and line style in every chart (the cells' training
+ * charts, the lab). `color` is the palette slot (--site-series-N), `dash` a canvas dash pattern.
+ * Python names them in page.chart(colors={...}) (mlpsite.page.SERIES_ROLES).
+ */
+export const SERIES_ROLES = {
+  train: { color: 1, dash: null },
+  eval: { color: 2, dash: [7, 4] },
+  batch: { color: 10, dash: null },
+};
+
+/** Dash patterns by series order: colour is never the only way to tell two lines apart. */
+export const DASHES = [null, [7, 4], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2]];
+
+/**
+ * Colour and dash of series `i` of a chart, from its role when it has one.
+ * @param {number} i
+ * @param {string} [role]  a key of SERIES_ROLES
+ * @returns {{color: string, dash: number[] | null}}
+ */
+export function seriesStyle(i, role) {
+  const known = SERIES_ROLES[role];
+  const slot = known ? known.color : (i % SERIES_COLORS) + 1;
+  return {
+    color: cssVar(`--site-series-${slot}`, "#3f51b5"),
+    dash: known ? known.dash : DASHES[i % DASHES.length],
+  };
+}
+
+/**
  * Colours and font of chart axes for the current palette.
  * @returns {{text: string, grid: string, font: string}}
  */
