@@ -17,7 +17,7 @@ _displays = {}  # key -> IPython DisplayHandle of the figure drawn under that ke
 def show(figure, summary):
     """Draw ``figure`` with matplotlib in a Jupyter kernel, else print ``summary``."""
     plt = _pyplot()
-    if plt is None:
+    if plt is None or figure["kind"] not in DRAW:  # a kind without a matplotlib drawing
         print(summary)
         return
     from IPython.display import display
