@@ -43,7 +43,7 @@ export function signed(v) {
 
 function stage(name, title, ...children) {
   return el("section", { class: `pycell-prediction__stage pycell-prediction__stage--${name}` },
-    el("h4", { class: "pycell-prediction__head", text: title }), ...children);
+    el("p", { class: "pycell-prediction__head", text: title }), ...children);
 }
 
 function inputStage(input) {
