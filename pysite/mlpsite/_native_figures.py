@@ -28,7 +28,7 @@ def show(figure, summary):
     rarer when drawing is slow (``LIVE_SHARE``); its latest state is drawn when the cell ends.
     """
     plt = _pyplot()
-    if plt is None:
+    if plt is None or figure["kind"] not in DRAW:  # a kind without a matplotlib drawing
         print(summary)
         return
     key = figure.get("key")

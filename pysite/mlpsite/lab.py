@@ -18,6 +18,7 @@ import numpy as np
 
 import mlp
 from mlp import _kernel, ops
+from mlpsite.prediction import prediction_figure
 
 MAX_MISTAKES = 48        # misclassified test images shown
 MAX_UNITS_SHOWN = 64     # first-layer weight images shown
@@ -255,14 +256,16 @@ def predict(run_id, pixels):
     """Class probabilities of one drawn 28x28 image.
 
     ``pixels`` is 784 bytes, row-major, 0 (no ink) to 255 (full ink), as the page's pad
-    prepares them. Returns ``{"probabilities": [10 floats]}``.
+    prepares them. Returns ``{"probabilities": [10 floats], "figure": {...}}``: the figure
+    is the drawing's path through the network, a "prediction" payload
+    (:func:`mlpsite.prediction.prediction_figure`; its probabilities are the same).
     """
     network = _run(run_id).network
     image = np.frombuffer(bytes(pixels), dtype=np.uint8)
     if image.size != network.sizes[0]:
         raise LabError(f"a drawing must be {network.sizes[0]} pixels; got {image.size}")
-    p = network.predict_proba(mlp.normalize(image.reshape(1, -1), network.dtype.name))[0]
-    return {"probabilities": [_finite(v) for v in p]}
+    figure = prediction_figure(network, image, key="lab-path")
+    return {"probabilities": [_finite(v) for v in figure["probabilities"]], "figure": figure}
 
 
 def export(run_id):

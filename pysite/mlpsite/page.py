@@ -10,6 +10,7 @@ summary instead, so cells stay runnable outside the browser.
     page.bars(values, labels=None, title=None, highlight=None)
     page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None)
     page.log(lines, title=None)        # text lines that scroll sideways instead of wrapping
+    page.prediction(network, x, title=None)   # one input's path through a network
     page.send(kind, **payload)
     page.ProgressCallback(...)        # a live training chart, for mlp.Trainer
 
@@ -28,7 +29,8 @@ try:  # the bridge to the page, present only inside the site's Python worker
 except ImportError:
     _bridge = None
 
-__all__ = ["digits", "chart", "bars", "heatmap", "log", "send", "in_browser", "ProgressCallback"]
+__all__ = ["digits", "chart", "bars", "heatmap", "log", "prediction", "send", "in_browser",
+           "ProgressCallback"]
 
 MAX_IMAGES = 200
 MAX_POINTS = 200_000
@@ -300,6 +302,19 @@ def heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, y
         "colLabels": _labels("col_labels", col_labels, cols) or [str(i) for i in range(cols)],
     }
     _post_figure(figure, f"[heatmap: {rows}x{cols}" + (f", {title!r}" if title else "") + "]")
+
+
+def prediction(network, x, title=None, *, key=None):
+    """Draw one input's path through ``network``: the input, each hidden layer's units ordered by
+    how much they push the winning class, the strongest first-layer units' weights, the logits
+    and the softmax. ``x`` is one input as :func:`mlp.prediction_path` takes it ((784,),
+    (1, 784) or (28, 28); pixels 0..255 or floats in [0, 1]). Raises ``TypeError`` or
+    ``ValueError`` as :func:`mlpsite.prediction.prediction_figure`, whose docstring gives the payload.
+    """
+    from mlpsite.prediction import prediction_figure, summary
+
+    figure = prediction_figure(network, x, title, key=key)
+    _post_figure(figure, summary(figure))
 
 
 def _plain(value, where="payload"):

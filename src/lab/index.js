@@ -11,6 +11,7 @@ import { chartsView } from "./views/charts.js";
 import { runsView } from "./views/runs.js";
 import { drawView } from "./views/draw.js";
 import { inspectView } from "./views/inspect.js";
+import { pathView } from "./views/path.js";
 import { panel } from "./views/panel.js";
 
 let lab = null;       // the controller, made on the first visit of the lab
@@ -23,11 +24,13 @@ function build(root) {
   const runs = runsView(lab);
   const draw = drawView(lab);
   const inspect = inspectView(lab);
-  const views = [form, progress, charts, runs, draw, inspect];
+  const path = pathView(lab);
+  const views = [form, progress, charts, runs, draw, inspect, path];
   const trainPanel = panel("train", "Train", ...progress.nodes, ...charts.nodes);
   root.replaceChildren(
     el("div", { class: "lab__top" }, form.node, el("div", { class: "lab__main" }, trainPanel, runs.node)),
     el("div", { class: "lab__bottom" }, draw.node, inspect.node),
+    path.node,
   );
   const render = (what) => { for (const v of views) v.render(what); };
   const off = lab.on(render);

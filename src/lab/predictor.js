@@ -10,7 +10,8 @@ const INTERVAL_MS = 90;  // at most about 10 predictions a second while drawing
  * values in [0, 1], or null when the pad is empty) and its version; `again()` asks again for
  * the last drawing (another model came into use). Each answer lands in `latest` and the
  * controller emits "prediction":
- * {probabilities: number[]|null, message: string|null, version, model: run id|null}.
+ * {probabilities: number[]|null, figure: the drawing's "prediction" figure|null, message:
+ * string|null, version, model: run id|null}.
  * @param {import("./controller.js").LabController} lab
  */
 export function predictor(lab) {
@@ -20,7 +21,7 @@ export function predictor(lab) {
   let busy = false;
 
   const show = (latest) => {
-    out.latest = { probabilities: null, message: null, version, model: null, ...latest };
+    out.latest = { probabilities: null, figure: null, message: null, version, model: null, ...latest };
     lab.emit("prediction");
   };
 
@@ -32,7 +33,7 @@ export function predictor(lab) {
     try {
       const bytes = toBytes(pixels);
       const out = await lab.call("predict", { run_id: model.id, pixels: bytes }, { transfer: [bytes.buffer] });
-      show({ probabilities: out.probabilities, version: asked, model: model.id });
+      show({ probabilities: out.probabilities, figure: out.figure, version: asked, model: model.id });
     } catch (error) {
       show({ message: error.message });
     }

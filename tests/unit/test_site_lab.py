@@ -7,6 +7,7 @@ message names the bad value.
 
 import io
 import itertools
+import json
 import math
 from pathlib import Path
 
@@ -117,8 +118,17 @@ def test_load_refuses_a_data_file_and_a_network_of_the_wrong_shape(data):
 def test_predict_takes_784_bytes_and_gives_10_probabilities(data):
     lab.start("g", CONFIG, data)
     image = mlp.load_subset(data).x_test[0]  # uint8, (784,)
-    p = lab.predict("g", image.tobytes())["probabilities"]
+    out = lab.predict("g", image.tobytes())
+    p = out["probabilities"]
     assert len(p) == 10 and abs(sum(p) - 1) < 1e-5
+    # The drawing's path (the lab's "Inside the prediction" panel) says the same.
+    network = lab._run("g").network
+    native = network.forward(mlp.normalize(image.reshape(1, -1)))[0]
+    figure = out["figure"]
+    assert figure["kind"] == "prediction" and figure["probabilities"] == p
+    assert np.allclose(p, native, atol=1e-6) and figure["predicted"] == int(np.argmax(native))
+    assert len(figure["layers"]) == len(network.sizes) - 2
+    json.dumps(figure)  # plain data, as runtime.call hands it to the page
     with pytest.raises(lab.LabError, match="784 pixels; got 3"):
         lab.predict("g", b"abc")
 

@@ -94,3 +94,12 @@ def test_bad_arguments_are_named(net, raw, kwargs, error, message):
 def test_bad_input_is_named(net):
     with pytest.raises(ValueError, match=r"float pixels must be in \[0, 1\]; got values 0\.\.255"):
         prediction_figure(net, np.linspace(0, 255, 784))
+
+
+def test_page_prediction_prints_its_summary_natively(net, raw, capsys):
+    from mlpsite import page
+
+    page.prediction(net, raw, "mine", key="k")
+    assert capsys.readouterr().out.strip() == summary(prediction_figure(net, raw, "mine"))
+    with pytest.raises(TypeError, match="title must be a string"):
+        page.prediction(net, raw, 3)
