@@ -28,6 +28,7 @@ FOCUS = """(selector) => {
     visible: shows(e) || shows(host),
     match: e.matches(selector),
     ours: Boolean(e.closest(".pycell, .lab, .pycell-runtime")),
+    editor: Boolean(host),
   };
 }"""
 
@@ -42,6 +43,10 @@ def tab_to(page, selector: str, unseen: list, key: str = "Tab") -> None:
             unseen.append(focus["what"])
         if focus and focus["match"]:
             return
+        if focus and focus["editor"]:
+            # Tab indents inside an editor; Escape first lets the next Tab move on, as the
+            # editor's own help says (src/cells/editor.js).
+            page.keyboard.press("Escape")
     raise AssertionError(f"{key} never reached {selector}")
 
 
