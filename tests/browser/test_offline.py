@@ -32,7 +32,8 @@ def test_built_site_has_a_service_worker_and_a_manifest(site_dir):
     sw = (site_dir / "sw.js").read_text()
     for must in ("index.html", "forward/index.html", "assets/pyodide/pyodide.asm.wasm",
                  "assets/pyodide/numpy-", "assets/pyodide/mlp-", "assets/data/mnist-subset.npz",
-                 "assets/vendor/editor.js", "assets/vendor/uplot/", "assets/vendor/katex/katex.min.js"):
+                 "assets/pyodide/mlpsite-", "assets/site/main.js", "assets/site/worker.js",
+                 "assets/site/site.css", "assets/vendor/uplot/", "assets/vendor/katex/katex.min.js"):
         assert f'"url":"{must}' in sw, f"sw.js does not precache {must}"
     assert '"url":"assets/data/mnist-full.npz"' not in sw     # cached when first loaded
     manifest = json.loads((site_dir / "manifest.webmanifest").read_text())
