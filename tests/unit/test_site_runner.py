@@ -1,6 +1,7 @@
 """mlpsite.runner natively: calls of named functions for the page (runtime.call) and cell code."""
 
 import asyncio
+import concurrent.futures
 import linecache
 import re
 
@@ -10,7 +11,9 @@ import mlpsite.runner as runner
 
 
 def call(module, name, kwargs=None):
-    return asyncio.run(runner.call(module, name, kwargs))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, runner.call(module, name, kwargs)).result()
 
 
 def test_call_returns_the_value_and_turns_javascript_bytes_into_bytes():
