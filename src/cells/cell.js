@@ -5,6 +5,8 @@ import { el, enable } from "../ui/dom.js";
 import { runtime } from "../runtime/runtime.js";
 import { icon } from "./icons.js";
 import { Output } from "./output.js";
+import { encodeCellLink } from "./share.js";
+import { sharedBanner } from "./shared.js";
 import { fingerprint, store } from "./storage.js";
 
 const SAVE_DELAY_MS = 400;
@@ -43,6 +45,9 @@ export class Cell {
     this.resetButton = this.button("reset", "Reset", `Reset ${label} to the page's code`,
       "Restore the original code", () => this.reset());
     this.copyButton = this.button("copy", "Copy", `Copy the code of ${label}`, "Copy the code", () => this.copy());
+    this.linkButton = this.button("link", "Link", `Copy a link to ${label} with its code`,
+      "Copy a link that opens this page with this code in this cell", () => this.copyLink());
+    this.shared = null;           // {banner, mine}: showing code from a share link, not saved
     enable(this.stopButton, false);
     this.unsaved = false;         // the last save failed (storage full): retried at each change and Run
     this.edited = el("span", { class: "pycell__edited", text: "edited", title: SAVED_TITLE });
@@ -67,7 +72,7 @@ export class Cell {
     },
     codeArea,
     el("div", { class: "pycell__bar" },
-      el("div", { class: "pycell__buttons" }, this.numberLabel, this.runButton, this.stopButton, this.resetButton, this.copyButton),
+      el("div", { class: "pycell__buttons" }, this.numberLabel, this.runButton, this.stopButton, this.resetButton, this.copyButton, this.linkButton),
       el("div", { class: "pycell__status" }, this.edited, this.statusIcon, this.statusText, this.live)),
     this.outputNode);
 
@@ -135,6 +140,7 @@ export class Cell {
   save() {
     clearTimeout(this.saveTimer);
     this.saveTimer = null;
+    if (this.shared) return;      // shared code is saved only when the reader keeps it
     try {
       store.save(this.page.path, this.index, this.getCode(), this.original);
       this.setUnsaved(null);
@@ -158,23 +164,63 @@ export class Cell {
 
   updateEdited() {
     const edited = this.code !== this.original;
-    this.edited.hidden = !edited;
-    enable(this.resetButton, edited);
+    this.edited.hidden = !edited && !this.shared;
+    if (!this.unsaved) {
+      this.edited.textContent = this.shared ? "shared, not saved" : "edited";
+      this.edited.title = this.shared ? "Code from a share link: saved only if you keep it" : SAVED_TITLE;
+    }
+    enable(this.resetButton, edited && !this.shared);
     this.root?.classList.toggle("pycell--edited", edited);
+  }
+
+  // Shows `code` in the editor (or the read-only block before it loads); nothing is saved.
+  display(code) {
+    if (this.editor) this.editor.setCode(code);  // its change event schedules a save: dropped
+    this.code = code;
+    if (this.staticBlock && !this.editor) {
+      const block = el("div", { class: "highlight" }, el("pre", {}, el("code", { text: code })));
+      this.staticBlock.replaceWith(block);
+      this.staticBlock = block;
+    }
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.updateEdited();
+  }
+
+  /**
+   * Shows code from a share link, marked as shared and not saved; the reader's own version
+   * (their saved edit, or the page's code) stays in storage, one click away on the banner.
+   * @param {string} code
+   */
+  showShared(code) {
+    const mine = this.getCode();
+    this.shared = { mine, banner: null };
+    this.shared.banner = sharedBanner(this, mine !== this.original, {
+      keep: () => this.leaveShared(this.getCode(), true),
+      mine: () => this.leaveShared(mine, false),
+    });
+    this.root.classList.add("pycell--shared");
+    this.root.prepend(this.shared.banner);
+    this.display(code);
+  }
+
+  // Back to the reader's own cell: with `code` shown, saved as their edit when `keep`.
+  leaveShared(code, keep) {
+    this.shared?.banner.remove();
+    this.shared = null;
+    this.root.classList.remove("pycell--shared");
+    this.display(code);
+    if (keep) this.save();
+    this.announce(keep ? `Cell ${this.number}: the shared code is kept as your edit`
+      : `Cell ${this.number}: your own version is back`);
+    this.editor?.focus();
   }
 
   reset() {
     const previous = this.getCode();
-    if (this.editor) this.editor.setCode(this.original);  // its change event schedules a save: dropped below
-    this.code = this.original;
-    if (this.staticBlock && !this.editor) {
-      this.staticBlock.querySelector("code").textContent = this.original;
-    }
-    clearTimeout(this.saveTimer);
-    this.saveTimer = null;
+    this.display(this.original);
     store.clear(this.page.path, this.index);
     this.setUnsaved(null);
-    this.updateEdited();
     this.staleNote?.remove();  // the page's code is what shows now
     this.staleNote = null;
     this.announce(`Cell ${this.number} reset to the page's code; Undo reset brings your edit back`);
@@ -206,25 +252,42 @@ export class Cell {
     this.undoButton = null;
   }
 
-  async copy() {
-    const code = this.getCode();
+  copy() {
+    return this.copyText(this.getCode(), this.copyButton, "Copied", "Code copied");
+  }
+
+  /** The address of this page with this cell's current code in its fragment (share.js). */
+  async link() {
+    return `${location.href.split("#")[0]}#${await encodeCellLink(this.number, this.getCode())}`;
+  }
+
+  async copyLink() {
+    const url = await this.link();
+    this.root.dataset.shareLink = url;  // also where a reader whose browser refuses copying finds it
+    return this.copyText(url, this.linkButton, "Link copied",
+      `Link to cell ${this.number} copied: it opens this page with this code`);
+  }
+
+  async copyText(text, button, done, said) {
     let ok;
     try {
-      await navigator.clipboard.writeText(code);
+      await navigator.clipboard.writeText(text);
       ok = true;
     } catch {
       const area = el("textarea", { class: "pycell__sr", "aria-hidden": "true" });
-      area.value = code;
+      area.value = text;
       document.body.append(area);
       area.select();
       try { ok = document.execCommand("copy"); } catch { ok = false; }
       area.remove();
     }
-    const label = this.copyButton.querySelector(".pycell__btn-text");
-    label.textContent = ok ? "Copied" : "Copy failed";
-    this.announce(ok ? "Code copied" : "The browser did not allow copying");
-    clearTimeout(this.copyTimer);
-    this.copyTimer = setTimeout(() => { label.textContent = "Copy"; }, 1500);
+    const label = button.querySelector(".pycell__btn-text");
+    const was = label.dataset.text ??= label.textContent;
+    label.textContent = ok ? done : "Copy failed";
+    this.announce(ok ? said : "The browser did not allow copying");
+    clearTimeout(button.copyTimer);
+    button.copyTimer = setTimeout(() => { label.textContent = was; }, 1500);
+    return ok;
   }
 
   announce(text) {

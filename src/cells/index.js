@@ -1,5 +1,5 @@
-// Python cells: fenced Python blocks marked as cells become editors with Run, Stop, Reset and
-// Copy; their code runs in the site's Python worker (src/runtime/runtime.js).
+// Python cells: fenced Python blocks marked as cells become editors with Run, Stop, Reset, Copy
+// and Link (a share link, share.js); their code runs in the site's Python worker (src/runtime/runtime.js).
 //
 // For page writers: mark a block with the `cell` class (pymdownx.superfences attribute syntax),
 //
@@ -14,7 +14,8 @@
 //
 // For tests and tools: every cell is `div.pycell[data-cell-index][data-cell-state]` with state
 // idle | queued | running | done | error | stopped; `window.__cells` has ready(), list(),
-// run(i, {above}), runAll(), getCode(i), setCode(i, code), stop() and runtime.
+// run(i, {above}), runAll(), getCode(i), setCode(i, code), stop(), link(i) (a share link to
+// cell i), linkOpened() (what the address's share link did) and runtime.
 
 import { runtime } from "../runtime/runtime.js";
 import { PageCells } from "./page-cells.js";
@@ -77,5 +78,7 @@ function testHook() {
       return results;
     },
     stop: () => current?.stop(),
+    link: (i) => current.cells[i].link(),
+    linkOpened: () => current?.linkOpened ?? null,
   };
 }

@@ -5,6 +5,7 @@ import { el } from "../ui/dom.js";
 import { duration } from "../ui/format.js";
 import { runtime } from "../runtime/runtime.js";
 import { Cell } from "./cell.js";
+import { openCellLink } from "./shared.js";
 import { StatusLine } from "./status-line.js";
 import { pagePath } from "./storage.js";
 
@@ -44,6 +45,7 @@ export class PageCells {
       runtime.onReset(({ reason }) => this.onReset(reason)),
     ];
     for (const cell of this.cells) cell.attachEditor();
+    this.linkOpened = openCellLink(this);  // a share link in the address (shared.js)
   }
 
   onReset(reason) {

@@ -5,7 +5,9 @@
 // share of the row's total, the diagonal (hits) apart from the rest (misses, stretched x5 to
 // stay visible): a confusion matrix.
 
+import { fitTextColor } from "../ui/contrast.js";
 import { el } from "../ui/dom.js";
+import { onThemeChange } from "../ui/theme.js";
 import { formatNumber } from "../ui/format.js";
 import { frame, summaryNode } from "./common.js";
 import { heatmapSummary } from "./summary.js";
@@ -59,9 +61,7 @@ export function drawHeatmap(figure) {
       const classes = [];
       // Right (the diagonal) and wrong differ in weight and outline too, not only in colour.
       if (byRow) classes.push(diagonal ? "pycell-heatmap__hit" : v ? "pycell-heatmap__miss" : "pycell-heatmap__none");
-      // Where the text turns to the light-on-dark colour depends on the palette (heatmap.css).
       if (share > 0.55) classes.push("pycell-heatmap__strong");
-      if (share > 0.7) classes.push("pycell-heatmap__stronger");
       const text = byRow && !v ? "" : formatNumber(v, integers);
       tr.append(el("td", {
         style: `--pycell-share: ${Math.round(share * 100)}%`,
@@ -77,5 +77,23 @@ export function drawHeatmap(figure) {
   const node = frame("heatmap", figure, summaryNode(heatmapSummary(figure)),
     axes ? el("p", { class: "pycell-fig__axes", text: axes }) : null,
     el("div", { class: "pycell-heatmap__scroll" }, table));
+  if (showNumbers) fitOnPaint(table);
   return { node };
+}
+
+// The numbers' colour follows each cell's painted shade (src/ui/contrast.js): set when the
+// table is first laid out or resized, and on every palette switch for the tables on the page.
+let watchingTheme = false;
+const TRANSITION_MS = 300;  // Material's colour transitions (250 ms) are over by then
+
+function fitOnPaint(table) {
+  if (typeof ResizeObserver === "undefined") return;  // not in a browser (node --test)
+  new ResizeObserver(() => fitTextColor(table.querySelectorAll("td"))).observe(table);
+  if (watchingTheme) return;
+  watchingTheme = true;
+  onThemeChange(() => {
+    const cells = () => document.querySelectorAll("table.pycell-heatmap:not(.pycell-heatmap--dense) td");
+    fitTextColor(cells());
+    setTimeout(() => fitTextColor(cells()), TRANSITION_MS);
+  });
 }

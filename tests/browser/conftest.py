@@ -19,6 +19,8 @@ Fixtures
     screenshot_dir     screenshots/ at the repository root (ignored by git)
     full_page_screenshot(page, path)
                        a full-page screenshot with every line of every editor drawn
+    tour               the whole site visited once in one tab, every page's cells run and
+                       audited with axe-core (tour.py), shared by test_pages and test_a11y
 
 Every guarded page blocks requests to any origin but its server's, and the test fails at
 teardown if the page logged a console error, threw an uncaught error (also in workers), had a
@@ -218,24 +220,29 @@ class PageGuard:
         return out
 
 
+def guarded_page(browser, base: str, **context_kwargs):
+    """A page in a new context with a PageGuard (page.guard): (context, page)."""
+    context_kwargs.setdefault("viewport", {"width": 1280, "height": 800})
+    # The site's service worker (src/offline/sw.js) would fetch the whole site beside what
+    # a test counts; tests of it pass service_workers="allow".
+    context_kwargs.setdefault("service_workers", "block")
+    context = browser.new_context(base_url=base, **context_kwargs)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    guard = PageGuard(origin=base.rstrip("/"))
+    guard.attach(context, page)
+    page.guard = guard
+    return context, page
+
+
 @pytest.fixture
 def new_page(browser, base_url, request):
     """Factory: new_page(base=None, **context_kwargs) -> a guarded Page in its own context."""
     made = []
 
     def make(base: str | None = None, **context_kwargs):
-        base = base or base_url
-        context_kwargs.setdefault("viewport", {"width": 1280, "height": 800})
-        # The site's service worker (src/offline/sw.js) would fetch the whole site beside what
-        # a test counts; tests of it pass service_workers="allow".
-        context_kwargs.setdefault("service_workers", "block")
-        context = browser.new_context(base_url=base, **context_kwargs)
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        page = context.new_page()
-        guard = PageGuard(origin=base.rstrip("/"))
-        guard.attach(context, page)
-        page.guard = guard
-        made.append((context, guard))
+        context, page = guarded_page(browser, base or base_url, **context_kwargs)
+        made.append((context, page.guard))
         return page
 
     yield make
@@ -271,6 +278,19 @@ def page_guard(page) -> PageGuard:
 def page_guard_class():
     """PageGuard itself, for fixtures that build a longer-lived guarded page of their own."""
     return PageGuard
+
+
+@pytest.fixture(scope="session")
+def tour(browser, server, site_dir, screenshot_dir):
+    """The site visited once in one tab, every page's cells run (tour.py): a Tour with each
+    page's results, the accessibility audits and the tab's PageGuard."""
+    from tour import take_tour
+
+    context, page = guarded_page(browser, server.url)
+    try:
+        yield take_tour(page, server, site_dir, screenshot_dir, screenshot_full_page)
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -5,36 +5,24 @@
 - On every tutorial page, every cell runs in page order in Pyodide and finishes without
   error (cells marked .expect-error must raise); no cell writes to stderr (a NumPy warning
   would show there) and every figure is drawn. The exercises' folded solutions print PASS.
-  Timings per page go to build/test-results/page-cells.json.
+  The cells run during the site's one tour (tour.py), shared with test_a11y.py; timings per
+  page go to build/test-results/page-cells.json.
 - Screenshots of every page, light and dark, wide and phone, go to screenshots/pages/
   (<page>-<scheme>-<size>.png, and <page>-run-light-wide.png with the cells' output).
 """
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import pytest
+from tour import site_pages
 
 REPO = Path(__file__).resolve().parents[2]
 TUTORIAL = ["", "data/", "architecture/", "forward/", "softmax/", "backprop/", "optimizers/",
             "training/", "results/", "exercises/", "overfitting/"]
 PAGE_BUDGET_S = 60          # a hard ceiling per page; the aim is under 20 s
-TIMINGS = REPO / "build" / "test-results" / "page-cells.json"
 SIZES = {"wide": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-
-
-def site_pages(site_dir: Path) -> list[str]:
-    """URL paths of every page of the built site ("" for the home page)."""
-    pages = []
-    for index in sorted(site_dir.rglob("index.html")):
-        rel = index.parent.relative_to(site_dir).as_posix()
-        if rel.startswith("assets") or rel.startswith("search"):
-            continue
-        pages.append("" if rel == "." else rel + "/")
-    return pages
 
 
 def test_site_has_every_tutorial_page(site_dir):
@@ -92,50 +80,21 @@ def test_every_page_loads_cleanly(new_page, site_dir, screenshot_dir, full_page_
             full_page_screenshot(page, out / f"{name}-{scheme}-{size}.png")
 
 
-def _record_timing(path: str, seconds: float, cells: list[dict]) -> None:
-    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
-    data["/" + path] = {"seconds": round(seconds, 2), "cells": [round(c["ms"] / 1000, 2) for c in cells]}
-    TIMINGS.write_text(json.dumps(data, indent=2) + "\n")
-
-
 @pytest.mark.parametrize("path", TUTORIAL, ids=lambda p: p.strip("/") or "home")
-def test_every_cell_runs(page, path, screenshot_dir, full_page_screenshot):
-    page.goto(path, wait_until="load")
-    page.wait_for_function("window.__cells && window.__cells.list().length > 0")
-    t0 = time.perf_counter()
-    page.evaluate("window.__cells.ready()")
-    started = time.perf_counter() - t0
-    results = page.evaluate("window.__cells.runAll()")
-    total = time.perf_counter() - t0
-    _record_timing(path, total, results)
-    print(f"/{path}: Python ready in {started:.1f} s, {len(results)} cells in {total - started:.1f} s")
-
-    failures = []
-    for r in results:
-        cell = page.locator(f'.pycell[data-cell-index="{r["index"]}"]')
-        output = cell.locator(".pycell__output").inner_text()
-        if r["expectError"]:
-            if r["state"] != "error":
-                failures.append(f"cell {r['index'] + 1} should raise but ended {r['state']}")
-        elif r["state"] != "done":
-            failures.append(f"cell {r['index'] + 1} ended {r['state']}: {r.get('error')}\n{output[-1500:]}")
-        stderr = cell.locator(".pycell__stderr")
-        if stderr.count():
-            failures.append(f"cell {r['index'] + 1} wrote to stderr: {stderr.first.inner_text()[:500]}")
-        if cell.locator(".pycell-fig__error").count():
-            failures.append(f"cell {r['index'] + 1}: a figure was not drawn: "
-                            f"{cell.locator('.pycell-fig__error').first.inner_text()}")
-    assert not failures, f"/{path}:\n" + "\n".join(failures)
-    assert total < PAGE_BUDGET_S, f"/{path}: the cells took {total:.0f} s (ceiling {PAGE_BUDGET_S} s)"
-
+def test_every_cell_runs(tour, path):
+    run = tour.pages.get(path)
+    assert run is not None, f"/{path}: the tour found no cells on this page"
+    print(f"/{path}: {len(run.results)} cells in {run.seconds:.1f} s")
+    assert run.results or run.failures, f"/{path}: no cell ran"
+    assert not run.failures, f"/{path}:\n" + "\n".join(run.failures)
+    assert run.seconds < PAGE_BUDGET_S, f"/{path}: the cells took {run.seconds:.0f} s (ceiling {PAGE_BUDGET_S} s)"
     if path == "exercises/":
-        solutions = page.locator("details .pycell")
-        assert solutions.count() >= 4
-        for i in range(solutions.count()):
-            text = solutions.nth(i).locator(".pycell__output").text_content()  # folded away
+        assert len(run.solutions) >= 4
+        for i, text in enumerate(run.solutions):
             assert "PASS" in text and "FAIL" not in text, f"solution {i + 1} of the exercises:\n{text}"
 
-    name = path.strip("/") or "home"
-    (screenshot_dir / "pages").mkdir(exist_ok=True)
-    full_page_screenshot(page, screenshot_dir / "pages" / f"{name}-run-light-wide.png")
+
+def test_the_tour_met_no_console_error_or_failed_request(tour, request):
+    """The tab that ran every page's cells and trained in the lab: what its guard saw."""
+    problems = tour.guard.problems(request.node)
+    assert not problems, "the tour's tab reported:\n  " + "\n  ".join(problems)
