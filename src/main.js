@@ -7,6 +7,7 @@ import { startCells } from "./cells/index.js";
 import { registerOffline } from "./offline/register.js";
 import { startA11y } from "./ui/a11y.js";
 import { startExercises } from "./exercises/index.js";
+import { runtime } from "./runtime/runtime.js";
 
 let lab = null;   // the lab's module, once a page needed it
 
@@ -28,9 +29,23 @@ function labPage() {
 startCells();
 startMath();
 startA11y();
-// The service worker sits at the site's root, two levels above assets/site/main.js.
-registerOffline({ url: new URL("../../sw.js", import.meta.url) });
+// The service worker sits at the site's root, two levels above assets/site/main.js. Its first
+// install downloads the whole site (about 25 MB), so it waits for the page's load and for
+// Python, where this page starts it, to be up: it never competes with the start-up.
+afterStartUp().then(() => registerOffline({ url: new URL("../../sw.js", import.meta.url) }));
 startExercises();
 if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labPage);
 else labPage();
+
+function afterStartUp() {
+  const loaded = document.readyState === "complete" ? Promise.resolve()
+    : new Promise((resolve) => addEventListener("load", resolve, { once: true }));
+  return loaded.then(() => new Promise((resolve) => {
+    const off = runtime.onStatus((status) => {
+      if (status === "loading") return;   // "idle" (no Python on this page), "ready", "failed"
+      queueMicrotask(() => off());
+      resolve();
+    });
+  }));
+}
