@@ -70,11 +70,10 @@ def on_page_content(html, page, config, files):
 def on_post_build(config):
     site = Path(config["site_dir"])
     wheels = {name: served_wheel(site, name) for name in ("mlp", "mlpsite")}
-    page_source = "javascripts/page.py" if (site / "javascripts" / "page.py").is_file() else None
     out = site / FOLDER
     out.mkdir(parents=True, exist_ok=True)
     for name, (title, markdown) in sorted(_pages.items()):
-        notebook = build_notebook(title, markdown, config["site_url"] or "/", wheels, page_source)
+        notebook = build_notebook(title, markdown, config["site_url"] or "/", wheels)
         write_atomic(out / name, notebook)
     log.info("wrote %d notebooks to %s/", len(_pages), FOLDER)
 
@@ -85,12 +84,11 @@ def served_wheel(site: Path, project: str) -> str | None:
     return f"assets/pyodide/{found[-1].name}" if found else None
 
 
-def build_notebook(title, markdown, site_url, wheels, page_source):
+def build_notebook(title, markdown, site_url, wheels):
     """An nbformat v4 notebook: the how-to note, set-up and data cells, then the page."""
     cells = [new_markdown_cell(intro(title, site_url, wheels))]
     settings = (f"SITE = {site_url!r}  # the site this notebook comes from\n"
-                f"MLP_WHEEL = {wheels['mlp']!r}\nMLPSITE_WHEEL = {wheels['mlpsite']!r}\n"
-                f"PAGE_SOURCE = {page_source!r}\n")
+                f"MLP_WHEEL = {wheels['mlp']!r}\nMLPSITE_WHEEL = {wheels['mlpsite']!r}\n")
     cells.append(new_code_cell(settings + (CELL_SOURCES / "setup.py").read_text()))
     if DATA_PATH.search(markdown):
         cells.append(new_code_cell((CELL_SOURCES / "data.py").read_text()))

@@ -3,7 +3,9 @@
 on_startup     notes whether this is `mkdocs serve`: then no service worker is made, so live
                reload is never answered from a cache (src/offline/register.js also unregisters
                a worker left on the address by an earlier built site).
-on_post_page   links the web app manifest from every page.
+on_post_page   links the web app manifest from every page and, in built sites only, names the
+               service worker (<meta name="site-service-worker">): without it, as under
+               `mkdocs serve`, the page registers none and asks the server for none.
 on_post_build  writes manifest.webmanifest and its icon, then (built sites only) sw.js with
                node src/offline/build-sw.mjs: workbox-build's precache list of the built site.
 """
@@ -41,6 +43,8 @@ def on_startup(command, dirty):
 def on_post_page(output, page, config):
     base = get_relative_url(MANIFEST, page.url)
     tags = f'<link rel="manifest" href="{base}"><meta name="theme-color" content="#3f51b5">'
+    if not _serving:
+        tags += f'<meta name="site-service-worker" content="{get_relative_url("sw.js", page.url)}">'
     return output.replace("</head>", tags + "</head>", 1)
 
 

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from bench_browser import CONFIGS, TRAINING, browser_measurements, chromium, say
-from bench_simd import kernel_native, kernel_table, kernel_targets
+from bench_simd import kernel_native, kernel_targets
 
 from assets.atomic import write_atomic
 from assets.bench_tables import report
@@ -177,7 +177,7 @@ def main(argv=None) -> int:
     result["targets"] = targets(result)
     result["seconds"] = round(time.perf_counter() - t0, 1)
 
-    print(report(result) + "\n\n" + kernel_table(result))
+    print(report(result))
     print(f"\n{result['date']}, {result['machine']['cpu']} ({result['machine']['cores']} cores), "
           f"load average {result['machine']['load_average'][0]} before, "
           f"{result['machine']['load_average_after'][0]} after; {result['seconds']} s")

@@ -85,33 +85,3 @@ def kernel_targets(result: dict) -> dict:
         met = None if value is None else (value >= goal if op == ">=" else value <= goal)
         out[key] = {"label": label, "goal": f"{op} {goal:,} {unit}".rstrip(), "value": value, "met": met}
     return out
-
-
-def _fmt(value, digits=0):
-    return "-" if value is None else f"{value:,.{digits}f}"
-
-
-def kernel_table(result: dict) -> str:
-    b, n = result["browser"].get("kernel"), result["native"].get("kernel")
-    if not b or not n:
-        return "The SIMD kernel: not measured"
-    lines = ["The SIMD kernel, training samples/s (median)     NumPy path    kernel   speed-up   native"]
-    for name in ("default", "deep"):
-        numpy_sps = b["throughput"].get("numpy", {}).get(name)
-        kernel_sps = b["throughput"].get("kernel", {}).get(name)
-        speedup = kernel_sps / numpy_sps if numpy_sps and kernel_sps else None
-        lines.append(f"  {name:<46}{_fmt(numpy_sps):>11}{_fmt(kernel_sps):>10}{_fmt(speedup, 1):>10}x"
-                     f"{_fmt(n['throughput']['numpy'][name]):>9}")
-    lines += ["", "Where a batch's time goes, ms (browser NumPy path | browser kernel | native)"]
-    for name in ("default", "deep"):
-        parts = [b["phases"].get("numpy", {}).get(name, {}), b["phases"].get("kernel", {}).get(name, {}),
-                 n["phases"]["numpy"][name]]
-        for part in parts[2]:
-            lines.append(f"  {name:<8}{part:<46}" + "".join(f"{_fmt(p.get(part), 2):>9}" for p in parts))
-    for where, k in (("browser", b), ("native", n)):
-        fr = k["full_run"]
-        if fr:
-            lines.append(f"Tutorial's full run, {where} ({fr['backend']}): {fr['images']:,} images x "
-                         f"{fr['epochs']} epochs in {_fmt(fr['seconds'], 1)} s, "
-                         f"test accuracy {_fmt(fr['test_accuracy'], 4)}")
-    return "\n".join(lines)

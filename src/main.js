@@ -29,10 +29,10 @@ function labPage() {
 startCells();
 startMath();
 startA11y();
-// The service worker sits at the site's root, two levels above assets/site/main.js. Its first
-// install downloads the whole site (about 25 MB), so it waits for the page's load and for
-// Python, where this page starts it, to be up: it never competes with the start-up.
-afterStartUp().then(() => registerOffline({ url: new URL("../../sw.js", import.meta.url) }));
+// The service worker's first install downloads the whole site (about 25 MB), so it waits for
+// the page's load and for Python, where this page starts it, to be up: it never competes with
+// the start-up.
+afterStartUp().then(() => registerOffline());
 startExercises();
 if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labPage);

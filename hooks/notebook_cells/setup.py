@@ -1,8 +1,6 @@
 # Set-up: `mlp` (the network) and `page` (the figures), as on the site.
-# SITE, MLP_WHEEL, MLPSITE_WHEEL and PAGE_SOURCE are set above by the site's build.
+# SITE, MLP_WHEEL and MLPSITE_WHEEL are set above by the site's build.
 import sys
-import types
-import urllib.request
 
 try:
     import mlp
@@ -12,30 +10,13 @@ except ImportError:
         f"cell again:\n    %pip install {SITE}{MLP_WHEEL}\n"
         "or, in a clone of the repository:  pip install -e .") from None
 
-
-def page_from_site():
-    """The site's drawing module, when the site serves it as a plain file."""
-    url = SITE + (PAGE_SOURCE or "")
-    try:
-        if not PAGE_SOURCE:
-            raise OSError("this site serves no page.py")
-        with urllib.request.urlopen(url, timeout=30) as response:
-            source = response.read().decode("utf-8")
-    except OSError as error:
-        wheel = f"%pip install {SITE}{MLPSITE_WHEEL}" if MLPSITE_WHEEL else "pip install ./pysite"
-        raise ModuleNotFoundError(
-            f"page (the figures) comes with the site's package mlpsite: {wheel} "
-            f"(or, in a clone of the repository, pip install ./pysite). "
-            f"Reading {url} failed too: {error}") from None
-    module = types.ModuleType("page")
-    module.__file__ = url
-    exec(compile(source, url, "exec"), module.__dict__)
-    return module
-
-
 try:
     from mlpsite import page
 except ImportError:
-    page = page_from_site()
+    wheel = f"%pip install {SITE}{MLPSITE_WHEEL}" if MLPSITE_WHEEL else "pip install ./pysite"
+    raise ModuleNotFoundError(
+        "page (the figures) comes with the site's package mlpsite, which is not installed in "
+        f"this notebook's Python. Install it, then run this cell again:\n    {wheel}\n"
+        "or, in a clone of the repository:  pip install ./pysite") from None
 sys.modules["page"] = page        # the chapter's cells say `import page`
 print(f"mlp {mlp.__version__}; figures: {page.__name__}")

@@ -84,13 +84,50 @@ def matmul(r):
     return "\n".join(out)
 
 
+def _target_digits(goal: str, value: float) -> int:
+    if goal.endswith(" x"):
+        return 2            # a ratio
+    if goal.endswith(" s"):
+        return 1            # seconds
+    return 4 if value < 1 else 0   # an accuracy, else a count (ms, samples/s)
+
+
 def targets(r):
     rows = ["| Target | goal | measured | verdict |", "|---|---|--:|---|"]
     for t in r["targets"].values():
         value = t["value"]
-        shown = "–" if value is None else _num(value, 2 if t["goal"].endswith(" x") else 0)
+        shown = "–" if value is None else _num(value, _target_digits(t["goal"], value))
         verdict = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
         rows.append(f"| {t['label']} | {t['goal']} | {shown} | {verdict} |")
+    return "\n".join(rows)
+
+
+def kernel(r):
+    """The SIMD kernel against the pure-NumPy path in the browser: samples/s, where a batch's
+    time goes, and the tutorial's full run (scripts/bench_simd.py measures them)."""
+    b, n = r["browser"].get("kernel"), r["native"].get("kernel")
+    if not b or not n:
+        return "*(the SIMD kernel was not measured in this run)*"
+    rows = ["| Configuration | browser, NumPy path | browser, kernel | kernel / NumPy path | native |",
+            "|---|--:|--:|--:|--:|"]
+    for name in ("default", "deep"):
+        numpy_sps = b["throughput"].get("numpy", {}).get(name)
+        kernel_sps = b["throughput"].get("kernel", {}).get(name)
+        speedup = kernel_sps / numpy_sps if numpy_sps and kernel_sps else None
+        rows.append(f"| {name} | {_num(numpy_sps)} | {_num(kernel_sps)} | {_num(speedup, 1)}× "
+                    f"| {_num(n['throughput']['numpy'][name])} |")
+    rows += ["", "| Where a batch's time goes (ms) | browser, NumPy path | browser, kernel | native |",
+             "|---|--:|--:|--:|"]
+    for name in ("default", "deep"):
+        parts = [b["phases"].get("numpy", {}).get(name, {}), b["phases"].get("kernel", {}).get(name, {}),
+                 n["phases"]["numpy"][name]]
+        rows += [f"| {name}: {part} | " + " | ".join(_num(p.get(part), 2) for p in parts) + " |"
+                 for part in parts[2]]
+    runs = [f"{where} ({fr['backend']}): {fr['images']:,} images × {fr['epochs']} epochs in "
+            f"{_num(fr['seconds'], 1)} s, test accuracy {_num(fr['test_accuracy'], 4)}"
+            for where, fr in (("in the browser", b["full_run"]), ("natively", n["full_run"])) if fr]
+    if runs:
+        rows += ["", "The tutorial's full run, " + "; ".join(runs) + "."]
     return "\n".join(rows)
 
 
@@ -122,6 +159,7 @@ FIELDS = {
     "training": training,
     "pytorch": pytorch,
     "matmul": matmul,
+    "kernel": kernel,
     "targets": targets,
     "first_output_ms": lambda r: _num(r["browser"]["first_output"]["cell_ms"]
                                       or r["browser"]["first_output"]["api_ms"]),
@@ -157,6 +195,7 @@ def report(r) -> str:
         "Training, samples/s (median)\n" + training(r),
         "Native mlp and PyTorch\n" + pytorch(r),
         "Matrix products, GFLOP/s\n" + matmul(r),
+        "The SIMD kernel, samples/s (median)\n" + kernel(r),
         lab + f"\nWebAssembly memory after training: {FIELDS['wasm_memory_mib'](r)} MiB",
         machine(r),
     ])

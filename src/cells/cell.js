@@ -284,9 +284,13 @@ export class Cell {
     const label = button.querySelector(".pycell__btn-text");
     const was = label.dataset.text ??= label.textContent;
     label.textContent = ok ? done : "Copy failed";
+    button.classList.add("pycell__btn--said");  // shown even where the button is an icon alone
     this.announce(ok ? said : "The browser did not allow copying");
     clearTimeout(button.copyTimer);
-    button.copyTimer = setTimeout(() => { label.textContent = was; }, 1500);
+    button.copyTimer = setTimeout(() => {
+      label.textContent = was;
+      button.classList.remove("pycell__btn--said");
+    }, 1500);
     return ok;
   }
 

@@ -3,10 +3,14 @@
 // a Reload button when a newer build's worker is waiting.
 //
 //   import { registerOffline } from "./offline/register.js";
-//   registerOffline({ url: new URL("sw.js", siteRoot) });
+//   registerOffline();
 //
-// Where the site has no sw.js (`mkdocs serve` generates none) any worker left on this
-// address by an earlier built site is unregistered, so live reload is never served stale.
+// A built site's pages name their worker in <meta name="site-service-worker" content="../sw.js">
+// (hooks/offline.py). Pages without it (`mkdocs serve` makes no worker) register none and
+// unregister any worker an earlier built site left on this address, so live reload is never
+// served stale, and they ask the server for no sw.js. A page that names one checks that it is
+// still there: a cached page of an earlier build, where `mkdocs serve` now runs, finds none
+// and unregisters its worker too.
 
 const NOTE_ID = "offline-note";
 
@@ -53,7 +57,10 @@ function offerUpdate(registration) {
   });
 }
 
-/** True when there is no worker script at `url` (as under `mkdocs serve`). */
+/**
+ * True when there is no worker script at `url`: a page of an earlier built site, served from
+ * its worker's cache on an address where `mkdocs serve` now runs.
+ */
 async function missing(url) {
   if (!navigator.onLine) return false; // keep what is installed
   try {
@@ -64,17 +71,23 @@ async function missing(url) {
   }
 }
 
+/** The page's service worker URL, from its <meta name="site-service-worker">, or null. */
+export function workerURL() {
+  const meta = document.querySelector('meta[name="site-service-worker"]');
+  return meta ? new URL(meta.content, location.href) : null;
+}
+
 /**
- * Register the service worker at `url` (scope: its folder).
+ * Register the service worker at `url` (default: the page's, workerURL(); scope: its folder).
  * reloadForIsolation() decides whether the page may reload once, right after the first
  * install, to become crossOriginIsolated at once (default: no, the next visit or reload is;
  * coi-serviceworker reloads at once, which would drop what the reader did meanwhile).
  * Resolves to the registration, or null where service workers are unavailable or absent.
  */
-export async function registerOffline({ url, reloadForIsolation = () => false } = {}) {
+export async function registerOffline({ url = workerURL(), reloadForIsolation = () => false } = {}) {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return null;
   watchConnection();
-  if (await missing(url)) {
+  if (!url || await missing(url)) {
     const registrations = await navigator.serviceWorker.getRegistrations();
     await Promise.all(registrations.map((r) => r.unregister()));
     return null;

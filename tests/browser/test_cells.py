@@ -600,19 +600,27 @@ SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("size", list(SIZES))
-def test_screenshots_before_and_after_running(new_page, screenshot_dir, full_page_screenshot, scheme, size):
-    page = new_page(viewport=SIZES[size], color_scheme=scheme)
+def test_screenshots_before_and_after_running(new_page, screenshot_dir, full_page_screenshot, scheme):
+    """The playground in each palette (as the reader's system sets it), wide and phone-sized,
+    before and after its cells run; nothing is wider than the screen."""
+    page = new_page(viewport=SIZES["wide"], color_scheme=scheme)
     open_cells(page)
     out = screenshot_dir / "cells"
     out.mkdir(exist_ok=True)
-    full_page_screenshot(page, out / f"playground-before-{scheme}-{size}.png")
+
+    def shoot(when):
+        for size in SIZES:
+            page.set_viewport_size(SIZES[size])
+            page.wait_for_timeout(200)  # charts follow their box's new width
+            full_page_screenshot(page, out / f"playground-{when}-{scheme}-{size}.png")
+            # Code and tables scroll inside their boxes.
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{when}, {size}: the page is {overflow} px wider than the screen"
+
+    shoot("before")
     wait_ready(page)
     results = page.evaluate("window.__cells.runAll()")
     assert [r["state"] for r in results] == ["done", "done", "done", "done", "error", "done"]
     page.wait_for_selector(".uplot canvas")
     page.wait_for_timeout(300)
-    full_page_screenshot(page, out / f"playground-after-{scheme}-{size}.png")
-    # Nothing is wider than the screen: code and tables scroll inside their boxes.
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0
+    shoot("after")

@@ -9,7 +9,6 @@ them it names both sources it tried.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -27,9 +26,6 @@ CHAPTERS = sorted(p.stem for p in DOCS.glob("*.md") if CELL.search(p.read_text()
 
 def kernel_env() -> dict:
     env = dict(os.environ)
-    if importlib.util.find_spec("mlpsite") is None:
-        # Until pysite/ is installed by scripts/setup, its modules come from the tree.
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "pysite"), env.get("PYTHONPATH")]))
     env.pop("MNIST_DIR", None)
     return env
 

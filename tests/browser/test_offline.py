@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from labpage import fill_form, runs, wait_idle
 from test_cells import cell, open_cells, output, run_cell, set_code, wait_ready, wait_state
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,6 +68,16 @@ def test_after_one_visit_the_site_works_offline(new_page):
     page.wait_for_function("window.__cells && window.__cells.list().length > 0")
     assert "Forward pass" in page.title()
     assert page.evaluate("crossOriginIsolated") is True
+
+    # The lab trains offline too, on the precached MNIST subset.
+    page.goto("lab/")
+    page.wait_for_selector("#lab[data-ready]", timeout=180_000)
+    fill_form(page, epochs=1)
+    page.click(".lab-train")
+    page.wait_for_selector(".lab-run[data-status=training], .lab-run[data-status=done]", timeout=30_000)
+    wait_idle(page)
+    assert [r["status"] for r in runs(page)] == ["done"]
+    assert 0.5 < float(runs(page)[0]["acc"]) <= 1  # one epoch on the subset
     guard = page.guard
     for problem in guard.failed_requests + guard.console_errors + guard.page_errors:
         assert "notebooks/data.ipynb" in problem, problem
@@ -146,3 +157,30 @@ def test_a_new_build_is_offered_and_replaces_the_old_entries(new_page, own_site)
     assert new != old and re.search(r"__WB_REVISION__=", new)
     page.goto("forward/")
     assert "(new build)" in page.locator("h1").first.inner_text()
+
+
+@pytest.mark.allow_failed_requests    # the stale page's check for sw.js is answered 404
+@pytest.mark.allow_console_errors     # which Chromium logs
+def test_pages_without_a_worker_register_none_and_drop_an_earlier_ones(new_page, own_site):
+    root, url = own_site
+    page = new_page(base=url, service_workers="allow")
+    page.goto("")
+    wait_controlled(page)
+
+    # `mkdocs serve` on the same address: no sw.js, and pages that name no worker.
+    (root / "sw.js").unlink()
+    for html in root.rglob("index.html"):
+        html.write_text(re.sub(r'<meta name="site-service-worker"[^>]*>', "", html.read_text()))
+    page.reload()   # still the earlier build's page, from the worker's cache: it finds no sw.js
+    registrations = "navigator.serviceWorker.getRegistrations().then((r) => r.length)"
+    deadline = time.monotonic() + 60
+    while page.evaluate(registrations) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert page.evaluate(registrations) == 0
+
+    fresh = new_page(base=url, service_workers="allow")
+    open_cells(fresh, "forward/")
+    wait_ready(fresh)
+    fresh.wait_for_timeout(500)   # past the page's registration step
+    assert fresh.evaluate(registrations) == 0
+    assert not [u for u in fresh.guard.requests if u.endswith("/sw.js")]

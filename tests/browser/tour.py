@@ -1,6 +1,7 @@
-"""One tour of the whole site in one tab, shared by the tests that need every page's cells run:
-test_pages.py (every cell runs, screenshots after the run) and test_a11y.py (axe-core on every
-page, light and dark, before and after its cells ran, and on the lab after it trained).
+"""One tour of the whole site in one tab, shared by the tests that need every page: test_pages.py
+(each page loads cleanly, every cell runs; screenshots of every page in both palettes, wide
+and phone-sized, and after its cells ran) and test_a11y.py (axe-core on every page, light and
+dark, before and after its cells ran, and on the lab after it trained).
 
 The tab follows links with Material's instant navigation, so Python starts once and each page's
 cells run once (each page has its own namespace). A page that fails is recorded as failed and
@@ -22,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 TIMINGS = REPO / "build" / "test-results" / "page-cells.json"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCHEMES = {"light": ("default", "indigo", "deep-orange"), "dark": ("slate", "indigo", "deep-orange")}
+SIZES = {"wide": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 PYTHON_TIMEOUT_MS = 240_000    # Python's start on a loaded machine
 CELLS_TIMEOUT_MS = 240_000     # every cell of one page
 _axe = Axe()
@@ -43,6 +45,8 @@ class Tour:
     pages: dict = field(default_factory=dict)       # path -> PageRun
     audits: dict = field(default_factory=dict)      # "where [scheme] rule" -> element targets
     audited: list = field(default_factory=list)     # "where [scheme]" of every audit made
+    loads: dict = field(default_factory=dict)       # path -> what was wrong as it loaded
+    started: float = field(default_factory=time.time)
     guard: object = None                            # the tab's PageGuard
 
 
@@ -169,8 +173,30 @@ def record_timing(path: str, run: PageRun) -> None:
     TIMINGS.write_text(json.dumps(data, indent=2) + "\n")
 
 
+def check_and_shoot(page, path: str, tour: Tour, shots: Path, full_page_screenshot) -> None:
+    """A page as it arrives: its placeholders replaced and its maths typeset; full-page
+    screenshots in both palettes, wide and phone-sized (screenshots/pages/)."""
+    problems = tour.loads.setdefault(path, [])
+    if "{{" in page.inner_text("article"):
+        problems.append("a placeholder was not replaced")
+    if page.locator(".arithmatex").count():
+        try:
+            page.wait_for_function("[...document.querySelectorAll('.arithmatex')]"
+                                   ".every(e => e.querySelector('.katex'))", timeout=10_000)
+        except Exception:  # noqa: BLE001 - a Playwright timeout: recorded
+            problems.append("its maths was not typeset")
+    name = path.strip("/") or "home"
+    for scheme in SCHEMES:
+        set_scheme(page, scheme)
+        for size, viewport in SIZES.items():
+            page.set_viewport_size(viewport)
+            full_page_screenshot(page, shots / f"{name}-{scheme}-{size}.png")
+    page.set_viewport_size(SIZES["wide"])
+
+
 def visit(page, path: str, tour: Tour, shots: Path, full_page_screenshot) -> None:
     where = "/" + path
+    check_and_shoot(page, path, tour, shots, full_page_screenshot)
     has_cells = page.evaluate("() => document.querySelectorAll('.pycell').length > 0")
     if has_cells:
         settle(page, "window.__cells.ready()", PYTHON_TIMEOUT_MS)
@@ -211,6 +237,7 @@ def take_tour(page, server, site_dir: Path, screenshot_dir: Path, full_page_scre
 
     follow(page, root + "lab/", server.matches_site_url)
     page.wait_for_selector("#lab[data-ready]", timeout=PYTHON_TIMEOUT_MS)
+    check_and_shoot(page, "lab/", tour, shots, full_page_screenshot)
     audit(page, "/lab/", tour)
     fill_form(page, epochs=1)
     page.click(".lab-train")

@@ -51,5 +51,18 @@ def test_every_page_links_the_manifest():
     class Page:
         url = "forward/"
 
+    hook.on_startup(command="build", dirty=False)
     html = hook.on_post_page("<html><head></head><body></body></html>", Page(), {})
     assert '<link rel="manifest" href="../manifest.webmanifest">' in html
+    assert '<meta name="site-service-worker" content="../sw.js">' in html
+
+
+def test_pages_under_serve_name_no_service_worker():
+    hook = load_hook()
+
+    class Page:
+        url = "forward/"
+
+    hook.on_startup(command="serve", dirty=False)
+    html = hook.on_post_page("<html><head></head><body></body></html>", Page(), {})
+    assert '<link rel="manifest"' in html and "site-service-worker" not in html
