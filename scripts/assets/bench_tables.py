@@ -146,8 +146,13 @@ def comparison(before, after):
     ]:
         b, a = get(before), get(after)
         ratio = (b / a if better == "lower" else a / b) if a and b else None
-        change = "faster" if better == "lower" else "more"
-        rows.append(f"| {label} ({unit}) | {_num(b)} | {_num(a)} | {_num(ratio, 1)}× {change} |")
+        if ratio is None:
+            change = "–"
+        elif ratio >= 1:
+            change = f"{_num(ratio, 2)}× {'faster' if better == 'lower' else 'more'}"
+        else:
+            change = f"{_num(1 / ratio, 2)}× {'slower' if better == 'lower' else 'less'}"
+        rows.append(f"| {label} ({unit}) | {_num(b)} | {_num(a)} | {change} |")
     rows.append(f"| load average when the run started | {before['machine'].get('load_average', ['–'])[0]} "
                 f"| {after['machine'].get('load_average', ['–'])[0]} | |")
     return "\n".join(rows)

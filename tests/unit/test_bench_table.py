@@ -74,10 +74,12 @@ def test_comparison_puts_before_and_after_side_by_side(hook, tmp_path):
     default = data["browser"]["training"]["default"]
     before["browser"]["training"]["default"]["train_sps"] = default["train_sps"] / 4
     before["browser"]["cold"]["ready_ms"] = data["browser"]["cold"]["ready_ms"] * 2
+    before["browser"]["warm"]["ready_ms"] = data["browser"]["warm"]["ready_ms"] / 1.25
     (tmp_path / "before.json").write_text(json.dumps(before))
     out = render(module, "{{ bench.comparison }}")
-    assert "| 4.0× more |" in out
-    assert "| 2.0× faster |" in out
+    assert "| 4.00× more |" in out
+    assert "| 2.00× faster |" in out
+    assert "| 1.25× slower |" in out   # a step back is named, not shown as "0.8× faster"
 
 
 def test_pytorch_table_or_why_it_is_missing(hook, tmp_path):
@@ -91,3 +93,15 @@ def test_pytorch_table_or_why_it_is_missing(hook, tmp_path):
     data["native"]["torch"], data["native"]["torch_skipped"] = None, "torch is not installed"
     (tmp_path / "latest.json").write_text(json.dumps(data))
     assert render(module, "{{ bench.pytorch }}") == "*(not measured in this run: torch is not installed)*"
+
+
+def test_kernel_table_or_why_it_is_missing(hook, tmp_path):
+    module, data = hook
+    out = render(module, "{{ bench.kernel }}")
+    kernel = data["browser"]["kernel"]["throughput"]
+    ratio = kernel["kernel"]["default"] / kernel["numpy"]["default"]
+    assert f"| default | {kernel['numpy']['default']:,.0f} | {kernel['kernel']['default']:,.0f} | {ratio:,.1f}× |" in out
+    assert "| default: matrix products |" in out and "The tutorial's full run, in the browser (kernel)" in out
+    del data["browser"]["kernel"]
+    (tmp_path / "latest.json").write_text(json.dumps(data))
+    assert render(module, "{{ bench.kernel }}") == "*(the SIMD kernel was not measured in this run)*"
