@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import pyodide
 from .atomic import copy_atomic, write_atomic
+from .bytecode import compile_bytecode
 from .common import ROOT, AssetError, Context, log, run_tool
 from .stamps import Stamp, inputs_key
 
@@ -43,13 +44,22 @@ WHEELS = (
 
 
 def owns(file_name: str) -> bool:
-    """Whether a file of out/pyodide is this job's (a wheel of ours, or the served lock)."""
-    return file_name == SERVED_LOCK or any(file_name.startswith(f"{w.name}-") for w in WHEELS)
+    """Whether a file of out/pyodide is this job's (a wheel of ours, its bytecode, or the lock)."""
+    return file_name == SERVED_LOCK or any(
+        file_name.startswith(f"{w.name}-") or file_name == bytecode_name(w) for w in WHEELS)
+
+
+def bytecode_name(wheel: Wheel) -> str:
+    """The wheel's __pycache__ as the worker unpacks it before the first import (bytecode.py)."""
+    return f"{wheel.name}.pyc.zip"
 
 
 def build(ctx: Context, wheels=WHEELS) -> list[Path]:
     built = [build_wheel(ctx, wheel) for wheel in wheels]
     write_served_lock(ctx.out, built)
+    # Compiled once here rather than at every start of Python in the browser.
+    for wheel, path in zip(wheels, built):
+        compile_bytecode(ctx, path, bytecode_name(wheel), wheel=True)
     return built
 
 

@@ -217,7 +217,8 @@ class Runtime {
       lockFileURL: PYODIDE_URL + "pyodide-lock.json",
       // The standard library as bytecode (scripts/compile_stdlib.mjs): nothing to compile at start-up.
       stdLibURL: PYODIDE_URL + "python_stdlib.pyc.zip",
-      bytecode: [PYODIDE_URL + "numpy.pyc.zip"],   // numpy's __pycache__, likewise
+      // The __pycache__ of numpy, mlp and mlpsite, likewise (checked against their sources).
+      bytecode: ["numpy", "mlp", "mlpsite"].map((name) => `${PYODIDE_URL}${name}.pyc.zip`),
       dataURL: DATA_URL,
       preload: PRELOAD,
       interruptBuffer: buffer,

@@ -69,30 +69,34 @@ def test_numpy_bytecode_holds_a_pyc_for_every_module_of_the_served_wheel(site_di
             "numpy's .pyc files must be checked against their sources"
 
 
-CHECK_NUMPY_PYC = """async () => {
+CHECK_PYC = """async () => {
   const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
   await runtime.ready();
   let out = "";
   const code = [
-    "import importlib.util, json, pathlib, numpy",
-    "root = pathlib.Path(numpy.__file__).parent",
-    "bad, n = [], 0",
-    "for src in sorted(root.rglob('*.py')):",
-    "    pyc = pathlib.Path(importlib.util.cache_from_source(str(src)))",
-    "    n += 1",
-    "    if not pyc.exists() or pyc.read_bytes()[8:16] != importlib.util.source_hash(src.read_bytes()):",
-    "        bad.append(str(src))",
-    "print(json.dumps([n, bad[:5]]))",
+    "import importlib, importlib.util, json, pathlib",
+    "found = {}",
+    "for name in ('numpy', 'mlp', 'mlpsite'):",
+    "    root = pathlib.Path(importlib.import_module(name).__file__).parent",
+    "    bad, n = [], 0",
+    "    for src in sorted(root.rglob('*.py')):",
+    "        pyc = pathlib.Path(importlib.util.cache_from_source(str(src)))",
+    "        n += 1",
+    "        if not pyc.exists() or pyc.read_bytes()[8:16] != importlib.util.source_hash(src.read_bytes()):",
+    "            bad.append(str(src))",
+    "    found[name] = [n, bad[:5]]",
+    "print(json.dumps(found))",
   ].join("\\n");
   const r = await runtime.run(code, { scope: "test-startup", onStdout: (text) => { out += text; } });
   return { ok: r.ok, error: r.error, out };
 }"""
 
 
-def test_numpy_bytecode_in_the_worker_matches_its_installed_sources(page):
+def test_bytecode_in_the_worker_matches_the_installed_sources(page):
+    """numpy's, mlp's and mlpsite's modules all have a served .pyc of their exact source."""
     page.goto("")
-    result = page.evaluate(CHECK_NUMPY_PYC)
+    result = page.evaluate(CHECK_PYC)
     assert result["ok"], result["error"]
-    count, mismatched = json.loads(result["out"])
-    assert count > 100
-    assert mismatched == []
+    found = json.loads(result["out"])
+    assert found["numpy"][0] > 100 and found["mlp"][0] > 20 and found["mlpsite"][0] > 5, found
+    assert {name: bad for name, (_, bad) in found.items() if bad} == {}
