@@ -10,7 +10,6 @@ from .stamps import Stamp, inputs_key
 
 VENDOR_FILES = {
     "uplot/uPlot.iife.min.js": "uplot/dist/uPlot.iife.min.js",
-    "uplot/uPlot.min.css": "uplot/dist/uPlot.min.css",
     "uplot/LICENSE": "uplot/LICENSE",
     "katex/katex.min.js": "katex/dist/katex.min.js",
     "katex/katex.min.css": "katex/dist/katex.min.css",

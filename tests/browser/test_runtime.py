@@ -104,8 +104,7 @@ def test_mlp_wheel_in_site_is_the_working_tree(site_dir, served_lock, name):
 def test_site_serves_vendor_files_and_mnist(site_dir):
     assets = site_dir / "assets"
     for rel in ("vendor/katex/katex.min.js", "vendor/katex/katex.min.css",
-                "vendor/katex/contrib/auto-render.min.js", "vendor/uplot/uPlot.iife.min.js",
-                "vendor/uplot/uPlot.min.css"):
+                "vendor/katex/contrib/auto-render.min.js", "vendor/uplot/uPlot.iife.min.js"):
         assert (assets / rel).is_file(), rel
     fonts = list((assets / "vendor" / "katex" / "fonts").glob("*.woff2"))
     assert len(fonts) > 10

@@ -162,6 +162,12 @@ def cell_failures(page, results: list) -> list[str]:
         if cell.locator(".pycell-fig__error").count():
             failures.append(f"cell {r['index'] + 1}: a figure was not drawn: "
                             f"{cell.locator('.pycell-fig__error').first.inner_text()}")
+    # uPlot's stylesheet positions a chart's layers; without it (once lost to an instant
+    # navigation) the plot is pushed down and the legend drawn over the axes.
+    unstyled = page.evaluate("[...document.querySelectorAll('.uplot .u-over')]"
+                             ".filter((e) => getComputedStyle(e).position !== 'absolute').length")
+    if unstyled:
+        failures.append(f"{unstyled} chart(s) drawn without uPlot's stylesheet")
     return failures
 
 
