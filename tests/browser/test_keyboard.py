@@ -13,8 +13,10 @@ MAX_TABS = 250
 PAD_KEYS_DIGIT_ONE = ["ArrowUp"] * 6 + ["Space"] + ["ArrowDown"] * 12 + ["Space"]
 
 # The focused element, whether its focus can be seen (an outline or a ring on it, or on the
-# editor or pad around it), and whether it matches `selector`.
-FOCUS = """(selector) => {
+# editor or pad around it), and whether it matches `selector`; read once the page has drawn.
+FOCUS = """async (selector) => {
+  // Two frames first: CodeMirror marks a focused editor (.cm-focused) in its next update.
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const shows = (n) => {
