@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -118,9 +119,13 @@ def test_defaults_reach_90_percent_in_3_epochs_with_live_charts(lab, screenshot_
     assert epochs_seen[-1] == EPOCHS
     for epoch in range(1, EPOCHS + 1):
         assert epoch in epochs_seen, f"the charts never showed {epoch} epochs: {epochs_seen}"
-    during = [e for e in log if e["epochs"] < EPOCHS]
-    # The smoothed batch loss redraws the charts several times within each epoch.
-    assert len(during) >= 3 * EPOCHS, f"only {len(during)} chart updates while training"
+    # The smoothed batch loss redraws the charts within each epoch, not only at its end: after
+    # every slice of training. How many slices an epoch takes depends on the machine's speed.
+    # A redraw showing k finished epochs is one within epoch k + 1, except the first one for
+    # k >= 1, which ends epoch k.
+    redraws = Counter(e["epochs"] for e in log)
+    within = [k + 1 for k in range(EPOCHS) if redraws[k] - (k > 0) >= 1]
+    assert within == list(range(1, EPOCHS + 1)), f"the charts redrew within epochs {within} only: {log}"
     epoch_line = page.inner_text(".lab-stats")
     assert f"{EPOCHS} of {EPOCHS}" in epoch_line
     print(f"\ndefault run: {EPOCHS} epochs, test accuracy {accuracy:.4f}, {page.train_seconds:.1f} s from Train "

@@ -13,6 +13,7 @@ import pytest
 
 from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
 from assets.pyodide import CORE_SHA256
+from assets.wheels import WHEELS, bytecode_name
 
 REPO = Path(__file__).resolve().parents[2]
 OFFICIAL_LOCK = REPO / "node_modules" / "pyodide" / "pyodide-lock.json"
@@ -69,18 +70,20 @@ def test_site_holds_every_runtime_file_with_the_official_hash(site_dir, served_l
         for dep in entry["depends"]:
             assert dep in served_lock["packages"], f"{name} depends on {dep}, which is not served"
 
-    # No stray package files: every wheel or zip served is in the lock (or is bytecode compiled
-    # from the pinned python_stdlib.zip or a served wheel: tests/browser/test_startup.py).
+    # No stray package files: every wheel or zip served is in the lock, or is bytecode compiled
+    # from the pinned python_stdlib.zip, from a served wheel (tests/browser/test_startup.py) or
+    # from one of our own wheels.
     listed = {e["file_name"] for e in served_lock["packages"].values()} | set(pins)
     listed.add(COMPILED_STDLIB)
     listed |= {f"{name}.pyc.zip" for name in BYTECODE_PACKAGES}
+    listed |= {bytecode_name(wheel) for wheel in WHEELS}
     for f in pyodide_dir.iterdir():
         if f.suffix in {".whl", ".zip"}:
             assert f.name in listed, f"{f.name} is served but not in the lock"
 
 
 # Our own wheels: package name -> its directory in the working tree.
-OUR_WHEELS = {"mlp": REPO / "mlp", "mlpsite": REPO / "pysite" / "mlpsite"}
+OUR_WHEELS = {wheel.name: wheel.project / wheel.name for wheel in WHEELS}
 
 
 @pytest.mark.parametrize("name", sorted(OUR_WHEELS))
