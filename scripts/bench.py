@@ -7,7 +7,9 @@
    Pages sends), with the browser tests' server and Chromium (scripts/assets/browser.py).
 2. Start-up: navigation to ``--page`` (the home page by default, whose cells start Python
    as it loads) until the runtime is ready, split by the ``python:*`` performance marks of
-   runtime.js. Cold: a new browser context, empty cache. Warm: the same context, reloaded.
+   runtime.js. Cold: a new browser profile, empty cache. Warm: that profile reloaded, once
+   the page's service worker holds the site's offline copy (the first load it answers).
+   Later: reloaded once more, as every later visit is.
 3. Run to first output once ready: through the runtime API, and through a cell's Run button.
 4. Training throughput of scripts/bench_training.py's configurations in the browser's
    worker and natively (one BLAS thread, as the worker has one thread), plus PyTorch when

@@ -105,3 +105,20 @@ def test_kernel_table_or_why_it_is_missing(hook, tmp_path):
     del data["browser"]["kernel"]
     (tmp_path / "latest.json").write_text(json.dumps(data))
     assert render(module, "{{ bench.kernel }}") == "*(the SIMD kernel was not measured in this run)*"
+
+
+def test_startup_shows_later_visits_when_measured(hook, tmp_path):
+    module, data = hook
+    data["browser"]["later"] = json.loads(json.dumps(data["browser"]["warm"]))
+    data["browser"]["later"]["ready_ms"] = 987.0
+    (tmp_path / "latest.json").write_text(json.dumps(data))
+    out = render(module, "{{ bench.startup }}")
+    assert out.splitlines()[0] == "| Step (ms) | cold cache | warm cache | later visits |"
+    assert out.splitlines()[-2].endswith("| **987** |")
+    assert all(line.count("|") == 5 for line in out.splitlines())
+    # A file written before later visits were measured keeps two columns, and the comparison
+    # names the figure it lacks.
+    del data["browser"]["later"]
+    (tmp_path / "before.json").write_text(json.dumps(data))
+    assert render(module, "{{ bench.before.startup }}").splitlines()[0] == "| Step (ms) | cold cache | warm cache |"
+    assert "| runtime ready, later visits (ms) | – | 987 | – |" in render(module, "{{ bench.comparison }}")
