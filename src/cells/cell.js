@@ -114,6 +114,8 @@ export class Cell {
         onChange: (code) => this.changed(code),
         onRun: () => this.page.run(this),
       });
+      // On screen while the editor has focus: Tab types an indent there (the label says it too).
+      host.append(el("p", { class: "pycell__keys", "aria-hidden": "true", text: "Tab indents · Esc then Tab leaves" }));
       this.staticBlock.replaceWith(host);
       this.staticBlock = null;
     } catch (error) {

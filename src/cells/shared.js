@@ -35,10 +35,13 @@ export async function openCellLink(page) {
   if (!isCellLink(location.hash)) return null;
   const found = await decodeCellLink(location.hash, page.cells.length);
   if ("error" in found) {
-    const note = el("div", { class: "admonition warning pycell-link-note", role: "status" },
+    const note = el("div", { class: "admonition warning pycell-link-note", role: "status", tabindex: "-1" },
       el("p", { class: "admonition-title", text: "This link could not be opened" }),
       el("p", { text: found.error }));
     page.statusLine.node.after(note);
+    // The reader followed a link to a cell: the note stands where that cell would have been shown.
+    note.scrollIntoView({ block: "center" });
+    note.focus({ preventScroll: true });
     return found;
   }
   const cell = page.cells[found.index];

@@ -46,7 +46,7 @@ export function decodeLink(hash, choices) {
   // Missing settings first: a link cut off inside a name ("…&be") also holds an unknown one.
   const missing = FIELDS.filter((k) => !params.has(k));
   if (missing.length) {
-    return { error: `This link is incomplete, perhaps cut off when it was copied: it lacks ${list(missing)}. The form shows its usual values.` };
+    return { error: `This link is incomplete, perhaps cut off when it was copied: it lacks ${list(missing)}; the form shows its usual values.` };
   }
   const unknown = [...new Set(params.keys())].filter((k) => !FIELDS.includes(k));
   if (unknown.length) {

@@ -100,5 +100,10 @@ def test_a_broken_link_gets_a_note_and_the_pages_own_code(new_page, damage, says
     assert says in result["error"]
     note = page.locator(".pycell-link-note")
     assert note.count() == 1 and says in note.inner_text()
+    # The note is where the reader looks: in view, and focused.
+    in_view = ("() => { const r = document.querySelector('.pycell-link-note').getBoundingClientRect();"
+               " return r.top >= 0 && r.bottom <= innerHeight; }")
+    assert page.evaluate(in_view)
+    assert page.evaluate("document.activeElement.classList.contains('pycell-link-note')")
     assert page.evaluate("window.__cells.list().map((c, i) => window.__cells.getCode(i))") == original
     assert page.locator(".pycell--shared").count() == 0

@@ -66,6 +66,9 @@ def test_a_chapter_with_the_keyboard_alone(page):
 
     # Shift+Tab back into the editor; typing edits the code, Ctrl+Enter runs it again.
     tab_to(page, f"{first} .cm-content", unseen, key="Shift+Tab")
+    # The editor says on screen what Tab does in it, and only while it has the focus.
+    assert page.locator(f"{first} .pycell__keys").inner_text() == "Tab indents · Esc then Tab leaves"
+    assert page.locator(".pycell__keys:visible").count() == 1
     page.keyboard.press("Control+End")
     page.keyboard.type("\nprint('typed with the keyboard')")
     page.keyboard.press("Control+Enter")

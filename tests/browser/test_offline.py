@@ -92,6 +92,10 @@ def test_stop_keeps_the_variables_on_a_host_without_coop_coep(new_page):
     page.reload()                                             # now served by the worker
     open_cells(page)
     assert page.evaluate("crossOriginIsolated") is True
+    # Only pages and worker scripts get a copy with the headers: the runtime's files pass as
+    # the cache holds them (a copy would stream through the worker's thread).
+    coep = "(url) => fetch(url).then((r) => r.headers.get('cross-origin-embedder-policy'))"
+    assert page.evaluate(coep, "/assets/pyodide/pyodide-lock.json") is None
     wait_ready(page)
     assert page.evaluate("window.__cells.runtime.canInterrupt") is True
     set_code(page, 5, "kept = 'still here'\nwhile True:\n    pass\n")

@@ -34,6 +34,9 @@ test("broken link 1: cut off while copying", () => {
   const link = encodeLink(CHANGED);
   const cut = link.slice(0, link.indexOf("&keep"));
   assert.match(decodeLink(`#${cut}`, CHOICES).error, /incomplete, perhaps cut off .* lacks keep, backend, seed, data/);
+  // Cut early: more settings missing than the message lists, and one stop after the list.
+  const early = decodeLink(`#${link.slice(0, link.indexOf("&lr"))}`, CHOICES).error;
+  assert.match(early, /lacks [A-Za-z]+(, [A-Za-z]+){4}, …; the form shows its usual values\.$/);
   // Cut in the middle of the last value: "data=fu".
   assert.match(decodeLink(`#${link.slice(0, -2)}`, CHOICES).error, /Unknown data set "fu"/);
 });
