@@ -6,6 +6,7 @@ on_startup     notes whether this is `mkdocs serve`: then no service worker is m
 on_post_page   links the web app manifest from every page and, in built sites only, names the
                service worker (<meta name="site-service-worker">): without it, as under
                `mkdocs serve`, the page registers none and asks the server for none.
+on_post_template  the same for 404.html, by the site URL's path (it is served at any depth).
 on_post_build  writes manifest.webmanifest and its icon, then (built sites only) sw.js with
                node src/offline/build-sw.mjs: workbox-build's precache list of the built site.
 """
@@ -20,6 +21,7 @@ import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
@@ -41,10 +43,22 @@ def on_startup(command, dirty):
 
 
 def on_post_page(output, page, config):
-    base = get_relative_url(MANIFEST, page.url)
-    tags = f'<link rel="manifest" href="{base}"><meta name="theme-color" content="#3f51b5">'
+    return _head_tags(output, get_relative_url(MANIFEST, page.url), get_relative_url("sw.js", page.url))
+
+
+def on_post_template(output, template_name, config):
+    """404.html too names the worker: a page without one unregisters it (register.js). It is
+    served at any depth, so it names it by the site URL's path, as its other links do."""
+    if template_name != "404.html":
+        return output
+    root = urlsplit(config.get("site_url") or "/").path.rstrip("/") + "/"
+    return _head_tags(output, root + MANIFEST, root + "sw.js")
+
+
+def _head_tags(output: str, manifest: str, worker: str) -> str:
+    tags = f'<link rel="manifest" href="{manifest}"><meta name="theme-color" content="#3f51b5">'
     if not _serving:
-        tags += f'<meta name="site-service-worker" content="{get_relative_url("sw.js", page.url)}">'
+        tags += f'<meta name="site-service-worker" content="{worker}">'
     return output.replace("</head>", tags + "</head>", 1)
 
 

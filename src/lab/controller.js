@@ -240,6 +240,12 @@ export class LabController {
     if (run.config.data === "full") {
       this.setStatus("Downloading the full MNIST data set…");
       dataPath = await this.runtime.loadData(FULL_FILE).catch((error) => {
+        // Offline, the full set is there only if a page downloaded it before (the service
+        // worker keeps it then); the subset is always kept.
+        if (globalThis.navigator?.onLine === false) {
+          throw new LabError("This browser is offline, and the full MNIST data set is kept for offline use only "
+            + "once it has been downloaded. Train on the subset, which works offline, or connect and try again.");
+        }
         throw new LabError(`could not load the full MNIST data set: ${error.message}`);
       });
     }

@@ -97,17 +97,25 @@ function parse(raw, name, pattern, kind) {
 }
 
 // A whole number in [low, high], or a message: "The batch size must be between 1 and 10,000; got 0."
+// Written as a number ("1e3" too), so that a whole number too large is named as such.
 function wholeIn(raw, name, [low, high]) {
-  const r = parse(raw, name, INTEGER, "a whole number");
-  if (r.error || (r.value >= low && r.value <= high)) return r;
-  return { error: `${cap(name)} must be between ${grouped(low)} and ${grouped(high)}; got ${r.value}.` };
+  const r = parse(raw, name, NUMBER, "a whole number");
+  if (r.error) return r;
+  if (Number.isFinite(r.value) && !Number.isInteger(r.value)) {
+    return { error: `${cap(name)} must be a whole number; got ${show(raw.trim())}.` };
+  }
+  if (r.value >= low && r.value <= high) return r;
+  return { error: `${cap(name)} must be between ${grouped(low)} and ${grouped(high)}; got ${shown(r.value, raw)}.` };
 }
+
+// The value as a message shows it: as typed when it is too large for a number ("1e400").
+const shown = (value, raw) => (Number.isFinite(value) ? String(value) : show(raw.trim()));
 
 // A number in [low, high] (or above low / below high), or a message naming the value and the range.
 function numberIn(raw, name, [low, high], { above = false, below = false } = {}) {
   const r = parse(raw, name, NUMBER, "a number");
   if (r.error || ((above ? r.value > low : r.value >= low) && (below ? r.value < high : r.value <= high))) return r;
-  return { error: `${cap(name)} must be ${above ? "above" : "at least"} ${low} and ${below ? "below" : "at most"} ${high}; got ${r.value}.` };
+  return { error: `${cap(name)} must be ${above ? "above" : "at least"} ${low} and ${below ? "below" : "at most"} ${high}; got ${shown(r.value, raw)}.` };
 }
 
 function oneOf(raw, names, what) {
@@ -138,6 +146,9 @@ export function parseHidden(raw, choices) {
   const { units, layers, parameters } = choices.limits;
   const parts = raw.trim().split(/[\s,]+/).filter(Boolean);
   if (!parts.length) return { error: "Enter at least one hidden layer size, e.g. 64 or 128, 64." };
+  if (/(^|,)\s*(,|$)/.test(raw.trim())) {
+    return { error: `A size is missing between two commas, or at an end, in ${show(raw.trim())}; write sizes like 128, 64.` };
+  }
   const sizes = [];
   for (const part of parts) {
     if (!INTEGER.test(part)) return { error: `Layer sizes are whole numbers separated by commas; ${show(part)} is not one.` };

@@ -11,8 +11,8 @@
 //   restarting it.
 import { clientsClaim } from "workbox-core";
 import { ExpirationPlugin } from "workbox-expiration";
-import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from "workbox-precaching";
-import { registerRoute, setDefaultHandler } from "workbox-routing";
+import { addPlugins, cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-precaching";
+import { registerRoute, setCatchHandler, setDefaultHandler } from "workbox-routing";
 import { CacheFirst, NetworkOnly } from "workbox-strategies";
 
 /* global __BUILD_ID__ */
@@ -53,6 +53,12 @@ registerRoute(
   }),
 );
 setDefaultHandler(new NetworkOnly({ plugins: [crossOriginIsolation] }));
+// Offline, a page that is not in the copy (a mistyped address) gets the site's own "not found"
+// page instead of the browser's error.
+setCatchHandler(async ({ request }) => {
+  const notFound = request.destination === "document" && await matchPrecache("404.html");
+  return notFound ? isolated(new Response(notFound.body, { status: 404, headers: notFound.headers })) : Response.error();
+});
 
 self.addEventListener("activate", (event) => {
   // The full data file of an older build goes with it (precaches: cleanupOutdatedCaches).

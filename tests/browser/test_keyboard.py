@@ -27,7 +27,7 @@ FOCUS = """async (selector) => {
   const host = e.closest(".cm-editor");
   return {
     what: `${e.tagName.toLowerCase()}.${String(e.className).split(" ")[0]} ${(e.getAttribute("aria-label") || e.textContent || "").trim().slice(0, 40)}`,
-    visible: shows(e) || shows(host),
+    visible: shows(e) || shows(e.closest(".cm-editor, .lab-pad__frame")),
     match: e.matches(selector),
     ours: Boolean(e.closest(".pycell, .lab, .pycell-runtime")),
     editor: Boolean(host),

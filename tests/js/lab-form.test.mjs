@@ -25,6 +25,7 @@ test("the defaults are the tutorial's first run, checked into numbers", () => {
 
 test("hidden sizes: commas or spaces, each a whole number within the limits", () => {
   assert.deepEqual(parseHidden(" 128, 64 32 ", CHOICES), { value: [128, 64, 32] });
+  assert.deepEqual(parseHidden("128 ,\t64", CHOICES), { value: [128, 64] });
   const cases = [
     ["", "Enter at least one hidden layer size"],
     ["64, abc", '"abc" is not one'],
@@ -32,6 +33,9 @@ test("hidden sizes: commas or spaces, each a whole number within the limits", ()
     ["5000", "5,000 units is too many for a browser tab; use at most 4,096 per layer."],
     ["1 1 1 1 1 1 1 1 1", "9 hidden layers is too many; use at most 8."],
     ["4096, 4096", "This network has 20,037,642 parameters; the lab allows at most 20,000,000"],
+    ["64,,32", 'A size is missing between two commas, or at an end, in "64,,32"'],
+    ["64, 32,", 'A size is missing between two commas, or at an end, in "64, 32,"'],
+    [",64", "A size is missing"],
   ];
   for (const [raw, message] of cases) assert.match(parseHidden(raw, CHOICES).error, new RegExp(message.replace(/[.*+?()[\]]/g, "\\$&")), raw);
 });
@@ -47,6 +51,9 @@ test("numbers: each message names the value and the allowed range", () => {
     [{ batchSize: "20000" }, "batchSize", "The batch size must be between 1 and 10,000; got 20000."],
     [{ batchSize: "12.5" }, "batchSize", 'The batch size must be a whole number; got "12.5".'],
     [{ epochs: "0" }, "epochs", "The number of epochs must be between 1 and 100; got 0."],
+    [{ epochs: "1e9" }, "epochs", "The number of epochs must be between 1 and 100; got 1000000000."],
+    [{ epochs: "1e400" }, "epochs", 'The number of epochs must be between 1 and 100; got "1e400".'],
+    [{ lr: "1e400" }, "lr", 'The learning rate must be above 0 and at most 100; got "1e400".'],
     [{ seed: "-1" }, "seed", "The seed must be between 0 and 4,294,967,295; got -1."],
     [{ activation: "swish" }, "activation", 'Unknown activation "swish"; choose one of sigmoid, relu, tanh, leaky_relu.'],
   ];
