@@ -19,14 +19,16 @@ import { CacheFirst, NetworkOnly } from "workbox-strategies";
 const BUILD = __BUILD_ID__; // set by build-sw.mjs: one id per build
 const FULL_DATA_CACHE = `mlp-mnist-full-${BUILD}`;
 
-/** A copy of `response` with the headers that make its page cross-origin isolated. */
-function isolated(response) {
+/** A copy of `response` with the headers that make its page cross-origin isolated, and
+ *  `status` if given (the "not found" page answers with 404). */
+function isolated(response, status = response?.status) {
   if (!response || response.status === 0 || response.type === "opaqueredirect") return response;
   const headers = new Headers(response.headers);
   headers.set("Cross-Origin-Opener-Policy", "same-origin");
   headers.set("Cross-Origin-Embedder-Policy", "require-corp");
   headers.set("Cross-Origin-Resource-Policy", "same-origin");
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const statusText = status === response.status ? response.statusText : "";
+  return new Response(response.body, { status, statusText, headers });
 }
 
 // Only a document and a worker's script decide whether their global is cross-origin isolated
@@ -57,7 +59,7 @@ setDefaultHandler(new NetworkOnly({ plugins: [crossOriginIsolation] }));
 // page instead of the browser's error.
 setCatchHandler(async ({ request }) => {
   const notFound = request.destination === "document" && await matchPrecache("404.html");
-  return notFound ? isolated(new Response(notFound.body, { status: 404, headers: notFound.headers })) : Response.error();
+  return notFound ? isolated(notFound, 404) : Response.error();
 });
 
 self.addEventListener("activate", (event) => {

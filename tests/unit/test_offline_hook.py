@@ -4,6 +4,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,24 +47,25 @@ def test_build_makes_a_service_worker_that_precaches_every_page(tmp_path):
     assert (site / "manifest.webmanifest").stat().st_mode & 0o044 == 0o044  # readable by a server
 
 
-def test_every_page_links_the_manifest():
+class Page:
+    url = "forward/"
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_every_page_links_the_manifest_and_built_pages_name_the_worker(command):
     hook = load_hook()
-
-    class Page:
-        url = "forward/"
-
-    hook.on_startup(command="build", dirty=False)
+    hook.on_startup(command=command, dirty=False)
     html = hook.on_post_page("<html><head></head><body></body></html>", Page(), {})
     assert '<link rel="manifest" href="../manifest.webmanifest">' in html
-    assert '<meta name="site-service-worker" content="../sw.js">' in html
+    named = '<meta name="site-service-worker" content="../sw.js">' in html
+    assert named == (command == "build"), "under mkdocs serve no page names a worker"
 
 
-def test_pages_under_serve_name_no_service_worker():
+def test_the_not_found_page_names_the_worker_from_the_site_root():
     hook = load_hook()
-
-    class Page:
-        url = "forward/"
-
-    hook.on_startup(command="serve", dirty=False)
-    html = hook.on_post_page("<html><head></head><body></body></html>", Page(), {})
-    assert '<link rel="manifest"' in html and "site-service-worker" not in html
+    hook.on_startup(command="build", dirty=False)
+    html = hook.on_post_template("<html><head></head></html>", "404.html",
+                                 {"site_url": "https://example.org/nn/"})
+    assert '<link rel="manifest" href="/nn/manifest.webmanifest">' in html
+    assert '<meta name="site-service-worker" content="/nn/sw.js">' in html
+    assert hook.on_post_template("<urlset/>", "sitemap.xml", {"site_url": ""}) == "<urlset/>"
