@@ -78,7 +78,8 @@ def on_config(config):
             raise PluginError(f"regularizers: {SCRIPT.name} did not finish within {TIMEOUT} s") from None
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-            raise PluginError(f"regularizers: {SCRIPT.name} failed with exit status {proc.returncode}:\n{tail}")
+            raise PluginError(f"regularizers: {SCRIPT.name} failed with exit status "
+                              f"{proc.returncode}:\n{tail}")
         stamp.write(key)
     try:
         report.clear()
