@@ -90,8 +90,9 @@ def on_config(config):
 
 
 def _mean_std(values, scale=1.0, digits=3, sign=""):
-    return (f"{scale * statistics.mean(values):{sign}.{digits}f} ± "
-            f"{scale * statistics.stdev(values):.{digits}f}")
+    """'0.858 ± 0.007', kept on one line (no-break spaces), with a true minus sign."""
+    mean = f"{scale * statistics.mean(values):{sign}.{digits}f}".replace("-", "\u2212")
+    return f"{mean}\u00a0±\u00a0{scale * statistics.stdev(values):.{digits}f}"
 
 
 def _table(runs):

@@ -233,9 +233,10 @@ def _test_loss_trend(history):
     best = min(history, key=lambda r: r["test_loss"])
     if best is history[-1]:
         return (f"still falling: it is lowest at the last epoch ({best['test_loss']:.4f}), "
-                f"so {len(history)} epochs on these pictures are not yet enough to overfit")
+                f"so after {len(history)} epochs the network is still improving on new pictures")
     return (f"lowest at epoch {best['epoch']} ({best['test_loss']:.4f}) and "
-            f"{history[-1]['test_loss']:.4f} at the last: the network has begun to overfit")
+            f"{history[-1]['test_loss']:.4f} at the last: the network has begun to get worse on "
+            "new pictures")
 
 
 def _versus(ours, theirs):

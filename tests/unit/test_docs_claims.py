@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -118,7 +119,7 @@ def test_the_float64_limits_stated_are_those_the_cells_compute():
     gap32 = float(find(r"float32: exp\(z\) is 0 below z = (-[\d.]+)", softmax, "softmax cell")[1])
     assert float(z64[1]) == round(-np.log(np.finfo(np.float64).max), 1)
     home = prose("index.md")
-    assert f"fails for $z < {z64[1]}$" in home
+    assert f"gives `nan` for $z < {z64[1]}$" in home
     assert f"more than about {round(-gap64)} below the batch's largest" in home
     assert f"the gap must exceed about {round(-gap64)}" in prose("softmax.md")
     assert f"more than about {round(-gap64)} apart" in prose("softmax.md")
@@ -127,13 +128,22 @@ def test_the_float64_limits_stated_are_those_the_cells_compute():
 
 def test_the_tutorials_warnings_are_those_of_its_sigmoid_derivative():
     """Its comment quotes: overflow in exp, overflow in square, invalid value in true_divide."""
-    warnings = set(re.findall(r"RuntimeWarning: (.+)", output("forward.md")))
-    assert warnings == {"overflow encountered in exp", "overflow encountered in square",
-                        "invalid value encountered in divide"}, warnings
+    out = output("forward.md")
+    e = find(r"exp\(-z\) +\[(.*)\]", out, "forward cell")[1].split()
+    square = find(r"\(exp\(-z\) \+ 1\) \*\* 2 +\[(.*)\]", out, "forward cell")[1].split()
+    result = find(r"exp\(-z\) / square +\[(.*)\]", out, "forward cell")[1].split()
+    assert e[0] == "inf" and square[:2] == ["inf", "inf"] and result[0] == "nan", (e, square, result)
+    with warnings.catch_warnings(record=True) as caught:    # natively, NumPy does warn
+        warnings.simplefilter("always")
+        z = np.array([-800.0, -400.0, -30.0])
+        np.exp(-z) / (np.exp(-z) + 1) ** 2                  # the tutorial's formula
+    messages = {str(w.message) for w in caught}
+    text = prose("forward.md")
+    assert all(f'"{m}"' in text for m in messages) and len(messages) == 3, messages
     reference = Path("/work/shared/reference/numpy-mlp-tutorial.txt")
     if reference.exists():                      # the quoted comment, where the tutorial's text is
         quoted = set(re.findall(r"RuntimeWarning: (.+)", reference.read_text()))
-        assert {w.replace("true_divide", "divide") for w in quoted} == warnings
+        assert {w.replace("true_divide", "divide") for w in quoted} == messages
 
 
 # --- Overfitting: the page's cells -------------------------------------------------------------
