@@ -1,0 +1,59 @@
+"""The conclusions that the pages' experiments state, checked against what their cells compute.
+
+Each page runs natively once (tests/unit/test_docs_cells_native.py's run_page, the cells the
+browser runs), and the tests read the variables its cells left behind: a sentence of the
+prose such as "the gradient check passes on every line" is an assertion here.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from test_docs_cells_native import DATA_DIR, run_page
+
+
+@pytest.fixture(scope="module")
+def pages():
+    """name -> the namespace its cells left, each page run at most once."""
+    if not (DATA_DIR / "mnist-subset.npz").exists():
+        pytest.fail(f"{DATA_DIR / 'mnist-subset.npz'} is missing: run scripts/build_assets.py first")
+    done = {}
+
+    def run(name):
+        if name not in done:
+            done[name] = {"__name__": "__main__"}
+            run_page(name, namespace=done[name])
+        return done[name]
+    return run
+
+
+# -- training.md: sanity checks before training ---------------------------------------------
+
+def test_initial_loss_is_near_ln10_and_the_expansion_explains_the_rest(pages):
+    ns = pages("training.md")
+    loss, spread = ns["initial_loss"], ns["spread"]
+    assert abs(loss - math.log(10)) < 0.25, loss                      # "a little above ln 10"
+    assert loss > math.log(10)
+    assert abs(loss - (math.log(10) + spread ** 2 / 2)) < 0.25 * (loss - math.log(10))
+
+
+def test_twenty_pictures_are_memorised(pages):
+    ns = pages("training.md")
+    assert ns["acc20"] == 1.0 and ns["loss20"] < 0.05
+
+
+def test_each_sanity_check_catches_what_the_page_says(pages):
+    checks = pages("training.md")["checks"]
+    near_ln10 = {name: abs(c["initial loss"] - math.log(10)) < 0.3 for name, c in checks.items()}
+    memorised = {name: c["overfit accuracy"] == 1.0 for name, c in checks.items()}
+    # The gradient check passes on every line.
+    assert all(c["gradient error"] < 1e-6 for c in checks.values()), checks
+    # The initial loss catches the weights' scale ("several times above ln 10"), only that.
+    assert checks["weights 28x too large"]["initial loss"] > 3 * math.log(10)
+    assert [n for n, ok in near_ln10.items() if not ok] == ["weights 28x too large"]
+    # Overfitting 20 pictures catches a bad learning rate, too large or too small, only that.
+    assert sorted(n for n, ok in memorised.items() if not ok) == ["learning rate 0.001",
+                                                                  "learning rate 100"]
+    # Neither catches shuffled labels; the validation accuracy does (chance level or below).
+    assert checks["labels shuffled"]["val_acc"] <= 0.12
+    assert checks["correct"]["val_acc"] > 0.6
