@@ -57,3 +57,23 @@ def test_each_sanity_check_catches_what_the_page_says(pages):
     # Neither catches shuffled labels; the validation accuracy does (chance level or below).
     assert checks["labels shuffled"]["val_acc"] <= 0.12
     assert checks["correct"]["val_acc"] > 0.6
+
+
+# -- training.md: the learning-rate sweep -----------------------------------------------------
+
+def test_relu_needs_a_smaller_learning_rate_than_sigmoid(pages):
+    ns = pages("training.md")
+    rates, sweeps, best, good = ns["rates"], ns["sweeps"], ns["best_rate"], ns["good_rates"]
+    assert np.allclose(rates[1:] / rates[:-1], [2, 2.5, 2] * 3)           # 1, 2, 5 per decade
+    assert best["relu"] < best["sigmoid"]
+    assert good["relu"].max() < good["sigmoid"].max()
+    # "at rates where sigmoid learns best, ReLU collapses to chance or diverges"
+    collapsed = np.nan_to_num(sweeps["relu"]) < 0.3
+    assert collapsed[rates == best["sigmoid"]].all()
+    assert collapsed[np.isin(rates, good["sigmoid"])].any()
+    # "both curves have the same shape": low at both ends, a plateau between.
+    for acc in sweeps.values():
+        peak = np.nanmax(acc)
+        assert np.nan_to_num(acc[0]) < peak - 0.15 and np.nan_to_num(acc[-1]) < peak - 0.1
+    # "ReLU's first layer takes larger steps": its first gradient of W1 is larger.
+    assert ns["first_step"]["relu"] > ns["first_step"]["sigmoid"]
