@@ -77,3 +77,25 @@ def test_relu_needs_a_smaller_learning_rate_than_sigmoid(pages):
         assert np.nan_to_num(acc[0]) < peak - 0.15 and np.nan_to_num(acc[-1]) < peak - 0.1
     # "ReLU's first layer takes larger steps": its first gradient of W1 is larger.
     assert ns["first_step"]["relu"] > ns["first_step"]["sigmoid"]
+
+
+# -- training.md: batch size ------------------------------------------------------------------
+
+def test_the_batch_gradients_variance_falls_as_one_over_b(pages):
+    ns = pages("training.md")
+    assert -1.1 < ns["slope"] < -0.9
+    variance, sizes = ns["gradient_variance"], ns["batch_sizes"]
+    assert np.all(np.diff(variance) < 0)
+    assert np.allclose(variance, variance[0] / sizes, rtol=0.35)
+
+
+def test_larger_batches_win_per_step_and_lose_per_epoch(pages):
+    ns = pages("training.md")
+    runs, jitter = ns["runs"], ns["jitter"]
+    sizes = sorted(runs)
+    steps_acc = [runs[b]["steps acc"] for b in sizes]
+    epoch_acc = [runs[b]["epoch acc"] for b in sizes]
+    assert steps_acc == sorted(steps_acc) and steps_acc[-1] > steps_acc[0]    # per step: larger wins
+    assert epoch_acc == sorted(epoch_acc, reverse=True)                         # per epoch: smaller
+    assert [jitter[b] for b in sizes] == sorted(jitter.values(), reverse=True)  # steadier
+    assert len(ns["pictures"]) == len(runs[16]["val loss"]) and ns["pictures"][-1] < 1
