@@ -99,3 +99,22 @@ def test_larger_batches_win_per_step_and_lose_per_epoch(pages):
     assert epoch_acc == sorted(epoch_acc, reverse=True)                         # per epoch: smaller
     assert [jitter[b] for b in sizes] == sorted(jitter.values(), reverse=True)  # steadier
     assert len(ns["pictures"]) == len(runs[16]["val loss"]) and ns["pictures"][-1] < 1
+
+
+# -- softmax.md: squared error against cross-entropy ------------------------------------------
+
+def test_the_squared_errors_gradient_vanishes_for_a_confident_wrong_answer(pages):
+    ns = pages("softmax.md")
+    ce, mse = np.array(ns["ce_size"]), np.array(ns["mse_size"])
+    assert np.abs(ns["measured"] - ns["mse_gradient"](ns["Z1"], ns["Y1"])).max() < 1e-7
+    assert np.all(np.diff(ce) > 0) and abs(ce[-1] - np.sqrt(2)) < 0.01     # "tends to sqrt 2"
+    late = ns["margins"] >= 2
+    assert np.all(np.diff(mse[late]) < 0) and mse[-1] < 1e-4 * ce[-1]      # "the worse, the smaller"
+
+
+def test_the_squared_error_learns_slowly_and_not_at_all_from_a_saturated_start(pages):
+    final = {name: acc[-1] for name, acc in pages("softmax.md")["slowdown"].items()}
+    assert final["squared error, usual start"] < final["cross-entropy, usual start"]
+    assert final["squared error, usual start"] > 0.5                                # it learns
+    assert final["cross-entropy, saturated"] > final["cross-entropy, usual start"] - 0.05
+    assert final["squared error, saturated"] < 0.25                                 # near chance
