@@ -119,3 +119,37 @@ def test_the_squared_error_learns_slowly_and_not_at_all_from_a_saturated_start(p
     assert final["squared error, usual start"] > 0.5                                # it learns
     assert final["cross-entropy, saturated"] > final["cross-entropy, usual start"] - 0.05
     assert final["squared error, saturated"] < 0.25                                 # near chance
+
+
+# -- architecture.md: initialisation in training ----------------------------------------------
+
+def test_zero_weights_keep_every_hidden_unit_a_copy(pages):
+    ns = pages("architecture.md")
+    zero, random = ns["zero_start"], ns["random_start"]
+    W1 = zero.params["W1"]
+    assert np.linalg.norm(W1) > 1                                 # "its weights moved"
+    assert np.array_equal(W1, np.repeat(W1[:, :1], W1.shape[1], axis=1))
+    assert np.linalg.matrix_rank(W1) == 1 and np.linalg.matrix_rank(random.params["W1"]) == 64
+    x, y = ns["x_test"], ns["y_test"]
+    assert zero.evaluate(x, y)[1] < random.evaluate(x, y)[1] - 0.3  # "far below"
+
+
+def test_too_large_is_worse_than_too_small(pages):
+    runs = pages("architecture.md")["scale_runs"]
+    usual = runs[1.0]
+    assert runs[100.0]["saturated"] > 0.5 and usual["saturated"] < 0.01        # "most saturated"
+    assert runs[100.0]["initial loss"] > 10 * math.log(10)
+    assert runs[100.0]["accuracy"] < usual["accuracy"] - 0.1
+    assert runs[0.01]["accuracy"] > runs[100.0]["accuracy"] + 0.1               # "costs less"
+    assert runs[0.01]["accuracy"] > usual["accuracy"] - 0.05
+    for k in (0.01, 0.1):                                                        # "about k times smaller"
+        assert 0.5 < runs[k]["dW1"] / (k * usual["dW1"]) < 2
+
+
+def test_sigmoids_gradient_vanishes_through_five_layers_and_relu_hes_does_not(pages):
+    sizes = pages("architecture.md")["gradient_sizes"]
+    sigmoid, relu = sizes["sigmoid, normal"], sizes["relu, he"]
+    shrink = sigmoid[1:] / sigmoid[:-1]                 # from one layer to the next one out
+    assert np.all((shrink > 1.8) & (shrink < 5))          # "a factor of 2 to 4 at every layer"
+    assert sigmoid[-1] / sigmoid[0] > 100                 # "over a hundred times smaller"
+    assert relu.max() / relu.min() < 3.5                  # "within a factor of about 3"
