@@ -153,3 +153,24 @@ def test_sigmoids_gradient_vanishes_through_five_layers_and_relu_hes_does_not(pa
     assert np.all((shrink > 1.8) & (shrink < 5))          # "a factor of 2 to 4 at every layer"
     assert sigmoid[-1] / sigmoid[0] > 100                 # "over a hundred times smaller"
     assert relu.max() / relu.min() < 3.5                  # "within a factor of about 3"
+
+
+# -- forward.md: the hidden units during training ---------------------------------------------
+
+def test_sigmoid_saturates_at_learning_rate_4_and_not_at_half(pages):
+    saturation = pages("forward.md")["saturation"]
+    fast, slow = np.array(saturation["learning rate 4"]), np.array(saturation["learning rate 0.5"])
+    assert fast[0] == 0 and slow[0] == 0                            # "before training, none"
+    assert fast[1] > 0.05 and np.all(np.diff(fast) > 0)            # "within the first epoch ... keeps growing"
+    assert slow.max() < 0.05 and fast[-1] > 5 * slow[-1]            # "at 0.5 it stays small"
+
+
+def test_relu_units_die_at_large_learning_rates_and_stay_dead(pages):
+    ns = pages("forward.md")
+    dead = {name: np.array(v) for name, v in ns["dead"].items()}
+    assert not dead["learning rate 0.5"].any()                               # "every unit survives"
+    for name in ("learning rate 1", "learning rate 1.5"):
+        assert dead[name][0] == 0 and dead[name][1] > 0                      # "within the first epoch"
+        assert dead[name][-1] >= 0.8 * dead[name][1]                         # "almost all stay dead"
+    assert dead["learning rate 1.5"][-1] > 32                                # "most of the layer"
+    assert ns["accuracy"] < 0.5                                              # the last run, rate 1.5
