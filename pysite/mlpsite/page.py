@@ -6,7 +6,7 @@ natively, each function checks its arguments the same way and prints a one-line
 summary instead, so cells stay runnable outside the browser.
 
     page.digits(images, labels=None, title=None)
-    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False)
+    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False, logx=False)
     page.bars(values, labels=None, title=None, highlight=None)
     page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None)
     page.log(lines, title=None)        # text lines that scroll sideways instead of wrapping
@@ -190,14 +190,16 @@ def digits(images, labels=None, title=None, *, truth=None, key=None):
                          + (f", {title!r}" if title else "") + "]")
 
 
-def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, colors=None, key=None):
+def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, logx=False, colors=None,
+          key=None):
     """Draw a line chart: ``series`` maps a name to its values, one per x.
 
     ``x`` may be None (0, 1, 2, ...). ``page.chart({"loss": losses})`` works too.
     A nan in a series leaves a gap; a series that is mostly gaps is drawn with points.
     Each series gets its own colour and dash pattern in order; ``colors`` maps a series
     name to a role in SERIES_ROLES ("train", "eval", "batch") so that, e.g., the train
-    figures have one colour and line style in every chart.
+    figures have one colour and line style in every chart. ``logx`` and ``logy`` put an axis
+    on a logarithmic scale (its values must be positive): e.g. learning rates 0.01 to 10.
     """
     if series is None and isinstance(x, dict):
         x, series = None, x
@@ -228,6 +230,8 @@ def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, c
     if np.any(np.diff(xs) < 0):
         raise ValueError("x must be sorted in increasing order")
     roles = _roles(colors, columns)
+    if logx and (xs <= 0).any():
+        raise ValueError(f"logx=True needs positive x values; x has {xs.min():.4g}")
     if logy:
         for name, values in columns.items():
             finite = values[~np.isnan(values)]
@@ -236,7 +240,7 @@ def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, c
     figure = {
         "kind": "chart", "key": _key(key), "title": _text("title", title),
         "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel), "logy": bool(logy),
-        "x": xs.tolist(),
+        "logx": bool(logx), "x": xs.tolist(),
         "series": [{"name": name, "values": _nullable(values), "role": roles.get(name)}
                    for name, values in columns.items()],
     }

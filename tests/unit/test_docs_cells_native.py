@@ -55,12 +55,15 @@ def extract_cells(markdown, with_indent=False):
     return cells
 
 
-def run_page(name, echo=False):
-    """Exec the page's cells in order; return [(seconds, output)] per cell."""
+def run_page(name, echo=False, namespace=None):
+    """Exec the page's cells in order; return [(seconds, output)] per cell.
+
+    ``namespace``: a dict the cells run in (left holding the page's variables), else a new one.
+    """
     cells = extract_cells((DOCS / name).read_text())
     # A fresh `page` module per page, under the name cells import, as the worker does.
     sys.modules["page"] = importlib.reload(importlib.import_module("mlpsite.page"))
-    namespace = {"__name__": "__main__"}
+    namespace = {"__name__": "__main__"} if namespace is None else namespace
     results = []
     try:
         for number, source in enumerate(cells, 1):
