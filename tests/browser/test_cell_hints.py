@@ -101,6 +101,32 @@ def test_a_missing_package_names_what_the_site_has_and_stdin_says_no_keyboard(pa
     # The page guard fails the test on any console error ("prompt is not defined" included).
 
 
+ONE_THREAD = ("Hint: Python here runs in one browser thread, so threads and processes are not available: "
+              "do the work in a plain loop, or with NumPy operations on whole arrays (vectorisation).")
+
+
+def test_threads_and_processes_say_python_runs_in_one_browser_thread(page):
+    open_cells(page)
+    wait_ready(page)
+    attempts = {
+        "import multiprocessing as mp\nmp.Pool(2)\n": "ModuleNotFoundError: No module named '_multiprocessing'",
+        "import multiprocessing as mp\nmp.Process(target=print).start()\n": "OSError",
+        "import threading\nthreading.Thread(target=print, args=(1,)).start()\n": "RuntimeError: can't start new thread",
+        "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(2) as pool:\n"
+        "    print(list(pool.map(abs, [-1, 2])))\n": "RuntimeError: can't start new thread",
+        "import subprocess\nsubprocess.run(['ls'])\n": "OSError",
+    }
+    for code, error in attempts.items():
+        assert run_alone(page, 5, code)["state"] == "error", code
+        assert error in cell(page, 5).locator(".pycell__error").inner_text(), code
+        assert hint(page, 5) == ONE_THREAD, code
+    # A module of the standard library that Pyodide leaves out is not "another package".
+    assert run_alone(page, 5, "import tkinter\n")["state"] == "error"
+    text = hint(page, 5)
+    assert text.startswith("Hint: tkinter is part of Python's standard library, but not of the browser's Python"), text
+    assert "no other package" not in text
+
+
 def test_a_cell_the_reader_stopped_is_skipped_by_run_the_cells_above(page):
     open_cells(page)
     wait_ready(page)
