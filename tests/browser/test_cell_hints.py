@@ -127,6 +127,48 @@ def test_threads_and_processes_say_python_runs_in_one_browser_thread(page):
     assert "no other package" not in text
 
 
+WRITE_FILES = """import os
+import numpy as np
+os.makedirs('out', exist_ok=True)
+with open('notes.txt', 'w') as f:
+    f.write('written before the Stop')
+with open('out/log.txt', 'w') as f:
+    f.write('epoch 1')
+with open('old.txt', 'w') as f:
+    f.write('removed before the Stop')
+with open('/tmp/scratch.txt', 'w') as f:
+    f.write('outside the working directory')
+np.zeros(11_000_000 // 8).tofile('big.bin')
+"""
+
+LIST_FILES = """import os
+print(sorted(os.listdir('.')), sorted(os.listdir('out')))
+print(open('notes.txt').read(), '|', open('out/log.txt').read())
+print(os.path.exists('/tmp/scratch.txt'), 'x' in globals())
+"""
+
+
+def test_a_stop_that_restarts_python_keeps_the_files_the_cells_wrote(page):
+    open_cells(page)
+    wait_ready(page)
+    assert not page.evaluate("window.__cells.runtime.canInterrupt")  # Stop replaces the worker here
+    assert run_alone(page, 4, WRITE_FILES)["state"] == "done"
+    assert run_alone(page, 4, "import os\nos.remove('old.txt')\nx = 1\n")["state"] == "done"
+    set_code(page, 5, "open('notes.txt', 'w').write('lost')\nwhile True:\n    pass\n")
+    run_cell(page, 5, "running")
+    page.wait_for_timeout(500)
+    cell(page, 5).get_by_role("button", name="Stop cell 6").click()
+    wait_state(page, 5, "stopped", timeout=5_000)
+    note = output(page, 5)
+    assert "the variables of every cell are gone" in note, note
+    assert ("The files in the working directory are back as the last cell to finish left them "
+            "(notes.txt and out/log.txt); what this cell wrote is lost. Not kept: big.bin (11 MB): "
+            "only files up to 10 MB, 20 MB in all, are kept.") in note, note
+    assert run_alone(page, 4, LIST_FILES)["state"] == "done"
+    assert output(page, 4).splitlines() == [
+        "['notes.txt', 'out'] ['log.txt']", "written before the Stop | epoch 1", "False False"]
+
+
 def test_a_cell_the_reader_stopped_is_skipped_by_run_the_cells_above(page):
     open_cells(page)
     wait_ready(page)
