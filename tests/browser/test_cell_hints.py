@@ -249,6 +249,37 @@ def test_an_edit_the_full_storage_refused_stays_marked_unsaved_until_a_retry_sav
     assert "nowhere to go" in page.evaluate("window.__cells.getCode(5)")
 
 
+# What Chromium does where the reader blocks the site's data (a setting, some private modes):
+# reading either storage throws.
+BLOCK_STORAGE = """for (const name of ["localStorage", "sessionStorage"]) {
+  Object.defineProperty(window, name, { configurable: true, get() {
+    throw new DOMException(`Failed to read the '${name}' property from 'Window': Access is denied for this document.`,
+      "SecurityError");
+  } });
+}"""
+
+
+def test_with_storage_blocked_nothing_throws_and_the_cells_say_edits_are_not_saved(new_page):
+    page = new_page()
+    page.add_init_script(BLOCK_STORAGE)
+    open_cells(page)
+    assert page.evaluate("() => { try { return localStorage && 'readable'; } catch (e) { return e.name; } }") == "SecurityError"
+    wait_ready(page)
+    set_code(page, 5, "print('an edit with nowhere to go')\n")
+    badge = cell(page, 5).locator(".pycell__edited")
+    page.wait_for_function("document.querySelector('.pycell[data-cell-index=\"5\"] .pycell__edited')"
+                           ".textContent.includes('not saved')")
+    assert badge.inner_text() == "edited, not saved: it will be lost on reload"
+    run_cell(page, 5)
+    assert "an edit with nowhere to go" in output(page, 5)
+    # The palette toggle still works (only for this page view), and so does the next page.
+    page.locator("label[title='Switch to dark mode']").click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.goto("exercises/", wait_until="load")
+    page.wait_for_selector(".exercise-progress")
+    assert page.guard.page_errors == [] and page.guard.console_errors == []
+
+
 def test_long_output_is_trimmed_at_a_line_boundary(page):
     open_cells(page)
     wait_ready(page)
