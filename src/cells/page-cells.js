@@ -2,8 +2,9 @@
 // have not run since Python started), Stop, and what each result shows in its cell.
 
 import { el } from "../ui/dom.js";
-import { duration } from "../ui/format.js";
+import { duration, keptFilesText } from "../ui/format.js";
 import { runtime } from "../runtime/runtime.js";
+import { MAX_FILE_BYTES, MAX_TOTAL_BYTES } from "../runtime/work-files.js";
 import { Cell } from "./cell.js";
 import { openCellLink } from "./shared.js";
 import { StatusLine } from "./status-line.js";
@@ -163,8 +164,9 @@ export class PageCells {
     if (result.stopped || (error.type === "KeyboardInterrupt" && stopping === cell)) {
       cell.setState("stopped");
       if (result.namespaceReset) {
+        const files = keptFilesText(runtime.keptFiles, { maxFile: MAX_FILE_BYTES, maxTotal: MAX_TOTAL_BYTES });
         cell.output.note(`Stopped after ${took}. To stop it, Python was restarted: the variables of `
-          + "every cell are gone. The next Run runs the cells above again first.", { kind: "warning" });
+          + `every cell are gone. ${files} The next Run runs the cells above again first.`, { kind: "warning" });
       } else {
         cell.output.note(`Stopped after ${took} (KeyboardInterrupt). Variables defined so far are kept.`,
           { kind: "warning" });
