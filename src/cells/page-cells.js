@@ -141,12 +141,23 @@ export class PageCells {
     const stopping = this.stopping;
     this.stopping = null;
     const elapsed = cell.state === "running" ? performance.now() - cell.startedAt : 0;
-    this.finish(cell, result, elapsed, stopping);
-    return { ...result, state: cell.state, ms: Math.round(elapsed), firstOutputMs: cell.firstOutputAt };
+    // Charts draw once uPlot has loaded: the cell ends when its figures are drawn or failed.
+    const figureErrors = await cell.output.figures.failures();
+    this.finish(cell, result, elapsed, stopping, figureErrors);
+    return { ...result, state: cell.state, ms: Math.round(elapsed), firstOutputMs: cell.firstOutputAt, figureErrors };
   }
 
-  finish(cell, result, elapsed, stopping = null) {
+  finish(cell, result, elapsed, stopping = null, figureErrors = []) {
     const took = duration(elapsed);
+    if (result.ok && figureErrors.length) {
+      // The code ran, but the reader does not see what it drew: not "done".
+      if (result.value !== undefined) cell.output.value(result.value);
+      cell.setState("error");
+      const what = figureErrors.length === 1 ? "A figure" : `${figureErrors.length} figures`;
+      cell.setStatus("alert", `Ran in ${took}; ${what.toLowerCase()} could not be drawn`);
+      cell.announce(`Cell ${cell.number} ran, but ${what.toLowerCase()} could not be drawn: ${figureErrors[0]}`);
+      return;
+    }
     if (result.ok) {
       if (result.value !== undefined) cell.output.value(result.value);
       cell.generation = runtime.generation;

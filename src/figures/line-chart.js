@@ -108,5 +108,6 @@ export function drawLineChart(figure) {
       else chart.redraw();
     },
     destroy: () => chart.destroy(),
+    settled: chart.drawn,
   };
 }
