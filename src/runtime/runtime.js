@@ -193,6 +193,12 @@ class Runtime {
     this.timings = { start: Math.round(performance.now()) };
     this._setStatus("loading", { message: "Loading Python", since: performance.now() });
 
+    if (typeof WebAssembly !== "object") {
+      // Safari's Lockdown Mode (and some locked-down browsers) turn WebAssembly off.
+      this._fail("this browser runs no WebAssembly, which Python needs here. Safari's Lockdown Mode "
+        + "turns it off: exclude this site from it (Safari: the page's settings), or use another browser");
+      return;
+    }
     let worker;
     try {
       worker = new Worker(new URL("worker.js", import.meta.url), { type: "module", name: "python" });
