@@ -26,7 +26,7 @@ DOCS = ROOT / "docs"
 DATA_DIR = Path(os.environ.get("MLP_DOCS_DATA_DIR", ROOT / "build" / "assets" / "data"))
 PAGES = ["index.md", "data.md", "architecture.md", "forward.md", "softmax.md",
          "backprop.md", "optimizers.md", "training.md", "results.md", "exercises.md",
-         "overfitting.md"]
+         "overfitting.md", "performance.md"]
 
 CELL_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})\{\s*\.python\s+\.cell\b[^}]*\}\s*$")
 
