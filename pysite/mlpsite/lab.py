@@ -18,6 +18,7 @@ import numpy as np
 
 import mlp
 from mlp import _kernel, ops
+from mlpsite.network import network_figure
 from mlpsite.prediction import prediction_figure
 
 MAX_MISTAKES = 48        # misclassified test images shown
@@ -256,16 +257,18 @@ def predict(run_id, pixels):
     """Class probabilities of one drawn 28x28 image.
 
     ``pixels`` is 784 bytes, row-major, 0 (no ink) to 255 (full ink), as the page's pad
-    prepares them. Returns ``{"probabilities": [10 floats], "figure": {...}}``: the figure
-    is the drawing's path through the network, a "prediction" payload
-    (:func:`mlpsite.prediction.prediction_figure`; its probabilities are the same).
+    prepares them. Returns ``{"probabilities": [10 floats], "figure": {...}, "network": {...}}``:
+    the figure is the drawing's path through the network, a "prediction" payload
+    (:func:`mlpsite.prediction.prediction_figure`; its probabilities are the same), and
+    network the diagram of the network lit by the drawing (:func:`mlpsite.network.network_figure`).
     """
     network = _run(run_id).network
     image = np.frombuffer(bytes(pixels), dtype=np.uint8)
     if image.size != network.sizes[0]:
         raise LabError(f"a drawing must be {network.sizes[0]} pixels; got {image.size}")
     figure = prediction_figure(network, image, key="lab-path")
-    return {"probabilities": [_finite(v) for v in figure["probabilities"]], "figure": figure}
+    return {"probabilities": [_finite(v) for v in figure["probabilities"]], "figure": figure,
+            "network": network_figure(network, image, key="lab-network")}
 
 
 def export(run_id):

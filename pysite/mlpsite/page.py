@@ -11,6 +11,8 @@ summary instead, so cells stay runnable outside the browser.
     page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None)
     page.log(lines, title=None)        # text lines that scroll sideways instead of wrapping
     page.prediction(network, x, title=None)   # one input's path through a network
+    page.network(net, x=None, title=None)     # a diagram of the layers, units and weights
+    page.stepper(forward, backward, params, X, Y)   # backpropagation, one node per step
     page.send(kind, **payload)
     page.ProgressCallback(...)        # a live training chart, for mlp.Trainer
 
@@ -29,7 +31,7 @@ try:  # the bridge to the page, present only inside the site's Python worker
 except ImportError:
     _bridge = None
 
-__all__ = ["digits", "chart", "bars", "heatmap", "log", "prediction", "send", "in_browser",
+__all__ = ["digits", "chart", "bars", "heatmap", "log", "prediction", "network", "stepper", "send", "in_browser",
            "ProgressCallback"]
 
 MAX_IMAGES = 200
@@ -318,6 +320,34 @@ def prediction(network, x, title=None, *, key=None):
     from mlpsite.prediction import prediction_figure, summary
 
     figure = prediction_figure(network, x, title, key=key)
+    _post_figure(figure, summary(figure))
+
+
+def network(net, x=None, title=None, *, activation=None, key=None):
+    """Draw a diagram of ``net``: its layers as columns of units with their shapes, the weights
+    as links (thickness: magnitude, colour: sign; the strongest few per unit in wide layers).
+    ``net`` is an ``mlp.Network``, a parameter dict ``{"W1": ..., "b1": ..., ...}`` (hidden
+    layers use ``activation``, default "sigmoid") or layer widths alone (``[784, 64, 10]``). With ``x`` (one
+    input, as :func:`mlp.prediction_path` takes it), the units light up by their activation and
+    the output shows the probabilities. Raises ``TypeError`` or ``ValueError`` as
+    :func:`mlpsite.network.network_figure`, whose docstring gives the payload.
+    """
+    from mlpsite.network import network_figure, summary
+
+    figure = network_figure(net, x, title, activation=activation, key=key)
+    _post_figure(figure, summary(figure))
+
+
+def stepper(forward, backward, params, X, Y, title=None, *, check=None, key=None):
+    """Step through ``forward`` and ``backward`` (the Backpropagation chapter's functions) on a
+    small network, one unit per step, forward then backward, closing with a gradient check
+    (``check``: the chapter's ``gradient_check``). ``params`` has one hidden layer of at most 8
+    units, ``X`` (B, n_in) and ``Y`` (B, n_out) one-hot hold 1 to 3 samples. Raises ``TypeError``
+    or ``ValueError`` as :func:`mlpsite.stepper.stepper_figure`, whose docstring gives the payload.
+    """
+    from mlpsite.stepper import stepper_figure, summary
+
+    figure = stepper_figure(forward, backward, params, X, Y, title, check=check, key=key)
     _post_figure(figure, summary(figure))
 
 
