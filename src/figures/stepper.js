@@ -87,8 +87,8 @@ export function drawStepper(figure) {
   const counter = el("span", { class: "stp__counter" });
   const go = (i) => { index = Math.max(0, Math.min(current.steps.length - 1, i)); render(true); };
   const button = (label, name, move) => el("button", { type: "button", class: "md-button stp__button", "aria-label": name, onclick: () => go(move()) }, label);
-  const buttons = [button("⏮", "First step", () => 0), button("◀ Back", "Previous step", () => index - 1),
-    button("Next ▶", "Next step", () => index + 1), button("⏭", "Last step", () => current.steps.length - 1)];
+  const buttons = [button("First", "First step", () => 0), button("◀ Back", "Previous step", () => index - 1),
+    button("Next ▶", "Next step", () => index + 1), button("Last", "Last step", () => current.steps.length - 1)];
   const root = el("div", {
     class: "stp", tabindex: "0", role: "group",
     "aria-label": "Backpropagation stepper. Right or down arrow: next step; left or up arrow: previous step; Home and End: first and last step.",
