@@ -108,7 +108,7 @@ def test_diagrams_of_any_depth_match_numpy_and_read_at_phone_width(new_page, scr
 
 LIVE = """\
 import mlp
-x_train, y_train, x_test, y_test = mlp.load_subset("/data/mnist-subset.npz", normalize=True, one_hot=True)
+x_train, y_train, x_test, y_test = mlp.load_subset("/data/mnist-subset.npz", scaled=True, as_one_hot=True)
 x, y = x_train[:600], y_train[:600]
 net = mlp.Network([784, 16, 10], activation="relu", seed=0)
 probe = x_test[0]
