@@ -12,6 +12,7 @@ Run one page by hand:  python tests/unit/test_docs_cells_native.py docs/backprop
 import contextlib
 import importlib
 import io
+import linecache
 import os
 import re
 import sys
@@ -73,8 +74,12 @@ def run_page(name, echo=False, namespace=None):
             # A warning would show on the page as red text under the cell: treat it as a failure.
             with contextlib.redirect_stdout(out), warnings.catch_warnings():
                 warnings.simplefilter("error")
+                filename = f"{name}[cell {number}]"
+                # As the page's runner does: the cell's source is readable by inspect (the
+                # backprop stepper shows the reader's functions).
+                linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
                 try:
-                    exec(compile(source, f"{name}[cell {number}]", "exec"), namespace)
+                    exec(compile(source, filename, "exec"), namespace)
                 except Exception as error:
                     raise AssertionError(f"{name} cell {number} failed: {error!r}\n"
                                          f"--- output ---\n{out.getvalue()}") from error
