@@ -14,6 +14,7 @@ Fields: ``table`` (a Markdown table, one row per epoch), ``command`` (the comman
 fenced block),
 ``test_acc``, ``test_acc_pct``, ``test_loss``, ``train_acc``, ``train_loss`` (after the last epoch),
 ``best_test_acc``, ``seconds`` (training time in all), ``epochs``, ``n_train``, ``n_test``,
+``first_test_acc_pct`` (after the first epoch),
 ``gap_first``, ``gap_last`` (test loss minus training loss after the first and the last epoch),
 ``test_loss_trend`` (in words: still falling at the last epoch, or where it was lowest),
 ``vs_tutorial`` (the final test accuracy compared in words with the tutorial's figure).
@@ -218,6 +219,7 @@ def fields(name):
         "best_test_acc": f"{max(r['test_acc'] for r in history):.4f}",
         "seconds": f"{sum(r['seconds'] for r in history):.1f}",
         "epochs": str(len(history)),
+        "first_test_acc_pct": f"{100 * history[0]['test_acc']:.1f}%",
         "gap_first": f"{history[0]['test_loss'] - history[0]['train_loss']:.4f}",
         "gap_last": f"{last['test_loss'] - last['train_loss']:.4f}",
         "test_loss_trend": _test_loss_trend(history),
