@@ -116,7 +116,7 @@ def test_the_chapter_cell_draws_the_path_of_a_mistake(new_page, screenshot_dir):
     cell = page.locator(".pycell", has=page.locator(".pycell-fig--prediction"))
     assert cell.count() == 1
     assert page.locator(".pycell-fig__error").count() == 0
-    assert "equal: True" in cell.locator(".pycell__output").inner_text()
+    assert "same probabilities as net.forward: True" in cell.locator(".pycell__output").inner_text()
     figure = cell.locator(".pycell-fig--prediction")
     assert figure.locator(".pycell-prediction__stage--layer").count() == 1
     shoot_each_look(page, figure, screenshot_dir, "chapter")
