@@ -14,11 +14,16 @@ export default [
     },
   },
   {
+    // put into the tested pages by the tests' server (a classic script)
+    files: ["tests/browser/**/*.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.browser } },
+  },
+  {
     files: ["src/runtime/worker.js", "src/runtime/startup-failure.js"],
     languageOptions: { globals: { ...globals.worker } },
   },
   {
-    files: ["scripts/**/*.mjs", "tests/js/**/*.mjs", "src/**/*.mjs", "eslint.config.mjs"],
+    files: ["scripts/**/*.mjs", "tests/js/**/*.mjs", "tests/browser/**/*.mjs", "src/**/*.mjs", "eslint.config.mjs"],
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",

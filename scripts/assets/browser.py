@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import http.server
+import io
 import os
 import shutil
 import sys
@@ -64,6 +65,9 @@ class StaticServer:
     cache_control: str = "no-cache"
     matches_site_url: bool = False   # served at the address in the site's sitemap.xml
     requests: list = field(default_factory=list)  # (method, path, status), in order
+    # A script put first in the <head> of every HTML page asked for with the cookie
+    # "head-script=1": the tests' console hook for engines whose driver has no log API.
+    head_script: str = ""
 
     def start(self) -> StaticServer:
         outer = self
@@ -80,6 +84,24 @@ class StaticServer:
                     self.send_header("Cross-Origin-Opener-Policy", "same-origin")
                     self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
                 super().end_headers()
+
+            def send_head(self):
+                cookie = self.headers.get("Cookie") or ""
+                if not outer.head_script or "head-script=1" not in cookie:
+                    return super().send_head()
+                path = Path(self.translate_path(self.path))
+                if path.is_dir():
+                    path = path / "index.html"
+                asked = self.path.split("?")[0]
+                if path.suffix != ".html" or not path.is_file() or not asked.endswith(("/", ".html")):
+                    return super().send_head()
+                script = b"<head><script>" + outer.head_script.encode() + b"</script>"
+                body = path.read_bytes().replace(b"<head>", script, 1)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
 
             def log_request(self, code="-", size="-"):
                 outer.requests.append((self.command, self.path, int(code) if str(code).isdigit() else code))
