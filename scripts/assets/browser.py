@@ -68,6 +68,9 @@ class StaticServer:
     # A script put first in the <head> of every HTML page asked for with the cookie
     # "head-script=1": the tests' console hook for engines whose driver has no log API.
     head_script: str = ""
+    # While true, every connection is closed unanswered, as by a host that is gone (the tests
+    # of offline use in engines whose driver cannot take the tab offline).
+    down: bool = False
 
     def start(self) -> StaticServer:
         outer = self
@@ -102,6 +105,12 @@ class StaticServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 return io.BytesIO(body)
+
+            def handle_one_request(self):
+                if outer.down:
+                    self.close_connection = True
+                    return
+                super().handle_one_request()
 
             def log_request(self, code="-", size="-"):
                 outer.requests.append((self.command, self.path, int(code) if str(code).isdigit() else code))

@@ -36,6 +36,18 @@ const message = (error) => (error && error.message ? error.message : String(erro
 
 const networkFetch = self.fetch.bind(self);
 
+// Pyodide runs every step of async Python (each cell: top-level await is allowed) on a
+// stack of its own when the engine has JavaScript Promise Integration (JSPI), so that
+// pyodide.ffi.run_sync can suspend it. Nothing here uses run_sync. When Stop has to end this
+// worker while Python runs on such a stack, Firefox reports the stack's promise as rejected
+// with `undefined` ("uncaught exception: undefined" in the page's console); without JSPI the
+// same code runs on the worker's own stack and ending it is silent, as in every engine.
+// Pyodide 0.27 checks for JSPI as it loads ("Suspending" in WebAssembly, or the older
+// "Suspender"), so hiding both here makes every engine run Python the same way.
+for (const name of ["Suspending", "Suspender"]) {
+  if (typeof WebAssembly === "object" && name in WebAssembly) delete WebAssembly[name];
+}
+
 // While Python starts, Pyodide fetches its own files (pyodide.asm.wasm, the standard library,
 // the lock, the wheels); a request that fails outright only says "Failed to fetch". This fetch
 // names the file, as fetchOk does for ours.

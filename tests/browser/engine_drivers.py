@@ -5,8 +5,10 @@ through Selenium's WebKitWebDriver with MiniBrowser under Xvfb. Both do the same
     goto(url)        load url and wait for its load event
     eval(js)         await the JavaScript expression js in the page; its JSON value
     problems()       console errors, uncaught errors and failed loads the page reported since
-                     the last call (the hook engines/hook.js that the test server puts in
-                     every page, and for Firefox what BiDi reports)
+                     the last call (Firefox: what BiDi reports; WebKit: the hook
+                     engines/hook.js, which the test server puts in every page)
+    screenshot(path) a PNG of the page (Firefox: the whole page; WebKit: the viewport)
+    set_offline(on)  the tab without a network (Firefox); False where the driver cannot
     engine           "firefox" or "webkit"; version: what the browser says of itself
     close()
 
@@ -79,9 +81,6 @@ class FirefoxDriver:
         self.proc.stdin.write(json.dumps({"op": op, **args}) + "\n")
         return self._answer()
 
-    def set_cookie(self, base: str) -> None:
-        self._call("cookie", url=base, name=COOKIE[0], value=COOKIE[1])
-
     def goto(self, url: str) -> None:
         self._call("goto", url=url)
 
@@ -89,7 +88,13 @@ class FirefoxDriver:
         return self._call("eval", js=js)
 
     def problems(self) -> list[str]:
-        return self._call("problems") + self.eval("(window.__engineErrors || []).splice(0)")
+        return self._call("problems")
+
+    def screenshot(self, path) -> None:
+        self._call("screenshot", path=str(path))
+
+    def set_offline(self, on: bool) -> bool:
+        return self._call("offline", enabled=on)
 
     def close(self) -> None:
         try:
@@ -142,6 +147,12 @@ class WebKitDriver:
 
     def problems(self) -> list[str]:
         return self.eval("(window.__engineErrors || []).splice(0)")
+
+    def screenshot(self, path) -> None:
+        self.driver.save_screenshot(str(path))
+
+    def set_offline(self, on: bool) -> bool:
+        return False        # WebKitWebDriver has no network emulation
 
     def close(self) -> None:
         try:
