@@ -1,6 +1,6 @@
 """Drivers of the engine tours (test_engines.py): Firefox through puppeteer-core over WebDriver
 BiDi (engines/firefox_bridge.mjs, a Node process spoken to in JSON lines) and WebKitGTK
-through Selenium's WebKitWebDriver with MiniBrowser under Xvfb. Both do the same few things:
+through Selenium's WebKitWebDriver with MiniBrowser on an Xvfb display of its own (or $DISPLAY). Both do the same few things:
 
     goto(url)        load url and wait for its load event
     eval(js)         await the JavaScript expression js in the page; its JSON value
@@ -44,12 +44,12 @@ def find_firefox() -> tuple[str | None, str]:
 
 
 def find_webkit() -> tuple[str | None, str]:
-    """MiniBrowser's path; WebKitWebDriver and xvfb-run must be on PATH (or $WEBKIT_DRIVER)."""
+    """MiniBrowser's path; WebKitWebDriver (or $WEBKIT_DRIVER) and Xvfb (or a $DISPLAY) are needed."""
     driver = os.environ.get("WEBKIT_DRIVER") or shutil.which("WebKitWebDriver")
     if not driver:
         return None, "no WebKitWebDriver on PATH (Debian: webkit2gtk-driver)"
-    if not shutil.which("xvfb-run") and not os.environ.get("DISPLAY"):
-        return None, "no xvfb-run on PATH and no $DISPLAY (Debian: xvfb)"
+    if not shutil.which("Xvfb") and not os.environ.get("DISPLAY"):
+        return None, "no Xvfb on PATH and no $DISPLAY (Debian: xvfb)"
     given = os.environ.get("MINIBROWSER")
     found = [given] if given else sorted(glob.glob("/usr/lib/*/webkit2gtk-4.*/MiniBrowser"))
     found = [p for p in found if p and os.access(p, os.X_OK)]
