@@ -1,9 +1,13 @@
 // Share links of a cell, with no DOM: the cell's number and its code, compressed, in the URL's
 // fragment ("#cell=3&v=1&code=<base64url>"), which never reaches a server. The code is UTF-8,
-// compressed with the browser's own CompressionStream ("deflate-raw", no library needed) and
-// written in base64url (RFC 4648 §5), so the link survives chat apps and e-mail.
+// compressed as raw DEFLATE (RFC 1951) with the browser's own CompressionStream ("deflate-raw")
+// and written in base64url (RFC 4648 §5), so the link survives chat apps and e-mail. Where the
+// browser has no such streams (Safari before 16.4), or they fail (Safari 16.4 rejected good
+// input with "Extra bytes past the end"), fflate does the same DEFLATE: links are the same.
 // A link that is cut off, damaged, from another version or for a cell the page lacks gets a
 // note that says which, and the page keeps its own code.
+
+import { Inflate, deflateSync } from "fflate";
 
 const KEY = "cell";
 const VERSION = "1";
@@ -55,6 +59,50 @@ async function pipe(bytes, stream, limit = Infinity) {
   return out;
 }
 
+async function compress(bytes) {
+  if (typeof CompressionStream === "function") {
+    try {
+      return await pipe(bytes, new CompressionStream(FORMAT));
+    } catch { /* fflate below */ }
+  }
+  return deflateSync(bytes);
+}
+
+// Throws RangeError past `limit` bytes of output: fed 1 KB at a time, fflate's inflater can
+// write at most about 1 MB more than the limit before it is stopped.
+function inflate(bytes, limit) {
+  const chunks = [];
+  let size = 0;
+  const inflater = new Inflate((chunk) => {
+    size += chunk.length;
+    if (size > limit) throw new RangeError("too large");
+    chunks.push(chunk);
+  });
+  const STEP = 1024;
+  for (let at = 0; at < bytes.length; at += STEP) {
+    inflater.push(bytes.subarray(at, at + STEP), at + STEP >= bytes.length);
+  }
+  if (!bytes.length) inflater.push(bytes, true);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+async function decompress(bytes, limit) {
+  if (typeof DecompressionStream === "function") {
+    try {
+      return await pipe(bytes, new DecompressionStream(FORMAT), limit);
+    } catch (error) {
+      if (error instanceof RangeError) throw error;     // too large: fflate would say the same
+    }
+  }
+  return inflate(bytes, limit);
+}
+
 /**
  * The fragment (without "#") of a link to cell `number` showing `code`.
  * @param {number} number  the cell's number on its page, from 1
@@ -62,7 +110,7 @@ async function pipe(bytes, stream, limit = Infinity) {
  * @returns {Promise<string>}
  */
 export async function encodeCellLink(number, code) {
-  const packed = await pipe(new TextEncoder().encode(code), new CompressionStream(FORMAT));
+  const packed = await compress(new TextEncoder().encode(code));
   return new URLSearchParams({ [KEY]: String(number), v: VERSION, code: toBase64Url(packed) }).toString();
 }
 
@@ -88,7 +136,7 @@ export async function decodeCellLink(hash, count) {
     return { error: `This link holds no code for cell ${number}: it may have been cut off when it was copied. ${ownCode}` };
   }
   try {
-    const bytes = await pipe(fromBase64Url(params.get("code")), new DecompressionStream(FORMAT), MAX_CODE_BYTES);
+    const bytes = await decompress(fromBase64Url(params.get("code")), MAX_CODE_BYTES);
     return { index: number - 1, code: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
   } catch (error) {
     if (error instanceof RangeError) {

@@ -18,7 +18,9 @@ take most of the suite's 15 minutes, and they run every cell of every page):
   charts and digit pictures, the lab, offline. Its arithmetic runs at about half Chromium's
   speed (no relaxed SIMD), and Python takes 5 to 7 s to start.
 - WebKit as WebKitGTK by default (no SharedArrayBuffer even when isolated: Stop restarts
-  Python, and the page says so): the cells of the remaining chapters, the two Stops.
+  Python, and the page says so): the cells of the remaining chapters, the two Stops, and a
+  share link made and opened without CompressionStream (as Safari before 16.4: the hook
+  removes it), which share.js replaces by fflate.
 Between them every chapter's cells run outside Chromium (test_coverage_is_whole).
 WebKit runs under LANG=C.UTF-8, where WebKitGTK reports navigator.language "C", which is no
 language tag (the charts must be drawn all the same).
@@ -51,6 +53,7 @@ COVERAGE = {
 }
 LAB = {"firefox", "webkit-sab"}
 OFFLINE = {"firefox", "webkit-sab"}
+NO_COMPRESSION = "webkit-no-sab"    # its share link is made and opened without CompressionStream
 
 
 def needs(found):
@@ -181,6 +184,11 @@ def take_tour(d, server, site_dir, name: str) -> Tour:
     tour.figures["navigator.language"] = d.eval("navigator.language")
     d.eval("window.__cells.ready()")
     tour.step("first visit until Python is ready", t)
+    # Where Python's start-up went: the worker's steps (ms since it booted) and the page's
+    # marks (ms since the page's start).
+    tour.figures["start-up"] = d.eval("""({worker: window.__cells.runtime.timings.worker,
+        marks: Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("python:"))
+            .map((m) => [m.name, Math.round(m.startTime)]))})""")
     t = time.perf_counter()
     plain = stop(d)
     tour.step("Stop, not isolated", t)
@@ -225,6 +233,9 @@ def take_tour(d, server, site_dir, name: str) -> Tour:
     # the page and adds the headers that make it isolated; Stop there.
     t = time.perf_counter()
     follow(d, base + "playground/")
+    if name == NO_COMPRESSION:      # made and opened as in a browser without the streams
+        d.eval("(async () => { sessionStorage.setItem('engine-no-compression', '1');"
+               " delete window.CompressionStream; delete window.DecompressionStream; })()")
     original = d.eval("window.__cells.getCode(1)")
     d.eval("window.__cells.setCode(1, 'print(\"from a link\", 6 * 7)')")
     link = d.eval("window.__cells.link(1)")
@@ -233,6 +244,9 @@ def take_tour(d, server, site_dir, name: str) -> Tour:
     goto(d, link)
     until(d, "window.__cells.linkOpened()", 30)
     assert "from a link" in d.eval("window.__cells.getCode(1)")
+    if name == NO_COMPRESSION:
+        assert d.eval("typeof CompressionStream + typeof DecompressionStream") == "undefinedundefined"
+        d.eval("(async () => sessionStorage.removeItem('engine-no-compression'))()")
     tour.collect("share link")
     d.eval("window.__cells.ready()")
     isolated = stop(d)

@@ -39,3 +39,49 @@ test("another version and an oversized payload are refused with a note", async (
   const huge = await encodeCellLink(1, "#".repeat(MAX_CODE_BYTES + 1));
   assert.match((await decodeCellLink(huge, 2)).error, /larger than 200,000 bytes/);
 });
+
+// A browser without the compression streams (Safari before 16.4), or whose decompression
+// fails on good input (Safari 16.4: "Extra bytes past the end"): fflate reads and writes the
+// same raw DEFLATE.
+async function withStreams(streams, fn) {
+  const saved = { CompressionStream: globalThis.CompressionStream, DecompressionStream: globalThis.DecompressionStream };
+  Object.assign(globalThis, streams);
+  try {
+    return await fn();
+  } finally {
+    Object.assign(globalThis, saved);
+  }
+}
+const NONE = { CompressionStream: undefined, DecompressionStream: undefined };
+class BrokenDecompression {
+  constructor() {
+    return new TransformStream({ transform() { throw new TypeError("Extra bytes past the end"); } });
+  }
+}
+
+test("without CompressionStream, links are made and read, and read where it exists", async () => {
+  const made = await withStreams(NONE, () => encodeCellLink(3, CODE));
+  assert.match(made, /^cell=3&v=1&code=[A-Za-z0-9_-]+$/);
+  assert.deepEqual(await withStreams(NONE, () => decodeCellLink(made, 5)), { index: 2, code: CODE });
+  assert.deepEqual(await decodeCellLink(made, 5), { index: 2, code: CODE });
+  const streamed = await encodeCellLink(3, CODE);
+  assert.deepEqual(await withStreams(NONE, () => decodeCellLink(streamed, 5)), { index: 2, code: CODE });
+});
+
+test("where DecompressionStream fails on a good link, the link is read all the same", async () => {
+  const fragment = await encodeCellLink(2, CODE);
+  const read = await withStreams({ DecompressionStream: BrokenDecompression }, () => decodeCellLink(fragment, 4));
+  assert.deepEqual(read, { index: 1, code: CODE });
+});
+
+test("without the streams, damaged and oversized links get the same notes", async () => {
+  await withStreams(NONE, async () => {
+    const fragment = await encodeCellLink(2, CODE);
+    assert.match((await decodeCellLink(fragment.slice(0, -12), 4)).error, /damaged, perhaps cut off/);
+    const huge = await encodeCellLink(1, "#".repeat(MAX_CODE_BYTES + 1));
+    assert.match((await decodeCellLink(huge, 2)).error, /larger than 200,000 bytes/);
+    const bomb = await encodeCellLink(1, "#".repeat(5_000_000));
+    assert.ok(bomb.length < 20_000, `${bomb.length} characters`);
+    assert.match((await decodeCellLink(bomb, 2)).error, /larger than 200,000 bytes/);
+  });
+});

@@ -2,7 +2,13 @@
 // whose driver has no log API (WebKitWebDriver): records console errors, uncaught errors,
 // unhandled rejections and resources that failed to load in window.__engineErrors. What a
 // page recorded as it unloads is carried to the next page of the tab (sessionStorage).
+// With sessionStorage "engine-no-compression" set, the page has no CompressionStream and no
+// DecompressionStream, as in Safari before 16.4 (share links fall back to their own DEFLATE).
 (() => {
+  if (sessionStorage.getItem("engine-no-compression")) {
+    delete window.CompressionStream;
+    delete window.DecompressionStream;
+  }
   const KEY = "engine-hook-errors";
   const errors = JSON.parse(sessionStorage.getItem(KEY) || "[]");
   sessionStorage.removeItem(KEY);
