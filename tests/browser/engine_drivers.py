@@ -7,7 +7,7 @@ through Selenium's WebKitWebDriver with MiniBrowser on an Xvfb display of its ow
     problems()       console errors, uncaught errors and failed loads the page reported since
                      the last call (Firefox: what BiDi reports; WebKit: the hook
                      engines/hook.js, which the test server puts in every page)
-    screenshot(path) a PNG of the page (Firefox: the whole page; WebKit: the viewport)
+    screenshot(path) a PNG of the viewport
     set_offline(on)  the tab without a network (Firefox); False where the driver cannot
     engine           "firefox" or "webkit"; version: what the browser says of itself
     close()

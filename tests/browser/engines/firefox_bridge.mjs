@@ -7,7 +7,7 @@
 //   {op: "goto", url}           loads url, waits for "load"
 //   {op: "eval", js}            awaits the expression js in the page; its JSON value
 //   {op: "cookie", url, name, value}
-//   {op: "screenshot", path}    a PNG of the whole page
+//   {op: "screenshot", path}    a PNG of the viewport
 //   {op: "offline", enabled}    the tab without a network (navigator.onLine false), or with
 //   {op: "version"}             the browser's product and version, as it reports them
 //   {op: "close"}
@@ -37,7 +37,7 @@ const ops = {
   eval: async ({ js }) => page.evaluate(`(async () => (${js}))()`),
   cookie: async ({ url, name, value }) => { await page.setCookie({ url, name, value }); return true; },
   offline: async ({ enabled }) => { await page.setOfflineMode(enabled); return enabled; },
-  screenshot: async ({ path }) => { await page.screenshot({ path, fullPage: true }); return path; },
+  screenshot: async ({ path }) => { await page.screenshot({ path }); return path; },
   version: async () => browser.version(),
   problems: async () => problems.splice(0),
   close: async () => { await browser.close(); process.exit(0); },
