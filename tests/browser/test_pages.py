@@ -7,12 +7,15 @@
   would show there) and every figure is drawn. The exercises' folded solutions print PASS.
   The cells run during the site's one tour (tour.py), shared with test_a11y.py; timings per
   page go to build/test-results/page-cells.json.
+- The Results page's words about its first experiment hold for the build's report of it.
 - Screenshots of every page, light and dark, wide and phone, go to screenshots/pages/
   (<page>-<scheme>-<size>.png, and <page>-run-light-wide.png with the cells' output).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,16 @@ def test_the_tour_met_no_console_error_or_failed_request(tour, request):
     """The tab that ran every page's cells and trained in the lab: what its guard saw."""
     problems = tour.guard.problems(request.node)
     assert not problems, "the tour's tab reported:\n  " + "\n  ".join(problems)
+
+
+def test_experiment_1_as_results_describes_it():
+    """The Results page says the gap between test and training loss widens: the build's report
+    (build/results/, written by `mkdocs build` through hooks/results.py) shows it."""
+    path = REPO / "build" / "results" / "sigmoid_momentum.json"
+    if not path.exists():
+        pytest.skip("build/results/sigmoid_momentum.json: build the site first (mkdocs build)")
+    history = json.loads(path.read_text())["history"]
+    gaps = [r["test_loss"] - r["train_loss"] for r in history]
+    prose = re.sub(r"\s+", " ", (REPO / "docs" / "results.md").read_text())
+    assert "the gap between the test and the training loss widens" in prose
+    assert gaps[-1] > gaps[0], gaps

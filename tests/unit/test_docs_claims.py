@@ -3,6 +3,8 @@
 The sources: a cell's output, run natively as tests/unit/test_docs_cells_native.py runs it (each
 page once per session), and the build's reports (build/results/, by hooks/results.py and
 hooks/regularizers.py). A test fails when a page's prose and the figure it describes disagree.
+The claims about the build's reports that need a full build are checked after it, beside the
+built site's tests (tests/browser/test_pages.py), so these tests can run while the site builds.
 """
 
 import functools
@@ -258,13 +260,3 @@ def test_the_test_loss_trend_says_what_the_history_shows():
     turned = [{"epoch": e, "test_loss": loss} for e, loss in [(1, 0.3), (2, 0.1), (3, 0.2)]]
     assert hook._test_loss_trend(falling).startswith("still falling: it is lowest at the last epoch (0.1000)")
     assert hook._test_loss_trend(turned).startswith("lowest at epoch 2 (0.1000) and 0.2000 at the last")
-
-
-def test_experiment_1_as_results_describes_it():
-    path = ROOT / "build" / "results" / "sigmoid_momentum.json"
-    if not path.exists():
-        pytest.skip("build/results/sigmoid_momentum.json: build the site first (mkdocs build)")
-    history = json.loads(path.read_text())["history"]
-    gaps = [r["test_loss"] - r["train_loss"] for r in history]
-    assert "the gap between the test and the training loss widens" in prose("results.md")
-    assert gaps[-1] > gaps[0]
