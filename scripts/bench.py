@@ -1,6 +1,6 @@
 """Measure what a reader waits for, in headless Chromium and natively, in one run.
 
-    scripts/bench [--runs 3] [--json FILE] [--site-dir DIR] [--page PATH] [--skip-lab]
+    scripts/bench [--runs 3] [--json FILE] [--site-dir DIR] [--page PATH] [--skip-lab] [--port N]
 
 1. Builds the site (``mkdocs build`` into build/bench-site) unless ``--site-dir`` names a
    built one, and serves it on 127.0.0.1 with ``Cache-Control: max-age=600`` (what GitHub
@@ -174,6 +174,7 @@ def main(argv=None) -> int:
     parser.add_argument("--page", default="", help="page whose load is timed (default: the home page)")
     parser.add_argument("--cache-control", default="max-age=600", help="the server's Cache-Control header")
     parser.add_argument("--skip-lab", action="store_true", help="do not train through the lab page")
+    parser.add_argument("--port", type=int, default=0, help="the server's port (default: any free one)")
     args = parser.parse_args(argv)
     if args.runs < 3:
         parser.error(f"--runs must be at least 3 (medians of at least 3 runs); got {args.runs}")
@@ -193,7 +194,7 @@ def main(argv=None) -> int:
               "settings": {"runs": args.runs, "page": "/" + args.page, "cache_control": args.cache_control,
                            "native_threads": 1}}
     result["native"] = native(args.runs)
-    server = StaticServer(site_dir, cache_control=args.cache_control).start()
+    server = StaticServer(site_dir, cache_control=args.cache_control, port=args.port).start()
     try:
         result["browser"] = browser_measurements(server.url, args.page, args.runs, args.skip_lab)
     finally:
