@@ -9,6 +9,7 @@ MACHINERY = {
     "Train": ".lab-train",
     "Stop": ".lab-stop",
     "the presets": ".lab-presets",
+    "Python's status": ".lab-python",
     "Download weights": ".lab-export",
     "Load weights": ".lab-import",
     "Use and Remove": ".lab-run__buttons",
