@@ -110,7 +110,7 @@ def targets(r):
 
 def kernel(r):
     """The SIMD kernel against the pure-NumPy path in the browser: samples/s, where a batch's
-    time goes, and the tutorial's full run (scripts/bench_simd.py measures them)."""
+    time goes, and the tutorial's full run (``mlpsite.bench.kernel`` measures them)."""
     b, n = r["browser"].get("kernel"), r["native"].get("kernel")
     if not b or not n:
         return "*(the SIMD kernel was not measured in this run)*"

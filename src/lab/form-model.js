@@ -3,6 +3,8 @@
 // first values come from Python (mlpsite.lab.choices(): mlp.choices() and mlp.RunConfig's fields);
 // only the wording is here.
 
+import { grouped } from "../ui/format.js";
+
 /**
  * What the form offers and checks, as mlpsite.lab.choices() returns it.
  * @typedef {object} Choices
@@ -114,7 +116,6 @@ export function betaLabel(choices, optimizer) {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const INTEGER = /^[+-]?\d+$/;
-const grouped = (n) => n.toLocaleString("en");
 const show = (text) => (text.length > 24 ? `"${text.slice(0, 24)}…"` : `"${text}"`);
 const cap = (s) => (/^[a-z]/.test(s) ? s[0].toUpperCase() + s.slice(1) : s);
 

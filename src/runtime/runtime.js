@@ -1,3 +1,4 @@
+// @ts-check
 // The site's Python runtime: one Pyodide per tab, in a Web Worker (worker.js, driven through
 // Comlink). Pages never touch Pyodide: they use this module. It survives Material's instant
 // navigation (an ES module runs once per tab), so Python loads once per visit.
@@ -18,12 +19,17 @@
 //   runtime.keptFiles               {paths, notKept: {count, first}}: the working directory's
 //        files a restart puts back, as the last run left them (work-files.js)
 //
-// Runs and calls are queued and executed one at a time, in order. ARCHITECTURE.md has the rest.
+// Runs and calls are queued and executed one at a time, in order. The worker's own API, which
+// this module calls, is typed in worker-api.js. ARCHITECTURE.md has the rest.
 
 import * as Comlink from "comlink";
 import { siteURL } from "../ui/urls.js";
 import { RunJob, CallJob, stoppedError } from "./jobs.js";
 import { KeptFiles } from "./work-files.js";
+
+/** @typedef {import("./worker-api.js").RemoteWorker} RemoteWorker */
+/** @typedef {import("./worker-api.js").WorkerConfig} WorkerConfig */
+/** @typedef {import("./worker-api.js").ReadyDetail} ReadyDetail */
 
 const PYODIDE_URL = siteURL("assets/pyodide/");
 const DATA_URL = siteURL("assets/data/");
@@ -43,13 +49,16 @@ class Runtime {
     this.canInterrupt = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
     this._listeners = new Set();
     this._resetListeners = new Set();
+    /** @type {Worker | null} */
     this._worker = null;
+    /** @type {RemoteWorker | null} */
     this._remote = null;
     this._lost = null;              // rejects when the current worker is replaced
+    /** @type {{promise: Promise<void>, resolve: () => void, reject: (error: Error) => void} | null} */
     this._ready = null;
-    /** @type {import("./jobs.js").Job[]} */
+    /** @type {(RunJob | CallJob)[]} */
     this._queue = [];
-    /** @type {import("./jobs.js").Job | null} */
+    /** @type {RunJob | CallJob | null} */
     this._active = null;
     this._interrupt = null;
     this._timer = null;
@@ -227,6 +236,7 @@ class Runtime {
     } else {
       this._interrupt = null;
     }
+    /** @type {WorkerConfig} */
     const config = {
       indexURL: PYODIDE_URL,
       lockFileURL: PYODIDE_URL + "pyodide-lock.json",
@@ -251,6 +261,7 @@ class Runtime {
     }, LOAD_TIMEOUT_MS);
   }
 
+  /** @param {ReadyDetail} detail */
   _onReady(detail) {
     clearTimeout(this._timer);
     this.timings = { ...this.timings, ready: Math.round(performance.now()), worker: detail.timings };

@@ -1,34 +1,35 @@
+// @ts-check
 // The site's Python: one Pyodide in a module Web Worker, driven by runtime.js through Comlink.
-//
-// Exposed API (Comlink.expose):
-//   init(config, hooks)   starts Python; resolves to the "ready" detail {timings, marks,
-//                         resources, interrupts}, rejects with the reason it could not start.
-//                         hooks (a Comlink.proxy): fatal(message) when Pyodide breaks for good.
-//                         config.files: the working directory's files of the previous worker
-//                         (work-files.js), written back before "ready".
-//   run(code, scope, filename, callbacks)   cell code; callbacks (a Comlink.proxy) get
-//                         stdout(text), stderr(text), figure(fig), message(msg) as it runs;
-//                         resolves to {ok, value?} | {ok: false, error: {type, message, traceback}},
-//                         with `files` (work-files.js) when the working directory changed
-//   call(module, name, kwargs)   module.name(**kwargs) -> plain JS value; bytes arrive as a
-//                         Uint8Array whose buffer is transferred; a Python error rejects
-//   loadData(name)        fetches assets/data/<name> into /data/<name> -> the path
-//   drop(scope)           forgets a namespace
+// It exposes (Comlink.expose) the API that worker-api.js types and documents: init(config,
+// hooks), run(code, scope, filename, callbacks), call(module, name, kwargs), loadData(name)
+// and drop(scope).
 
 import * as Comlink from "comlink";
 import { startupFailure } from "./startup-failure.js";
 import { WorkFiles } from "./work-files.js";
+
+/** @typedef {import("./worker-api.js").WorkerAPI} WorkerAPI */
+/** @typedef {import("./worker-api.js").WorkerConfig} WorkerConfig */
+/** @typedef {import("./worker-api.js").WorkerHooks} WorkerHooks */
+/** @typedef {import("./worker-api.js").RunCallbacks} RunCallbacks */
+/** @typedef {import("./worker-api.js").ReadyDetail} ReadyDetail */
+/** An error of the worker; `fromPython`: an exception of the code called, not of Pyodide. */
+/** @typedef {Error & {fromPython?: boolean}} WorkerError */
 
 const PACKAGES = ["numpy", "mlp", "mlpsite"];
 
 let pyodide = null;
 let runner = null;
 let booted = null;          // promise of the finished start-up
+/** @type {WorkerHooks | null} */
 let hooks = null;           // the page's {fatal}
+/** @type {RunCallbacks | null} */
 let output = null;          // callbacks of the run producing output (late output included)
 let pendingOutput = Promise.resolve();   // the last callback sent: awaited before a result
 let broken = null;          // the error that broke Pyodide for good, once it happens
+/** @type {Promise<unknown>} */
 let queue = Promise.resolve();
+/** @type {WorkerConfig | null} */
 let config = null;
 let workFiles = null;       // the working directory's files, reported after each run
 
@@ -70,7 +71,7 @@ function plain(value) {
 function send(kind, payload) {
   if (!output) return;
   try {
-    const sent = output[kind](payload);
+    const sent = Promise.resolve(output[kind](payload));
     sent.catch(() => {}); // the page went away: nothing to show it in
     pendingOutput = sent;
   } catch {
@@ -85,12 +86,15 @@ const bridge = {
   post_message(msg) { send("message", plain(msg)); },
 };
 
+/** @param {WorkerConfig} cfg @returns {Promise<ReadyDetail>} */
 async function boot(cfg) {
   const t0 = performance.now();
+  /** @type {Record<string, number>} */
   const timings = {};
   const since = () => Math.round(performance.now() - t0);
   // Start-up steps in epoch milliseconds, comparable across threads (runtime.js turns them
   // into performance marks of the page).
+  /** @type {Record<string, number>} */
   const marks = {};
   const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
   mark("boot");
@@ -162,7 +166,8 @@ async function boot(cfg) {
 // The files this worker fetched: start and end in epoch milliseconds, bytes over the network
 // (0 when the HTTP cache answered).
 function resourceTimings() {
-  return performance.getEntriesByType("resource").map((e) => ({
+  const entries = /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByType("resource"));
+  return entries.map((e) => ({
     name: e.name.split("/").pop(),
     start: performance.timeOrigin + e.startTime,
     end: performance.timeOrigin + e.responseEnd,
@@ -173,7 +178,7 @@ function resourceTimings() {
 function onFatal(error) {
   if (broken) return;
   broken = error;
-  hooks?.fatal(message(error)).catch(() => {});
+  Promise.resolve(hooks?.fatal(message(error))).catch(() => {});
 }
 
 // Once Pyodide is broken, its pending calls fail in their own ways until runtime.js ends this
@@ -182,11 +187,17 @@ for (const type of ["error", "unhandledrejection"]) {
   self.addEventListener(type, (event) => {
     if (!broken) return;
     event.preventDefault();
-    console.warn("worker: after the fatal error:", event.message ?? event.reason?.message ?? event.reason);
+    const { message: text, reason } = /** @type {ErrorEvent & PromiseRejectionEvent} */ (event);
+    console.warn("worker: after the fatal error:", text ?? reason?.message ?? reason);
   });
 }
 
-// One piece of Python at a time, in the order asked.
+/**
+ * One piece of Python at a time, in the order asked.
+ * @template T
+ * @param {() => Promise<T>} task
+ * @returns {Promise<T>}
+ */
 function serial(task) {
   const result = queue.then(task);
   queue = result.catch(() => {});
@@ -201,20 +212,27 @@ function buffers(value, found = []) {
   return found;
 }
 
-// Runs `task` once Python is up. An error that is not a Python exception of the code (those
-// are marked `fromPython`) means Pyodide itself broke: it is named FatalError for the page.
+/**
+ * Runs `task` once Python is up. An error that is not a Python exception of the code (those
+ * are marked `fromPython`) means Pyodide itself broke: it is named FatalError for the page.
+ * @template T
+ * @param {() => Promise<T>} task
+ * @returns {Promise<T>}
+ */
 async function python(task) {
   await booted;
   try {
     if (broken) throw new Error(`Python stopped working: ${message(broken)}`);
     return await task();
   } catch (error) {
+    /** @type {WorkerError} */
     const reported = error instanceof Error ? error : new Error(message(error));
     if (!reported.fromPython) reported.name = "FatalError";
     throw reported;
   }
 }
 
+/** @type {WorkerAPI} */
 const api = {
   init(cfg, pageHooks) {
     config = cfg;
@@ -246,12 +264,15 @@ const api = {
       proxy.destroy();
       await pendingOutput.catch(() => {});
       if (!answer.ok) {
+        /** @type {WorkerError} */
         const error = new Error(answer.error.message);
         error.name = answer.error.type;
         error.fromPython = true;
         throw error;
       }
-      return Comlink.transfer(answer.value, buffers(answer.value));
+      const value = answer.value;
+      // Comlink.transfer keys a WeakMap by the value: a number, string or undefined is returned as is.
+      return value !== null && typeof value === "object" ? Comlink.transfer(value, buffers(value)) : value;
     }));
   },
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from labpage import fill_form, runs, wait_idle
+from test_cell_hints import BLOCK_STORAGE
 from test_cells import cell, open_cells, output, run_cell, set_code, wait_ready, wait_state
 
 REPO = Path(__file__).resolve().parents[2]
@@ -93,6 +94,18 @@ def test_after_one_visit_the_site_works_offline(new_page):
     for problem in guard.failed_requests + guard.console_errors + guard.page_errors:
         assert any(allowed in problem for allowed in ("notebooks/data.ipynb", "no-such-chapter", "mnist-full.npz")), problem
     page.context.set_offline(False)
+
+
+def test_with_storage_blocked_the_first_install_throws_nothing(new_page):
+    """Where the reader blocks the site's data, reading sessionStorage throws: the worker's
+    first taking control of the page (controllerchange) must not."""
+    page = new_page(service_workers="allow")
+    page.add_init_script(BLOCK_STORAGE)
+    page.goto("")
+    wait_controlled(page)
+    assert page.evaluate("() => { try { return sessionStorage && 'readable'; } catch (e) { return e.name; } }") \
+        == "SecurityError"
+    assert page.guard.page_errors == []
 
 
 def test_stop_keeps_the_variables_on_a_host_without_coop_coep(new_page):

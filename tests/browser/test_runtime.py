@@ -221,6 +221,10 @@ CALL_THROUGH_RUNTIME = r"""async () => {
   out.transferred = bytes.byteLength === 0;
   out.valueError = await fail(runtime.call("mlpsite.page", "bars", { values: [1, -2] }));
   out.missing = await fail(runtime.call("mlpsite.page", "no_such_function", {}));
+  // Values that are not objects come back as they are (Comlink cannot transfer them).
+  out.plain = [await runtime.call("statistics", "median", { data: [1, 5, 3] }).catch((e) => e.name),
+               await runtime.call("builtins", "str", { object: 7 }).catch((e) => e.name),
+               await runtime.call("builtins", "print", {}).catch((e) => e.name)];
   // A call that never ends and one queued behind it: Stop (no interrupts on this server)
   // replaces the worker; neither promise may hang.
   await runtime.run("import sys, types\nspin = types.ModuleType('spin')\n"
@@ -247,6 +251,7 @@ def test_runtime_call_passes_bytes_and_errors_and_never_hangs_on_a_restart(page)
     assert out["valueError"]["name"] == "ValueError" and "-2" in out["valueError"]["message"]
     assert "Traceback" not in out["valueError"]["message"]
     assert out["missing"]["name"] == "AttributeError" and "no_such_function" in out["missing"]["message"]
+    assert out["plain"] == [3, "7", None]  # a number, a string, None (undefined) through call
     assert out["stop"] == {"stopped": True, "namespaceReset": True}
     assert out["running"]["name"] == "Stopped", out["running"]
     assert out["queued"]["name"] == "Cancelled", out["queued"]
