@@ -253,15 +253,31 @@ def test_stop_on_a_waiting_cell_drops_only_that_cell(page):
     assert page.evaluate("window.__cells.runtime.generation") == generation  # Python not restarted
 
 
+def wait_output(page, index, text, timeout=RUN_TIMEOUT_MS):
+    """Wait until the output of cell `index` holds `text`."""
+    page.wait_for_function(
+        "([i, text]) => document.querySelector(`.pycell[data-cell-index=\"${i}\"] .pycell__output`)"
+        "?.textContent.includes(text)", arg=[index, text], timeout=timeout)
+
+
+# A loop that Stop interrupts, once `kept` is defined: the cell is "running" as soon as its
+# code is sent to Python, so the test waits for the line the loop prints.
+KEPT_LOOP = "kept = 'still here'\nprint('looping', flush=True)\nwhile True:\n    pass\n"
+
+
+def start_kept_loop(page, index=5, code=KEPT_LOOP):
+    set_code(page, index, code)
+    run_cell(page, index, "running")
+    wait_output(page, index, "looping")
+
+
 def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
     page = new_page(base=isolated_server.url)
     open_cells(page)
     assert page.evaluate("crossOriginIsolated") is True
     wait_ready(page)
     assert page.evaluate("window.__cells.runtime.canInterrupt") is True
-    set_code(page, 5, "kept = 'still here'\nwhile True:\n    pass\n")
-    run_cell(page, 5, "running")
-    page.wait_for_timeout(300)
+    start_kept_loop(page)
     t0 = time.perf_counter()
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
     wait_state(page, 5, "stopped", timeout=2_000)
@@ -272,6 +288,48 @@ def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
     run_cell(page, 5)
     assert "still here (10000, 784)" in output(page, 5)
     assert page.evaluate("window.__cells.runtime.generation") == 0  # the worker was not replaced
+
+
+# Stop the moment each run is sent, before Python reaches its code: the code's lengths vary
+# where Python's next check for an interrupt falls.
+STOP_AT_START = """async (n) => {
+  const rt = window.__cells.runtime;
+  const seen = [];
+  for (let i = 0; i < n; i++) {
+    let stop;
+    const result = await rt.run("y = 2\\n".repeat(1 + i % 25), {
+      scope: "stop-at-start", onStart: () => { stop = rt.stop({ scope: "stop-at-start" }); } });
+    const stopped = await stop;
+    seen.push(`${result.ok ? "ok" : result.error.type} ${stopped.namespaceReset ? "reset" : "kept"}`);
+  }
+  return seen;
+}"""
+
+
+def test_a_stop_as_a_run_starts_or_a_slow_unwind_keeps_python(new_page, isolated_server):
+    """A Stop that reaches Python as a run starts, before the reader's code, is a stop like any
+    other (not a crash of Python, which would restart it); and once Python has taken the
+    interrupt, the code's `finally` blocks may run past the grace without a restart."""
+    page = new_page(base=isolated_server.url)
+    open_cells(page)
+    wait_ready(page)
+    seen = page.evaluate(STOP_AT_START, 25)
+    assert set(seen) <= {"KeyboardInterrupt kept", "ok kept"}, seen
+    assert page.evaluate("window.__cells.runtime.generation") == 0
+
+    # The KeyboardInterrupt is taken at once; the result comes after a `finally` that takes
+    # longer than Python is given to take it.
+    slow = KEPT_LOOP.replace("while True:\n    pass\n", "try:\n    while True:\n        pass\nfinally:\n"
+                             "    import time\n    t = time.perf_counter()\n"
+                             "    while time.perf_counter() - t < 2.5:\n        pass\n")
+    start_kept_loop(page, code=slow)
+    cell(page, 5).get_by_role("button", name="Stop cell 6").click()
+    wait_state(page, 5, "stopped", timeout=10_000)
+    assert "Variables defined so far are kept" in output(page, 5)
+    set_code(page, 5, "print(kept)")
+    run_cell(page, 5)
+    assert "still here" in output(page, 5)
+    assert page.evaluate("window.__cells.runtime.generation") == 0
 
 
 def test_edit_survives_reload_and_reset_restores(page, site_dir):
