@@ -49,6 +49,25 @@ def run_cell(page, index, states="done", timeout=RUN_TIMEOUT_MS):
     wait_state(page, index, states, timeout=timeout)
 
 
+RUN_THROUGH = """async (needle) => {
+  const i = window.__cells.list().findIndex((c) => window.__cells.getCode(c.index).includes(needle));
+  if (i < 0) return { index: i };
+  const r = await window.__cells.run(i);
+  return { index: i, ok: r.ok, state: r.state, error: r.error, blockedBy: r.blockedBy, figureErrors: r.figureErrors };
+}"""
+
+
+def run_through(page, needle):
+    """Run the first cell of the page whose code holds `needle`, the cells above it first (not
+    the rest of the page), and check that it ended "done"; its index."""
+    page.wait_for_function("window.__cells && window.__cells.list().length > 0")
+    page.evaluate("window.__cells.ready()")
+    result = page.evaluate(RUN_THROUGH, needle)
+    assert result["index"] >= 0, f"no cell of {page.url} holds {needle!r}"
+    assert result["ok"] and result["state"] == "done", result
+    return result["index"]
+
+
 def output(page, index):
     return cell(page, index).locator(".pycell__output").inner_text()
 
