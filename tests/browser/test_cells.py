@@ -11,6 +11,7 @@ import re
 import time
 
 import pytest
+from waits import settle
 
 PLAYGROUND = "playground/"
 READY_TIMEOUT_MS = 90_000
@@ -70,6 +71,13 @@ def run_through(page, needle):
 
 def output(page, index):
     return cell(page, index).locator(".pycell__output").inner_text()
+
+
+def wait_output(page, index, text, timeout=RUN_TIMEOUT_MS):
+    """Wait until the output of cell `index` holds `text`."""
+    page.wait_for_function(
+        "([i, text]) => document.querySelector(`.pycell[data-cell-index=\"${i}\"] .pycell__output`)"
+        "?.textContent.includes(text)", arg=[index, text], timeout=timeout)
 
 
 def set_code(page, index, code):
@@ -205,9 +213,9 @@ def start_endless_loop(page, index=5):
     """Opens the playground and leaves cell `index` running `while True: pass`."""
     open_cells(page)
     wait_ready(page)
-    set_code(page, index, "while True:\n    pass\n")
+    set_code(page, index, "print('looping', flush=True)\nwhile True:\n    pass\n")
     run_cell(page, index, "running")
-    page.wait_for_timeout(500)
+    wait_output(page, index, "looping")
 
 
 def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
@@ -270,13 +278,6 @@ def test_stop_on_a_waiting_cell_drops_only_that_cell(page):
     assert state(page, 1) == "idle" and state(page, 0) == "done"
     assert cell(page, 1).locator(".pycell__status-text").inner_text() == "Not run"
     assert page.evaluate("window.__cells.runtime.generation") == generation  # Python not restarted
-
-
-def wait_output(page, index, text, timeout=RUN_TIMEOUT_MS):
-    """Wait until the output of cell `index` holds `text`."""
-    page.wait_for_function(
-        "([i, text]) => document.querySelector(`.pycell[data-cell-index=\"${i}\"] .pycell__output`)"
-        "?.textContent.includes(text)", arg=[index, text], timeout=timeout)
 
 
 # A loop that Stop interrupts, once `kept` is defined: the cell is "running" as soon as its
@@ -386,7 +387,7 @@ def test_reset_forgets_the_saved_edit_once(page):
       Storage.prototype.removeItem = function (key) { window.__removed.push(key); return remove.call(this, key); };
     }""")
     cell(page, 2).get_by_role("button", name="Reset cell 3 to the page's code").click()
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(1000)   # past the save delay (400 ms): a second removal would be made by now
     removed = page.evaluate("window.__removed")
     assert len(removed) == 1 and removed[0].startswith("cells:v1:") and removed[0].endswith("#2"), removed
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cells:'))") == []
@@ -504,8 +505,7 @@ def test_a_link_within_the_page_keeps_its_cells_running_and_their_output(page):
     run_cell(page, 5, "running")
     page.locator(".md-sidebar--secondary a[href$='#charts']").first.click()
     page.wait_for_function("location.hash === '#charts'")
-    page.wait_for_timeout(500)  # time for Material's rendering, if it happens
-    wait_state(page, 5, "done")
+    wait_state(page, 5, "done")  # a second or more: time for Material's rendering, if it happens
     assert "tick 2" in output(page, 5)
     assert state(page, 0) == "done" and output(page, 0) == first_output
     assert page.evaluate("window.__cells.runtime.generation") == generation  # Python kept
@@ -695,7 +695,7 @@ def test_palette_switch_restyles_editor_and_charts(page):
     light = page.evaluate(bg)
     page.locator("label[title='Switch to dark mode']").click()   # Material's palette toggle
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
-    page.wait_for_timeout(300)
+    settle(page)
     assert page.evaluate(bg) != light
     assert page.evaluate("document.querySelector('.pycell .cm-editor').classList.contains('cm-editor')")
     assert cell(page, 2).locator(".uplot").count() == 1  # redrawn, not duplicated
@@ -716,7 +716,7 @@ def test_screenshots_before_and_after_running(new_page, screenshot_dir, full_pag
     def shoot(when):
         for size in SIZES:
             page.set_viewport_size(SIZES[size])
-            page.wait_for_timeout(200)  # charts follow their box's new width
+            settle(page)  # charts follow their box's new width
             full_page_screenshot(page, out / f"playground-{when}-{scheme}-{size}.png")
             # Code and tables scroll inside their boxes.
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -727,5 +727,5 @@ def test_screenshots_before_and_after_running(new_page, screenshot_dir, full_pag
     results = page.evaluate("window.__cells.runAll()")
     assert [r["state"] for r in results] == ["done", "done", "done", "done", "error", "done"]
     page.wait_for_selector(".uplot canvas")
-    page.wait_for_timeout(300)
+    settle(page)
     shoot("after")
