@@ -35,7 +35,8 @@ const PYODIDE_URL = siteURL("assets/pyodide/");
 const DATA_URL = siteURL("assets/data/");
 const PRELOAD = ["mnist-subset.npz"];
 const LOAD_TIMEOUT_MS = 180_000;   // then "failed", with a Retry; the status shows the seconds meanwhile
-const INTERRUPT_GRACE_MS = 1500;   // a KeyboardInterrupt gets this long before the worker is replaced
+const INTERRUPT_GRACE_MS = 1500;   // Python gets this long to take a KeyboardInterrupt...
+const UNWIND_GRACE_MS = 5000;      // ...and, once taken, this long more for its result; then the worker is replaced
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -144,13 +145,23 @@ class Runtime {
     this._queue = this._queue.filter((job) => !mine(job));
     const job = this._active;
     if (!job || !mine(job)) return { stopped: false, namespaceReset: false };
-    if (this._interrupt) {
-      this._interrupt[0] = 2; // SIGINT: Python raises KeyboardInterrupt at its next check
-      const stopped = await Promise.race([job.done.then(() => true), sleep(INTERRUPT_GRACE_MS).then(() => false)]);
-      if (stopped) return { stopped: true, namespaceReset: false };
-    }
+    if (this._interrupt && await this._interrupted(job)) return { stopped: true, namespaceReset: false };
+    if (this._active !== job) return { stopped: true, namespaceReset: false };  // it ended meanwhile
     this._restart("stop");
     return { stopped: true, namespaceReset: true };
+  }
+
+  // Asks Python to raise KeyboardInterrupt in `job`'s code; true once the job has ended.
+  // Python clears the buffer when it takes the interrupt, so a busy page or machine, or the
+  // code's own `finally` blocks, can delay the result past INTERRUPT_GRACE_MS without the
+  // worker (and every variable) being replaced; code that does not check for interrupts
+  // (a long call into C), or swallows them, is.
+  async _interrupted(job) {
+    this._interrupt[0] = 2; // SIGINT: Python raises KeyboardInterrupt at its next check
+    const ended = job.done.then(() => true);
+    if (await Promise.race([ended, sleep(INTERRUPT_GRACE_MS).then(() => false)])) return true;
+    if (this._interrupt[0] !== 0) return false;  // not taken
+    return Promise.race([ended, sleep(UNWIND_GRACE_MS).then(() => false)]);
   }
 
   /**

@@ -32,6 +32,7 @@ let queue = Promise.resolve();
 /** @type {WorkerConfig | null} */
 let config = null;
 let workFiles = null;       // the working directory's files, reported after each run
+let interrupts = null;      // the page's interrupt buffer (a Uint8Array on a SharedArrayBuffer)
 
 const message = (error) => (error && error.message ? error.message : String(error));
 
@@ -84,6 +85,10 @@ const bridge = {
   post_stream(name, text) { send(name === "stderr" ? "stderr" : "stdout", text); },
   post_figure(figure) { send("figure", plain(figure)); },
   post_message(msg) { send("message", plain(msg)); },
+  // Interrupts on only while the reader's code runs (mlpsite.runner.interruptible): Python
+  // takes one at its next check, and anywhere else it would break the run's own machinery.
+  // Off, the buffer keeps a Stop's request until they are on again.
+  interrupts(on) { if (interrupts) pyodide.setInterruptBuffer(on ? interrupts : undefined); },
 };
 
 /** @param {WorkerConfig} cfg @returns {Promise<ReadyDetail>} */
@@ -152,7 +157,7 @@ async function boot(cfg) {
     pyodide.FS.mkdirTree("/data");
     for (const [name, bytes] of await data) pyodide.FS.writeFile(`/data/${name}`, bytes);
     mark("data-written");
-    if (cfg.interruptBuffer) pyodide.setInterruptBuffer(new Uint8Array(cfg.interruptBuffer));
+    if (cfg.interruptBuffer) interrupts = new Uint8Array(cfg.interruptBuffer);
     timings.total = since();
     self.fetch = networkFetch;
     return { timings, marks, resources: resourceTimings(), interrupts: Boolean(cfg.interruptBuffer) };

@@ -33,6 +33,7 @@ from labpage import (
     wait_idle,
     wait_prediction,
 )
+from waits import settle
 
 EPOCHS = 3
 
@@ -278,7 +279,7 @@ def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, scr
     set_scheme(page, "dark")
     shoot(page, screenshot_dir, "wide-dark-after")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(300)
+    settle(page)
     shoot(page, screenshot_dir, "phone-dark-after")
     set_scheme(page, "light")
     shoot(page, screenshot_dir, "phone-light-after")

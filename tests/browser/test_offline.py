@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from labpage import fill_form, runs, wait_idle
 from test_cell_hints import BLOCK_STORAGE
-from test_cells import cell, open_cells, output, run_cell, set_code, wait_ready, wait_state
+from test_cells import cell, open_cells, output, run_cell, set_code, start_kept_loop, wait_ready, wait_state
 
 REPO = Path(__file__).resolve().parents[2]
 SW_TIMEOUT_MS = 90_000  # the first install downloads about 27 MB
@@ -122,9 +122,7 @@ def test_stop_keeps_the_variables_on_a_host_without_coop_coep(new_page):
     assert page.evaluate(coep, "/assets/pyodide/pyodide-lock.json") is None
     wait_ready(page)
     assert page.evaluate("window.__cells.runtime.canInterrupt") is True
-    set_code(page, 5, "kept = 'still here'\nwhile True:\n    pass\n")
-    run_cell(page, 5, "running")
-    page.wait_for_timeout(300)
+    start_kept_loop(page)
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
     wait_state(page, 5, "stopped", timeout=2_000)
     set_code(page, 5, "print(kept)")
@@ -201,15 +199,12 @@ def test_pages_without_a_worker_register_none_and_drop_an_earlier_ones(new_page,
         html.write_text(re.sub(r'<meta name="site-service-worker"[^>]*>', "", html.read_text()))
     page.reload()   # still the earlier build's page, from the worker's cache: it finds no sw.js
     registrations = "navigator.serviceWorker.getRegistrations().then((r) => r.length)"
-    deadline = time.monotonic() + 60
-    while page.evaluate(registrations) and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-    assert page.evaluate(registrations) == 0
+    page.wait_for_function(f"{registrations}.then((n) => n === 0)", timeout=60_000)
 
     fresh = new_page(base=url, service_workers="allow")
     open_cells(fresh, "forward/")
     wait_ready(fresh)
-    fresh.wait_for_timeout(500)   # past the page's registration step
+    assert fresh.evaluate("window.__offline.then((r) => r === null)")   # the page's registration step
     assert fresh.evaluate(registrations) == 0
     assert not [u for u in fresh.guard.requests if u.endswith("/sw.js")]
 
@@ -225,6 +220,6 @@ def test_a_page_the_worker_controls_makes_no_request_that_fails_or_is_cut_short(
     wait_ready(page)
     # The registration runs once Python is up; the worker's own update check is the browser's.
     page.wait_for_function("navigator.serviceWorker.getRegistration().then((r) => r && r.active)")
-    page.wait_for_timeout(1000)
+    assert page.evaluate("window.__offline.then((r) => r !== null)")   # its check of sw.js is over
     assert not cut, cut
     assert not [u for u in page.guard.requests if u.endswith("/sw.js")]

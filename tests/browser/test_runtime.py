@@ -14,6 +14,7 @@ import pytest
 from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
 from assets.pyodide import CORE_SHA256
 from assets.wheels import WHEELS, bytecode_name
+from waits import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 OFFICIAL_LOCK = REPO / "node_modules" / "pyodide" / "pyodide-lock.json"
@@ -285,7 +286,7 @@ def test_page_guard_blocks_and_records_other_origins_also_from_workers(page):
       const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
       w.onmessage = () => resolve();
     })""")
-    page.wait_for_timeout(200)
+    wait_until(page, lambda: len(page.guard.foreign_requests) >= 2, what="the guard to record both requests")
     blocked = " ".join(page.guard.foreign_requests)
     assert "example.invalid/from-page" in blocked
     assert "example.invalid/from-worker" in blocked
@@ -298,11 +299,9 @@ def test_page_guard_records_errors_thrown_in_workers(page):
       const src = 'setTimeout(() => { throw new Error("thrown in a worker") }, 0);';
       new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
     }""")
-    for _ in range(50):  # the error reaches the guard asynchronously; a loaded machine is slow
-        page.wait_for_timeout(200)
-        if any("thrown in a worker" in e for e in page.guard.page_errors):
-            break
-    assert any("thrown in a worker" in e for e in page.guard.page_errors)
+    # The error reaches the guard asynchronously; a loaded machine is slow.
+    wait_until(page, lambda: any("thrown in a worker" in e for e in page.guard.page_errors),
+               timeout_ms=10_000, what="the worker's error to reach the guard")
 
 
 def test_isolated_server_makes_pages_cross_origin_isolated(new_page, isolated_server):
