@@ -74,7 +74,8 @@ TUTORIAL_TEST_ACC = {"sigmoid_momentum": 0.97, "relu_sgd": 0.93, "relu_sgd_tutor
 CLI = """
 import sys
 import numpy as np
-from mlp import activations, cli
+from mlp import activations
+from mlp.tools import cli
 activations.ACTIVATIONS["relu_tutorial"] = activations.relu
 activations.DERIVATIVES["relu_tutorial"] = lambda a: np.ones_like(a)
 sys.exit(cli.main(sys.argv[1:]))

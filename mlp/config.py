@@ -1,7 +1,7 @@
 """One training run's settings, each with its default, limits and help text: :class:`RunConfig`.
 
 Every front end starts from it: the command line's ``train`` options are its fields
-(:mod:`mlp.cli_args`), the lab's form shows and sends its fields (``mlpsite.lab``), and the
+(:mod:`mlp.tools.cli`), the lab's form shows and sends its fields (``mlpsite.lab``), and the
 benchmarks describe their workloads with it. :func:`build` turns one into a
 :class:`mlp.Trainer`, so a new setting is added here, once.
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .files import atomic_write, file_name, is_zip, npz_source
+from .tools.files import atomic_write, file_name, is_zip, npz_source
 
 NUM_CLASSES = 10
 SUBSET_KEYS = ("x_train", "y_train", "x_test", "y_test")

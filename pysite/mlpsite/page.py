@@ -26,6 +26,8 @@ import sys
 
 import numpy as np
 
+from mlp.checks import text_or_none
+
 try:  # the bridge to the page, present only inside the site's Python worker
     import _cells_js as _bridge
 except ImportError:
@@ -65,14 +67,6 @@ def _show_natively(figure, summary):
         print(summary)
         return
     show(figure, summary)
-
-
-def _text(name, value):
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string or None; got {type(value).__name__}")
-    return value
 
 
 def _labels(name, labels, n):
@@ -179,7 +173,7 @@ def digits(images, labels=None, title=None, *, truth=None, key=None):
             raise ValueError(f"integer images must hold values 0..255; got {low}..{high}")
     pixels = np.ascontiguousarray(array, dtype=np.uint8)
     figure = {
-        "kind": "digits", "key": _key(key), "title": _text("title", title),
+        "kind": "digits", "key": _key(key), "title": text_or_none("title", title),
         "count": n, "height": height, "width": width,
         "pixels": pixels.tobytes(), "labels": _labels("labels", labels, n),
         "truth": _labels("truth", truth, n),
@@ -240,8 +234,8 @@ def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, l
             if (finite <= 0).any():
                 raise ValueError(f"logy=True needs positive values; series {name!r} has {finite.min():.4g}")
     figure = {
-        "kind": "chart", "key": _key(key), "title": _text("title", title),
-        "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel), "logy": bool(logy),
+        "kind": "chart", "key": _key(key), "title": text_or_none("title", title),
+        "xlabel": text_or_none("xlabel", xlabel), "ylabel": text_or_none("ylabel", ylabel), "logy": bool(logy),
         "logx": bool(logx), "x": xs.tolist(),
         "series": [{"name": name, "values": _nullable(values), "role": roles.get(name)}
                    for name, values in columns.items()],
@@ -279,7 +273,7 @@ def bars(values, labels=None, title=None, *, highlight=None, key=None):
         highlight = int(highlight)
     integers = bool(np.all(array == np.round(array)))
     figure = {
-        "kind": "bars", "key": _key(key), "title": _text("title", title),
+        "kind": "bars", "key": _key(key), "title": text_or_none("title", title),
         "values": array.tolist(), "labels": names, "highlight": highlight, "integers": integers,
     }
     _post_figure(figure, f"[bars: {len(array)} values" + (f", {title!r}" if title else "") + "]")
@@ -301,8 +295,8 @@ def heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, y
         raise ValueError(f"heatmap draws 1x1 to {MAX_MATRIX}x{MAX_MATRIX} matrices; got {rows}x{cols}")
     integers = bool(np.all(array == np.round(array)))
     figure = {
-        "kind": "heatmap", "key": _key(key), "title": _text("title", title),
-        "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel),
+        "kind": "heatmap", "key": _key(key), "title": text_or_none("title", title),
+        "xlabel": text_or_none("xlabel", xlabel), "ylabel": text_or_none("ylabel", ylabel),
         "rows": rows, "cols": cols, "values": array.ravel().tolist(), "integers": integers, "shade": shade,
         "rowLabels": _labels("row_labels", row_labels, rows) or [str(i) for i in range(rows)],
         "colLabels": _labels("col_labels", col_labels, cols) or [str(i) for i in range(cols)],
@@ -389,7 +383,7 @@ def log(lines, title=None, *, key=None):
     lines = list(lines)
     if len(lines) > 10_000:
         raise ValueError(f"{len(lines)} lines is too many to show; at most 10000")
-    figure = {"kind": "log", "key": _key(key), "title": _text("title", title), "lines": lines}
+    figure = {"kind": "log", "key": _key(key), "title": text_or_none("title", title), "lines": lines}
     if _bridge is None:
         print("\n".join(lines))  # natively the lines are plain text, no drawing
         return
