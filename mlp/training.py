@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from .checks import whole
-from .data import one_hot
+from .labels import one_hot
 from .losses import cross_entropy
 from .optimizers import Optimizer, get_optimizer
 from .regularization import Dropout, add_l2_gradient, check_coefficient, l2_penalty

@@ -78,16 +78,24 @@ class PhaseTimer:
 
 def phases(data, config, batches=120):
     """Milliseconds per batch in each phase of a training step (the batch's gather, forward,
-    loss, backward, optimiser), over ``batches`` batches after 20 of warm-up."""
-    from mlp import layers, training  # noqa: PLC0415
+    loss, backward, optimiser), over ``batches`` batches after 20 of warm-up.
+
+    The network's layers are mlp.tools.fast.Dense here also natively, so that their products
+    go through one function to time (natively mlp.ops.matmul is ``a @ b``)."""
     from mlp import network as network_module
+    from mlp import training  # noqa: PLC0415
+    from mlp.tools import fast
 
     x, y = data
-    network = mlp.Network(config["sizes"], activation=config["activation"], seed=0)
+    layer, mlp.Network.Layer = mlp.Network.Layer, fast.Dense
+    try:
+        network = mlp.Network(config["sizes"], activation=config["activation"], seed=0)
+    finally:
+        mlp.Network.Layer = layer
     trainer = mlp.Trainer(network, _optimizer(config), x, y, batch_size=BATCH, epochs=2, seed=0,
                           evaluate_train=False)
     timer = PhaseTimer()
-    timer.wrap(layers, "matmul", "matrix products")
+    timer.wrap(fast, "matmul", "matrix products")
     timer.wrap(network_module, "softmax", "softmax")
     timer.wrap(training, "cross_entropy", "loss")
     timer.wrap(network_module, "softmax_cross_entropy_grad", "loss gradient")
