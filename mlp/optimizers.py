@@ -266,15 +266,18 @@ OPTIMIZERS = {
 }
 
 
-def make_optimizer(name, learning_rate, **options):
-    """Build the optimiser registered as ``name``: the one way front ends build one.
+def make_optimizer(name, learning_rate=None, **options):
+    """Build the optimiser registered as ``name``: the one way to build one by name.
+
+    ``make_optimizer("momentum", 4, beta=0.9)`` is ``Momentum(learning_rate=4, beta=0.9)``.
 
     Parameters
     ----------
     name : str
         A key of :data:`OPTIMIZERS`: sgd, momentum, rmsprop, adam, classic, nesterov.
-    learning_rate : float
-        Positive and finite.
+    learning_rate : float or None
+        Positive and finite; None takes the class's default (0.1 for SGD and momentum,
+        0.001 for RMSProp and Adam).
     **options
         The class's own options (``beta``, ``rho``, ``beta1``, ``beta2``, ``eps``, ...).
         :data:`OPTIMIZERS` ``[name].beta`` names the option a single "β" setting maps to.
@@ -293,18 +296,6 @@ def make_optimizer(name, learning_rate, **options):
     if unknown:
         raise ValueError(f"optimizer {name!r} has no option {unknown[0]!r}; "
                          f"it takes: {', '.join(accepted) or 'only the learning rate'}")
-    return cls(learning_rate=learning_rate, **options)
-
-
-def get_optimizer(name, **options):
-    """Build the optimiser registered as ``name`` with keyword ``options``.
-
-    ``get_optimizer("momentum", learning_rate=4, beta=0.9)``; without a learning
-    rate, the class's default. Raises ``ValueError`` listing the valid names for
-    an unknown one.
-    """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
-    if "learning_rate" in options:
-        return make_optimizer(name, **options)
-    return OPTIMIZERS[name](**options)
+    if learning_rate is not None:
+        options["learning_rate"] = learning_rate
+    return cls(**options)

@@ -20,7 +20,7 @@ import numpy as np
 from .checks import whole
 from .labels import one_hot
 from .losses import cross_entropy
-from .optimizers import Optimizer, get_optimizer
+from .optimizers import Optimizer, make_optimizer
 from .regularization import Dropout, add_l2_gradient, check_coefficient, l2_penalty
 from .schedules import make_schedule
 
@@ -96,7 +96,7 @@ class Trainer:
                  batch_size=128, epochs=10, callbacks=(), seed=0, evaluate_train=True, eval_name="test",
                  l2=0.0, dropout=0.0, schedule=None):
         self.network = network
-        self.optimizer = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+        self.optimizer = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
         if not isinstance(self.optimizer, Optimizer):
             raise TypeError(f"optimizer must be an mlp Optimizer or a name; got {optimizer!r}")
         self.batch_size = _positive_int("batch_size", batch_size)
@@ -294,7 +294,7 @@ def train(network, x_train, y_train, x_test=None, y_test=None, *, optimizer="sgd
     learning_rate=4, beta=0.9)``.
     """
     if isinstance(optimizer, str):
-        optimizer = get_optimizer(optimizer, **optimizer_options)
+        optimizer = make_optimizer(optimizer, **optimizer_options)
     elif optimizer_options:
         raise TypeError("optimizer options are only accepted with an optimizer name")
     trainer = Trainer(network, optimizer, x_train, y_train, x_test, y_test, batch_size=batch_size,

@@ -5,16 +5,18 @@ from the data these functions hand over; nothing is rendered in Python. Run
 natively, each function checks its arguments the same way and prints a one-line
 summary instead, so cells stay runnable outside the browser.
 
-    page.digits(images, labels=None, title=None)
-    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False, logx=False)
+    page.digits(images, labels=None, title=None, truth=None)   # truth: wrong readings marked
+    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False, logx=False,
+               colors=None)                     # colors: {series name: "train" | "eval" | "batch"}
     page.bars(values, labels=None, title=None, highlight=None)
-    page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None)
-    page.log(lines, title=None)        # text lines that scroll sideways instead of wrapping
-    page.prediction(network, x, title=None)   # one input's path through a network
-    page.network(net, x=None, title=None)     # a diagram of the layers, units and weights
-    page.stepper(forward, backward, params, X, Y)   # backpropagation, one node per step
+    page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None,
+                 shade="all")                   # shade="row": a confusion matrix's hits and misses
+    page.log(lines, title=None)                 # text lines that scroll sideways instead of wrapping
+    page.prediction(network, x, title=None)     # one input's path through a network
+    page.network(net, x=None, title=None, activation=None)   # the layers, units and weights
+    page.stepper(forward, backward, params, X, Y, title=None, check=None)   # backpropagation
     page.send(kind, **payload)
-    page.ProgressCallback(...)        # a live training chart, for mlp.Trainer
+    page.ProgressCallback(...)                  # a live training chart, for mlp.Trainer
 
 Every drawing function also takes ``key=``: a figure sent again with the same key
 replaces the earlier one in the cell's output (a live update) instead of adding one.

@@ -78,7 +78,7 @@ def test_adam_with_bias_correction():
 
 @pytest.mark.parametrize("name", sorted(mlp.OPTIMIZERS))
 def test_float32_parameters_stay_float32(name):
-    optimizer = mlp.optimizers.get_optimizer(name, learning_rate=np.float64(0.01))
+    optimizer = mlp.make_optimizer(name, learning_rate=np.float64(0.01))
     w = np.ones((3, 2), dtype=np.float32)
     for _ in range(3):
         optimizer.step({"w": w}, {"w": np.full((3, 2), 0.5, dtype=np.float32)})
@@ -98,7 +98,7 @@ def test_state_is_kept_per_parameter():
 
 def test_bad_settings():
     with pytest.raises(ValueError, match="unknown optimizer 'nadam'.*sgd, momentum, rmsprop, adam"):
-        mlp.optimizers.get_optimizer("nadam")
+        mlp.make_optimizer("nadam")
     for lr in (0, -1, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="learning rate must be a positive number"):
             mlp.SGD(lr)

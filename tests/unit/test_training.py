@@ -181,7 +181,7 @@ def test_divergence_names_the_learning_rate(small, activation, lr, scale, loss, 
 @pytest.mark.parametrize("name", sorted(mlp.OPTIMIZERS))
 def test_every_optimizer_learns_and_keeps_float32(small, name):
     lr = {"sgd": 0.5, "momentum": 4, "classic": 0.4, "nesterov": 4, "rmsprop": 0.005, "adam": 0.005}[name]
-    trainer = make_trainer(small, optimizer=mlp.optimizers.get_optimizer(name, learning_rate=lr), epochs=2)
+    trainer = make_trainer(small, optimizer=mlp.make_optimizer(name, learning_rate=lr), epochs=2)
     trainer.fit()
     assert trainer.history[-1]["test_acc"] > 0.6  # 2 epochs on 2000 images; chance is 0.1
     assert all(p.dtype == np.float32 for p in trainer.network.params.values())
