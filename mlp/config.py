@@ -199,7 +199,7 @@ def build(config, data, callbacks=()):
     ----------
     config : RunConfig
     data : mlp.Dataset
-        Prepared data (:func:`mlp.prepare`): float pixels in [0, 1] of ``config.dtype``,
+        Prepared data (:func:`mlp.data.prepare`): float pixels in [0, 1] of ``config.dtype``,
         shapes (n, sizes[0]) and (m, sizes[0]), integer labels (n,) and (m,).
     callbacks : sequence of mlp.callbacks.Callback
         Called in order; with ``keep_best`` a :class:`mlp.KeepBest` on the test accuracy

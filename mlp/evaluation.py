@@ -89,7 +89,7 @@ def evaluate(network, x, y, batch_size=EVAL_CHUNK):
     Raises
     ------
     ValueError
-        If the weights hold NaN or infinite values (see :func:`mlp.check_weights`),
+        If the weights hold NaN or infinite values (see :func:`mlp.checks.check_weights`),
         the labels are not integers in ``0..classes - 1``, the lengths differ or
         there are no samples.
     TypeError

@@ -257,7 +257,7 @@ def prediction_path(network, x, *, top=DEFAULT_TOP):
         If ``network`` is not an :class:`mlp.Network`.
     ValueError
         For a bad input (see :func:`check_input`) or ``top``, or a network whose
-        weights hold NaN or infinite values (see :func:`mlp.check_weights`).
+        weights hold NaN or infinite values (see :func:`mlp.checks.check_weights`).
     """
     if not isinstance(network, Network):
         raise TypeError(f"network must be an mlp.Network; got {type(network).__name__}")

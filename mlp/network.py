@@ -191,5 +191,5 @@ class Network:
         return loss, int(np.sum(predicted == labels)) / len(x)
 
     def parameter_count(self):
-        """Number of weights and biases (see :func:`mlp.network.parameter_count`)."""
+        """Number of weights and biases (see :func:`mlp.layers.parameter_count`)."""
         return parameter_count(self.sizes)
