@@ -35,9 +35,6 @@ class TrainingDiverged(FloatingPointError):
     """The loss became NaN, infinite or absurdly large: the learning rate is almost always too large."""
 
 
-_positive_int = whole  # "batch_size must be a positive integer; got 0"
-
-
 class Trainer:
     """Mini-batch training of a :class:`mlp.Network`, in as many slices as wanted.
 
@@ -99,8 +96,8 @@ class Trainer:
         self.optimizer = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
         if not isinstance(self.optimizer, Optimizer):
             raise TypeError(f"optimizer must be an mlp Optimizer or a name; got {optimizer!r}")
-        self.batch_size = _positive_int("batch_size", batch_size)
-        self.epochs = _positive_int("epochs", epochs)
+        self.batch_size = whole("batch_size", batch_size)
+        self.epochs = whole("epochs", epochs)
         self.x_train, self.y_train = self._data(x_train, y_train, "train")
         if (x_test is None) != (y_test is None):
             raise ValueError("give both x_test and y_test, or neither")
@@ -177,7 +174,7 @@ class Trainer:
             (training is then over).
         """
         if max_batches is not None:
-            _positive_int("max_batches", max_batches)
+            whole("max_batches", max_batches)
         if max_seconds is not None and (isinstance(max_seconds, bool)
                                         or not isinstance(max_seconds, numbers.Real)
                                         or not 0 <= max_seconds < math.inf):
