@@ -1,11 +1,12 @@
 """A multilayer perceptron written from scratch with NumPy.
 
-Reading order for a learner, each file a step of the lesson and importing only the ones
-before it:
+Reading order for a learner, each file a step of the lesson that imports only files of
+its own step or the ones before, and the small helpers ``checks.py`` (argument checks)
+and ``chunks.py`` (evaluation in chunks):
 
 1. ``activations.py``: sigmoid, ReLU, tanh, softmax and their derivatives;
    ``losses.py``: cross-entropy and its gradient fused with softmax;
-   ``init.py``: how the first weights are drawn.
+   ``labels.py``: labels as one-hot targets; ``init.py``: how the first weights are drawn.
 2. ``layers.py``: :class:`Dense`, ``a = f(x @ W + b)`` forward and its gradients backward;
    ``network.py``: :class:`Network`, a stack of them ending in softmax.
 3. ``optimizers.py``: SGD, momentum, RMSProp and Adam, each update as its formula;
@@ -17,10 +18,10 @@ before it:
 
 Around the lesson: ``data.py`` reads MNIST, ``config.py`` holds :class:`RunConfig` (every
 setting of a run) and :func:`build`, ``evaluation.py``, ``serialization.py`` and
-``inspection.py`` come after training, ``ops.py`` and ``_kernel.py`` are the matrix product
-the browser uses, and ``checks.py`` and ``chunks.py`` are helpers they share. The product
-parts (memory checks, files, progress history, diagnoses, the lab's choices, the command
-line) live in :mod:`mlp.tools`; nothing of the lesson imports them.
+``inspection.py`` come after training, and ``ops.py`` and ``_kernel.py`` are the matrix
+product the browser uses. The product parts (memory checks, files, progress history,
+diagnoses, the lab's choices, the command line) live in :mod:`mlp.tools`; nothing of the
+lesson imports them.
 """
 
 __version__ = "0.1.0"
