@@ -59,7 +59,7 @@ if IN_BROWSER:
 # The other product parts, so that mlp.tools.<module> is at hand after ``import mlp``.
 for _module in ("choices", "files", "history"):
     importlib.import_module(f".tools.{_module}", __name__)
-del _module, fast, resources, importlib
+del _module, fast, resources, importlib, IN_BROWSER
 
 __all__ = [
     "__version__",
