@@ -80,7 +80,7 @@ def matmul(r):
     rows = r.get("matmul")
     if not rows:
         return "*(not measured in this run)*"
-    out = ["| Product (m×k)·(k×n) | dtype | `@` | `einsum` | `mlp.matmul` (uses) | native `@` |",
+    out = ["| Product (m×k)·(k×n) | dtype | `@` | `einsum` | `mlp.ops.matmul` (uses) | native `@` |",
            "|---|---|--:|--:|--:|--:|"]
     for row in rows:
         m, k, n = row["shape"]

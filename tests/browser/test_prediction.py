@@ -21,8 +21,8 @@ SIZES = [784, 48, 24, 10]  # two hidden layers: the panel draws one strip each
 @pytest.fixture(scope="module")
 def weights(tmp_path_factory):
     """A small two-hidden-layer network trained natively on 5,000 MNIST pictures, saved by mlp.save."""
-    x = mlp.normalize(mlp.read_idx(MNIST / "train-images-idx3-ubyte")[:6000].reshape(-1, 784))
-    y = mlp.one_hot(mlp.read_idx(MNIST / "train-labels-idx1-ubyte")[:6000])
+    x = mlp.normalize(mlp.data.read_idx(MNIST / "train-images-idx3-ubyte")[:6000].reshape(-1, 784))
+    y = mlp.one_hot(mlp.data.read_idx(MNIST / "train-labels-idx1-ubyte")[:6000])
     network = mlp.Network(SIZES, activation="relu", seed=3)
     mlp.Trainer(network, mlp.make_optimizer("adam", 0.002), x[:5000], y[:5000], x[5000:], y[5000:],
                 batch_size=64, epochs=2, seed=0).fit()
