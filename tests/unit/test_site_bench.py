@@ -15,7 +15,7 @@ def small_subset(tmp_path_factory):
     """A subset file of 512 training and 256 test images, with random pixels and labels."""
     rng = np.random.default_rng(0)
     path = tmp_path_factory.mktemp("bench") / "small.npz"
-    mlp.save_subset(path, rng.integers(0, 256, (512, 784), dtype=np.uint8), rng.integers(0, 10, 512, dtype=np.uint8),
+    mlp.data.save_subset(path, rng.integers(0, 256, (512, 784), dtype=np.uint8), rng.integers(0, 10, 512, dtype=np.uint8),
                     rng.integers(0, 256, (256, 784), dtype=np.uint8), rng.integers(0, 10, 256, dtype=np.uint8))
     return path
 
