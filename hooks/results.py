@@ -14,6 +14,9 @@ Fields: ``table`` (a Markdown table, one row per epoch), ``command`` (the comman
 fenced block),
 ``test_acc``, ``test_acc_pct``, ``test_loss``, ``train_acc``, ``train_loss`` (after the last epoch),
 ``best_test_acc``, ``seconds`` (training time in all), ``epochs``, ``n_train``, ``n_test``,
+``first_test_acc_pct`` (after the first epoch),
+``gap_first``, ``gap_last`` (test loss minus training loss after the first and the last epoch),
+``test_loss_trend`` (in words: still falling at the last epoch, or where it was lowest),
 ``vs_tutorial`` (the final test accuracy compared in words with the tutorial's figure).
 """
 
@@ -216,11 +219,26 @@ def fields(name):
         "best_test_acc": f"{max(r['test_acc'] for r in history):.4f}",
         "seconds": f"{sum(r['seconds'] for r in history):.1f}",
         "epochs": str(len(history)),
+        "first_test_acc_pct": f"{100 * history[0]['test_acc']:.1f}%",
+        "gap_first": f"{history[0]['test_loss'] - history[0]['train_loss']:.4f}",
+        "gap_last": f"{last['test_loss'] - last['train_loss']:.4f}",
+        "test_loss_trend": _test_loss_trend(history),
         "n_train": f"{report['config']['n_train']:,}",
         "n_test": f"{report['config']['n_test']:,}",
         **({"vs_tutorial": _versus(last["test_acc"], TUTORIAL_TEST_ACC[name])}
            if name in TUTORIAL_TEST_ACC else {}),
     }
+
+
+def _test_loss_trend(history):
+    """Whether the test loss is still falling at the end, in words, with its lowest point."""
+    best = min(history, key=lambda r: r["test_loss"])
+    if best is history[-1]:
+        return (f"still falling: it is lowest at the last epoch ({best['test_loss']:.4f}), "
+                f"so after {len(history)} epochs the network is still improving on new pictures")
+    return (f"lowest at epoch {best['epoch']} ({best['test_loss']:.4f}) and "
+            f"{history[-1]['test_loss']:.4f} at the last: the network has begun to get worse on "
+            "new pictures")
 
 
 def _versus(ours, theirs):

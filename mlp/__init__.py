@@ -4,6 +4,7 @@ __version__ = "0.1.0"
 
 from .activations import ACTIVATIONS, DERIVATIVES, get_activation, leaky_relu, relu, sigmoid, softmax, tanh
 from .callbacks import Callback, EpochLog, ProgressBar, format_record
+from .config import RunConfig, build
 from .choices import choices
 from .data import (
                    DataError,
@@ -53,6 +54,7 @@ from .validation import MemoryLimitError, check_fits, check_memory, check_weight
 __all__ = [
     "__version__",
     # model
+    "RunConfig", "build",
     "Network", "Dense", "matmul", "parameter_count", "check_weights", "check_fits", "choices",
     "ACTIVATIONS", "DERIVATIVES", "get_activation", "sigmoid", "relu", "tanh", "leaky_relu", "softmax",
     "INITIALIZERS", "get_initializer",

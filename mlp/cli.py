@@ -19,7 +19,9 @@ import numpy as np
 
 from . import __version__
 from .callbacks import EpochLog, ProgressBar
-from .cli_args import build_parser
+from .cli_args import build_parser, run_config
+from .config import build as build_trainer
+from .config import check as check_config
 from .data import (
     NUM_CLASSES,
     DataError,
@@ -35,11 +37,9 @@ from .data import (
 from .diagnosis import diagnose
 from .evaluation import evaluate
 from .files import check_output_path, write_text
-from .network import Network
-from .optimizers import OPTIMIZERS, make_optimizer
-from .regularization_cli import trainer_options
+from .optimizers import OPTIMIZERS
 from .serialization import load, save
-from .training import Trainer, TrainingDiverged
+from .training import TrainingDiverged
 from .validation import check_fits, check_memory, training_memory
 
 
@@ -70,27 +70,21 @@ def _load(source):
         raise UsageError(str(e)) from None
 
 
-def _optimizer(args):
-    """The optimiser the options ask for, from mlp's registry."""
-    choice = OPTIMIZERS[args.optimizer]
-    options = {}
+def _config(args):
+    """The run's :class:`mlp.RunConfig`, its options checked before any data is read."""
     if args.beta is not None:
         if not 0 <= args.beta < 1:
             raise UsageError(f"--beta must be in [0, 1); got {args.beta}")
-        if choice.beta is None:
+        if OPTIMIZERS[args.optimizer].beta is None:
             raise UsageError(f"--beta does not apply to optimizer {args.optimizer!r}")
-        options[choice.beta] = args.beta
-    if args.optimizer == "momentum":
-        options.update(form=args.momentum_form, nesterov=args.nesterov)
-    elif args.nesterov or args.momentum_form != "average":
+    if args.optimizer != "momentum" and (args.nesterov or args.momentum_form != "average"):
         raise UsageError("--nesterov and --momentum-form apply only to --optimizer momentum")
-    options["weight_decay"] = args.weight_decay
     try:
-        if args.lr is None:
-            return choice(**options)
-        return make_optimizer(args.optimizer, args.lr, **options)
+        config = run_config(args)
+        check_config(config)
     except ValueError as e:
         raise UsageError(str(e)) from None
+    return config
 
 
 def _training_data(args):
@@ -120,19 +114,15 @@ def _training_data(args):
 
 def cmd_train(args):
     _check_outputs(args, "--save", "--report")
-    optimizer = _optimizer(args)
-    try:
-        regularization = trainer_options(args)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    config = _config(args)
     args.data = args.data or default_source()  # recorded in the report
     data = prepare(_training_data(args), args.dtype)
-    network = Network(args.sizes, activation=args.activation, init=args.init, seed=args.seed,
-                      dtype=args.dtype)
     callbacks = ([] if args.quiet else [ProgressBar()]) + [EpochLog()]
-    trainer = Trainer(network, optimizer, *data, batch_size=args.batch_size, epochs=args.epochs,
-                      callbacks=callbacks, seed=args.seed, **regularization)
-    print(f"{'-'.join(map(str, args.sizes))} {args.activation}, {optimizer}, batch {args.batch_size}, "
+    try:
+        trainer = build_trainer(config, data, callbacks)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    print(f"{'-'.join(map(str, args.sizes))} {args.activation}, {trainer.optimizer}, batch {args.batch_size}, "
           f"{args.epochs} epochs, {len(data.x_train)} train / {len(data.x_test)} test images, {args.dtype}",
           flush=True)
     try:

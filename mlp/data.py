@@ -227,7 +227,6 @@ def one_hot(labels, num_classes=NUM_CLASSES, dtype="float32"):
     return out
 
 
-_normalize, _one_hot = normalize, one_hot  # for functions whose arguments reuse these names
 
 
 def prepare(data, dtype="float32"):
@@ -310,16 +309,16 @@ def save_subset(file, x_train, y_train, x_test, y_test):
         np.savez_compressed(file, **data)
 
 
-def load_subset(file, normalize=False, one_hot=False, dtype="float32"):
+def load_subset(file, scaled=False, as_one_hot=False, dtype="float32"):
     """Read a file written by :func:`save_subset`.
 
     Parameters
     ----------
     file : path, bytes or binary file object
-    normalize : bool
-        Return pixels as ``dtype`` in [0, 1] instead of uint8.
-    one_hot : bool
-        Return labels as one-hot ``dtype`` rows instead of uint8.
+    scaled : bool
+        Return pixels as ``dtype`` in [0, 1] (:func:`normalize`) instead of uint8.
+    as_one_hot : bool
+        Return labels as one-hot ``dtype`` rows (:func:`one_hot`) instead of uint8.
 
     Raises
     ------
@@ -341,8 +340,8 @@ def load_subset(file, normalize=False, one_hot=False, dtype="float32"):
         raise DataError(f"{name}: cannot read it as a .npz file ({e})") from None
     _check_raw(name, data)
     for key in SUBSET_KEYS:
-        if key.startswith("x") and normalize:
-            data[key] = _normalize(data[key], dtype)
-        if key.startswith("y") and one_hot:
-            data[key] = _one_hot(data[key], dtype=dtype)
+        if key.startswith("x") and scaled:
+            data[key] = normalize(data[key], dtype)
+        if key.startswith("y") and as_one_hot:
+            data[key] = one_hot(data[key], dtype=dtype)
     return Dataset(**data)

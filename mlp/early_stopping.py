@@ -13,6 +13,7 @@ the training set's noise.
 import math
 
 from .callbacks import Callback
+from .checks import whole
 
 
 def describe(monitor, eval_name="test"):
@@ -25,9 +26,7 @@ def describe(monitor, eval_name="test"):
 
 
 def _patience(value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"patience must be a whole number of epochs >= 1; got {value!r}")
-    return value
+    return whole("patience", value, what="a whole number of epochs >= 1")
 
 
 class KeepBest(Callback):

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import check_labels
-from .losses import cross_entropy
+from .chunks import EVAL_CHUNK, checked_data, loss_and_predictions, targets  # noqa: F401 (targets: mlp.evaluation's)
 from .metrics import accuracy_per_row, confusion_matrix
-
-EVAL_CHUNK = 4096  # rows per forward pass when evaluating many samples
+from .validation import check_weights
 
 
 @dataclass(frozen=True)
@@ -78,49 +76,6 @@ def _plain(x):
     return x if math.isfinite(x) else None
 
 
-def targets(y, num_classes):
-    """Integer labels (n,) from labels (n,) or one-hot rows (n, num_classes); ``ValueError`` otherwise."""
-    y = np.asarray(y)
-    if y.ndim == 2:
-        if y.shape[1] != num_classes:
-            raise ValueError(f"one-hot targets must have {num_classes} columns; got shape {y.shape}")
-        return y.argmax(axis=1).astype(np.int64)
-    return check_labels(y, num_classes).astype(np.int64)
-
-
-def loss_and_predictions(network, x, labels, batch_size=EVAL_CHUNK):
-    """Mean cross-entropy, predicted classes (n,) and their probabilities (n,), in chunks.
-
-    ``x`` must already be checked (``network.check_inputs``) and ``labels`` be
-    integer labels of the same length, non-empty.
-    """
-    total, predicted, confidence = 0.0, [], []
-    k = network.sizes[-1]
-    for i in range(0, len(x), batch_size):
-        p = network.forward(x[i:i + batch_size])  # (chunk, k)
-        t = labels[i:i + batch_size]
-        onehot = np.zeros((len(t), k), dtype=p.dtype)
-        onehot[np.arange(len(t)), t] = 1
-        total += cross_entropy(p, onehot) * len(p)
-        best = p.argmax(axis=1)
-        predicted.append(best)
-        confidence.append(p[np.arange(len(p)), best])
-    return total / len(x), np.concatenate(predicted).astype(np.int64), np.concatenate(confidence)
-
-
-def checked_data(network, x, y, batch_size=EVAL_CHUNK):
-    """``(x, labels)`` checked against the network; ``ValueError``/``TypeError`` naming the problem."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
-    x = network.check_inputs(x)
-    labels = targets(y, network.sizes[-1])
-    if len(labels) != len(x):
-        raise ValueError(f"x has {len(x)} samples but y has {len(labels)}")
-    if len(x) == 0:
-        raise ValueError("cannot evaluate on an empty data set")
-    return x, labels
-
-
 def evaluate(network, x, y, batch_size=EVAL_CHUNK):
     """Evaluate ``network`` on inputs ``x`` with true classes ``y``.
 
@@ -146,8 +101,6 @@ def evaluate(network, x, y, batch_size=EVAL_CHUNK):
     TypeError
         If ``x`` is not floating point.
     """
-    from .validation import check_weights
-
     check_weights(network)
     x, labels = checked_data(network, x, y, batch_size)
     k = network.sizes[-1]

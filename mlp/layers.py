@@ -4,6 +4,8 @@ Batches are row-major: one sample per row, ``x`` of shape ``(batch, n_in)``,
 ``W`` of shape ``(n_in, n_out)``, ``b`` of shape ``(n_out,)``.
 """
 
+import itertools
+
 from .activations import get_activation
 from .ops import matmul
 
@@ -63,3 +65,13 @@ class Dense:
         self.grads["W"] = matmul(self.x.T, dz)  # (n_in, n_out)
         self.grads["b"] = dz.sum(axis=0)  # (n_out,)
         return matmul(dz, self.params["W"].T) if input_grad else None
+
+
+def parameter_count(sizes):
+    """Number of weights and biases of a network with layer widths ``sizes`` (input first).
+
+    ``sum(n_in * n_out + n_out)`` over consecutive widths: 784-64-10 has 50,890.
+    An exact Python int, however large the sizes.
+    """
+    sizes = [int(s) for s in sizes]
+    return sum(n_in * n_out + n_out for n_in, n_out in itertools.pairwise(sizes))

@@ -5,23 +5,13 @@ import itertools
 import numpy as np
 
 from .activations import get_activation, softmax
-from .evaluation import EVAL_CHUNK, checked_data, loss_and_predictions
+from .chunks import EVAL_CHUNK, checked_data, loss_and_predictions
 from .init import get_initializer
-from .layers import Dense
+from .layers import Dense, parameter_count
 from .losses import softmax_cross_entropy_grad
 from .validation import check_memory
 
 DTYPES = ("float32", "float64")
-
-
-def parameter_count(sizes):
-    """Number of weights and biases of a network with layer widths ``sizes`` (input first).
-
-    ``sum(n_in * n_out + n_out)`` over consecutive widths: 784-64-10 has 50,890.
-    An exact Python int, however large the sizes.
-    """
-    sizes = [int(s) for s in sizes]
-    return sum(n_in * n_out + n_out for n_in, n_out in itertools.pairwise(sizes))
 
 
 def check_dtype(dtype):
@@ -191,8 +181,3 @@ class Network:
     def parameter_count(self):
         """Number of weights and biases (see :func:`mlp.network.parameter_count`)."""
         return parameter_count(self.sizes)
-
-    def save(self, file):
-        """Save weights and config to ``file`` (path or binary file object), see :func:`mlp.save`."""
-        from .serialization import save
-        save(self, file)

@@ -21,6 +21,8 @@ Build one by name with :func:`make_schedule`.
 import inspect
 import math
 
+from .checks import whole
+
 
 def _number(name, value, low, high=math.inf, low_open=False):
     try:
@@ -58,9 +60,7 @@ class StepSchedule:
     """
 
     def __init__(self, step_epochs=5, gamma=0.1):
-        if isinstance(step_epochs, bool) or not isinstance(step_epochs, int) or step_epochs < 1:
-            raise ValueError(f"step_epochs must be a whole number of epochs >= 1; got {step_epochs!r}")
-        self.step_epochs = step_epochs
+        self.step_epochs = whole("step_epochs", step_epochs, what="a whole number of epochs >= 1")
         self.gamma = _number("gamma", gamma, 0, 1, low_open=True)
 
     def __call__(self, epoch, epochs):

@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from .checks import whole
 from .data import one_hot
 from .losses import cross_entropy
 from .optimizers import Optimizer, get_optimizer
@@ -34,10 +35,7 @@ class TrainingDiverged(FloatingPointError):
     """The loss became NaN, infinite or absurdly large: the learning rate is almost always too large."""
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
+_positive_int = whole  # "batch_size must be a positive integer; got 0"
 
 
 class Trainer:

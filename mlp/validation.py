@@ -9,7 +9,8 @@ import sys
 
 import numpy as np
 
-from .evaluation import EVAL_CHUNK
+from .chunks import EVAL_CHUNK
+from .layers import parameter_count
 
 WASM_MEMORY = 2 * 1024**3  # what a browser tab's Python (32-bit WebAssembly) can use at most, about
 
@@ -119,8 +120,6 @@ def training_memory(sizes, dtype="float32", batch_size=128, state_copies=2):
     and activation, kept for the backward pass, and the gradient), plus one
     evaluation pass of :data:`EVAL_CHUNK` rows through the widest layer.
     """
-    from .network import parameter_count
-
     item = np.dtype(dtype).itemsize
     sizes = [int(s) for s in sizes]
     params = parameter_count(sizes) * (2 + state_copies)

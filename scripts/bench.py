@@ -18,8 +18,9 @@
    (PerformanceObserver, "longtask").
 
 Every figure is the median of ``--runs`` runs (epochs, page loads). Prints the tables the
-Performance page shows (scripts/assets/bench_tables.py); ``--json`` also writes the figures
-(docs/assets/bench/latest.json is the file the Performance page shows).
+Performance chapter and the How the site runs page show (scripts/assets/bench_tables.py);
+``--json`` also writes the figures (docs/assets/bench/latest.json is the file those pages
+show).
 """
 
 from __future__ import annotations

@@ -115,6 +115,8 @@ def _chart(fig, f):
                 markersize=4)
     if f["logy"]:
         ax.set_yscale("log")
+    if f.get("logx"):
+        ax.set_xscale("log")
     ax.set_xlabel(f["xlabel"] or "")
     ax.set_ylabel(f["ylabel"] or "")
     ax.grid(alpha=0.3)

@@ -18,6 +18,7 @@ import numpy as np
 
 import mlp
 from mlp import _kernel, ops
+from mlpsite.network import network_figure
 from mlpsite.prediction import prediction_figure
 
 MAX_MISTAKES = 48        # misclassified test images shown
@@ -80,53 +81,48 @@ def _finite(x):
 
 # --- the form's choices and the run's configuration --------------------------------------------
 
+# What the form shows when the page opens: the tutorial's sigmoid-with-momentum run, for 5
+# epochs (they suit the 10,000-image subset), with schedule settings that act within them.
+# Every other setting is mlp.RunConfig's default.
+LAB_CONFIG = mlp.RunConfig(epochs=5, learning_rate=4.0, beta=0.9, warmup_epochs=1.0, step_epochs=2, gamma=0.5)
+LAB_DATA = "subset"  # the form's data set: "subset" or "full"
+
+
 def choices():
     """Everything the lab's form offers and checks, from mlp: one call when the page opens.
 
     Returns :func:`mlp.choices` (``activations``, ``optimizers``, ``dtypes``, ``schedules``,
     ``inputs``, ``classes``, ``limits``) plus ``backends``: the matrix-product backends of
     :mod:`mlp.ops` that work here (``"kernel"`` only where mlp's SIMD kernel loads, i.e. in
-    the browser), the default one first.
+    the browser), the default one first; and ``defaults``: the values the form starts with,
+    :data:`LAB_CONFIG` as :meth:`mlp.RunConfig.to_dict` gives it, plus ``data``
+    (:data:`LAB_DATA`).
     """
     here = [name for name in ops.BACKENDS if name == "numpy" or _kernel.get() is not None]
     here.sort(key=lambda name: name != ops.backend())
-    return {**mlp.choices(), "backends": here}
+    return {**mlp.choices(), "backends": here, "defaults": {**LAB_CONFIG.to_dict(), "data": LAB_DATA}}
 
 
-def _check(config):
-    """The checked keyword arguments of a run's configuration (raises LabError)."""
-    c = choices()
-    limits = c["limits"]
-    sizes = [c["inputs"], *(int(n) for n in config["hidden"]), c["classes"]]
-    count = mlp.parameter_count(sizes)
-    if count > limits["parameters"][1]:
-        raise LabError(f"this network has {count:,} parameters; the lab allows at most "
-                       f"{limits['parameters'][1]:,}")
-    return sizes
+def run_config(config):
+    """The :class:`mlp.RunConfig` of the form's configuration (raises LabError).
 
-
-def _optimizer(config):
-    """The run's optimiser from mlp's registry; the form's β is the optimiser's own β option."""
-    options = {}
-    option = {o["name"]: o["beta"] for o in choices()["optimizers"]}.get(config["optimizer"])
-    if option:
-        options[option] = float(config["beta"])
-    weight_decay = float(config.get("weight_decay", 0))
-    if weight_decay:
-        options["weight_decay"] = weight_decay
+    ``config`` names fields of :class:`mlp.RunConfig` (``hidden`` gives the hidden layers
+    of ``sizes``); a field it leaves out keeps :data:`LAB_CONFIG`'s value, the one the
+    form starts with. The network's parameter count is checked against the lab's limit.
+    """
+    c = mlp.choices()
+    limit = c["limits"]["parameters"][1]
+    values = {k: v for k, v in config.items() if k not in ("hidden", "backend")}
+    if "hidden" in config:
+        values["sizes"] = (c["inputs"], *(int(n) for n in config["hidden"]), c["classes"])
     try:
-        return mlp.make_optimizer(config["optimizer"], float(config["learning_rate"]), **options)
+        run = LAB_CONFIG.updated(values)
     except ValueError as e:
         raise LabError(str(e)) from None
-
-
-def _schedule(config):
-    """The run's learning-rate schedule: ``schedule`` with its own options from ``config``."""
-    name = config.get("schedule", "constant")
-    options = {"cosine": {"warmup_epochs": float(config.get("warmup_epochs", 0))},
-               "step": {"step_epochs": int(config.get("step_epochs", 5)), "gamma": float(config.get("gamma", 0.1))},
-               }.get(name, {})
-    return mlp.make_schedule(name, **options)
+    count = mlp.parameter_count(run.sizes)
+    if count > limit:
+        raise LabError(f"this network has {count:,} parameters; the lab allows at most {limit:,}")
+    return run
 
 
 def _backend(config):
@@ -140,33 +136,32 @@ def _backend(config):
 # --- training ------------------------------------------------------------------------------------
 
 def start(run_id, config, data_path):
-    """Build the network, optimiser and trainer of a run; nothing is trained yet.
+    """Build the network, optimiser and trainer of a run (:func:`mlp.build`); nothing is trained yet.
 
-    ``config`` holds ``hidden`` (list of units), ``activation``, ``optimizer``,
-    ``learning_rate``, ``beta``, ``batch_size``, ``epochs``, ``dtype`` and ``seed``, and
-    optionally ``weight_decay`` (decoupled, set on the optimiser), ``dropout`` (rate),
-    ``schedule`` (a name of ``mlp.choices()["schedules"]``) with ``warmup_epochs`` (cosine)
-    or ``step_epochs`` and ``gamma`` (step), ``keep_best`` (restore the epoch of the best
-    test accuracy at the end, :class:`mlp.KeepBest`) and ``backend`` (a name of
+    ``config`` holds fields of :class:`mlp.RunConfig` (see :func:`run_config`): ``hidden``
+    (list of units), ``activation``, ``optimizer``, ``learning_rate``, ``beta`` (the
+    optimiser's own β option), ``batch_size``, ``epochs``, ``dtype``, ``seed``,
+    ``weight_decay`` (decoupled, set on the optimiser), ``dropout`` (rate), ``schedule`` (a
+    name of ``mlp.choices()["schedules"]``) with ``warmup_epochs`` (cosine) or
+    ``step_epochs`` and ``gamma`` (step), ``keep_best`` (restore the epoch of the best test
+    accuracy at the end, :class:`mlp.KeepBest`); and ``backend`` (a name of
     :func:`choices`'s ``backends``). Returns ``batches_per_epoch``, ``train_size``,
     ``test_size`` and ``parameters``.
     """
-    sizes = _check(config)
-    raw, dtype, seed = _raw(data_path), config["dtype"], int(config["seed"])
+    run = run_config(config)
+    raw = _raw(data_path)
     backend = _backend(config)
     try:
-        network = mlp.Network(sizes, activation=config["activation"], seed=seed, dtype=dtype)
         recorder = mlp.HistoryRecorder()
-        keep = mlp.KeepBest("test_acc") if config.get("keep_best") else None
-        trainer = mlp.Trainer(network, _optimizer(config), _pixels(data_path, "train", dtype), raw.y_train,
-                              _pixels(data_path, "test", dtype), raw.y_test, batch_size=int(config["batch_size"]),
-                              epochs=int(config["epochs"]), callbacks=[recorder, *([keep] if keep else [])],
-                              seed=seed, dropout=float(config.get("dropout", 0)), schedule=_schedule(config))
+        data = mlp.Dataset(_pixels(data_path, "train", run.dtype), raw.y_train,
+                           _pixels(data_path, "test", run.dtype), raw.y_test)
+        trainer = mlp.build(run, data, callbacks=[recorder])
     except ValueError as e:
         raise LabError(str(e)) from None
-    RUNS[run_id] = Run(network, data_path, trainer, recorder, keep, backend)
+    keep = trainer.callbacks[-1] if run.keep_best else None
+    RUNS[run_id] = Run(trainer.network, data_path, trainer, recorder, keep, backend)
     return {"batches_per_epoch": trainer.batches_per_epoch, "train_size": len(raw.y_train),
-            "test_size": len(raw.y_test), "parameters": network.parameter_count()}
+            "test_size": len(raw.y_test), "parameters": trainer.network.parameter_count()}
 
 
 def step(run_id, max_seconds=SLICE_SECONDS):
@@ -256,16 +251,18 @@ def predict(run_id, pixels):
     """Class probabilities of one drawn 28x28 image.
 
     ``pixels`` is 784 bytes, row-major, 0 (no ink) to 255 (full ink), as the page's pad
-    prepares them. Returns ``{"probabilities": [10 floats], "figure": {...}}``: the figure
-    is the drawing's path through the network, a "prediction" payload
-    (:func:`mlpsite.prediction.prediction_figure`; its probabilities are the same).
+    prepares them. Returns ``{"probabilities": [10 floats], "figure": {...}, "network": {...}}``:
+    the figure is the drawing's path through the network, a "prediction" payload
+    (:func:`mlpsite.prediction.prediction_figure`; its probabilities are the same), and
+    network the diagram of the network lit by the drawing (:func:`mlpsite.network.network_figure`).
     """
     network = _run(run_id).network
     image = np.frombuffer(bytes(pixels), dtype=np.uint8)
     if image.size != network.sizes[0]:
         raise LabError(f"a drawing must be {network.sizes[0]} pixels; got {image.size}")
     figure = prediction_figure(network, image, key="lab-path")
-    return {"probabilities": [_finite(v) for v in figure["probabilities"]], "figure": figure}
+    return {"probabilities": [_finite(v) for v in figure["probabilities"]], "figure": figure,
+            "network": network_figure(network, image, key="lab-network")}
 
 
 def export(run_id):

@@ -6,11 +6,13 @@ natively, each function checks its arguments the same way and prints a one-line
 summary instead, so cells stay runnable outside the browser.
 
     page.digits(images, labels=None, title=None)
-    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False)
+    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False, logx=False)
     page.bars(values, labels=None, title=None, highlight=None)
     page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None)
     page.log(lines, title=None)        # text lines that scroll sideways instead of wrapping
     page.prediction(network, x, title=None)   # one input's path through a network
+    page.network(net, x=None, title=None)     # a diagram of the layers, units and weights
+    page.stepper(forward, backward, params, X, Y)   # backpropagation, one node per step
     page.send(kind, **payload)
     page.ProgressCallback(...)        # a live training chart, for mlp.Trainer
 
@@ -29,7 +31,7 @@ try:  # the bridge to the page, present only inside the site's Python worker
 except ImportError:
     _bridge = None
 
-__all__ = ["digits", "chart", "bars", "heatmap", "log", "prediction", "send", "in_browser",
+__all__ = ["digits", "chart", "bars", "heatmap", "log", "prediction", "network", "stepper", "send", "in_browser",
            "ProgressCallback"]
 
 MAX_IMAGES = 200
@@ -190,14 +192,16 @@ def digits(images, labels=None, title=None, *, truth=None, key=None):
                          + (f", {title!r}" if title else "") + "]")
 
 
-def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, colors=None, key=None):
+def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, logx=False, colors=None,
+          key=None):
     """Draw a line chart: ``series`` maps a name to its values, one per x.
 
     ``x`` may be None (0, 1, 2, ...). ``page.chart({"loss": losses})`` works too.
     A nan in a series leaves a gap; a series that is mostly gaps is drawn with points.
     Each series gets its own colour and dash pattern in order; ``colors`` maps a series
     name to a role in SERIES_ROLES ("train", "eval", "batch") so that, e.g., the train
-    figures have one colour and line style in every chart.
+    figures have one colour and line style in every chart. ``logx`` and ``logy`` put an axis
+    on a logarithmic scale (its values must be positive): e.g. learning rates 0.01 to 10.
     """
     if series is None and isinstance(x, dict):
         x, series = None, x
@@ -228,6 +232,8 @@ def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, c
     if np.any(np.diff(xs) < 0):
         raise ValueError("x must be sorted in increasing order")
     roles = _roles(colors, columns)
+    if logx and (xs <= 0).any():
+        raise ValueError(f"logx=True needs positive x values; x has {xs.min():.4g}")
     if logy:
         for name, values in columns.items():
             finite = values[~np.isnan(values)]
@@ -236,7 +242,7 @@ def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, c
     figure = {
         "kind": "chart", "key": _key(key), "title": _text("title", title),
         "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel), "logy": bool(logy),
-        "x": xs.tolist(),
+        "logx": bool(logx), "x": xs.tolist(),
         "series": [{"name": name, "values": _nullable(values), "role": roles.get(name)}
                    for name, values in columns.items()],
     }
@@ -314,6 +320,34 @@ def prediction(network, x, title=None, *, key=None):
     from mlpsite.prediction import prediction_figure, summary
 
     figure = prediction_figure(network, x, title, key=key)
+    _post_figure(figure, summary(figure))
+
+
+def network(net, x=None, title=None, *, activation=None, key=None):
+    """Draw a diagram of ``net``: its layers as columns of units with their shapes, the weights
+    as links (thickness: magnitude, colour: sign; the strongest few per unit in wide layers).
+    ``net`` is an ``mlp.Network``, a parameter dict ``{"W1": ..., "b1": ..., ...}`` (hidden
+    layers use ``activation``, default "sigmoid") or layer widths alone (``[784, 64, 10]``). With ``x`` (one
+    input, as :func:`mlp.prediction_path` takes it), the units light up by their activation and
+    the output shows the probabilities. Raises ``TypeError`` or ``ValueError`` as
+    :func:`mlpsite.network.network_figure`, whose docstring gives the payload.
+    """
+    from mlpsite.network import network_figure, summary
+
+    figure = network_figure(net, x, title, activation=activation, key=key)
+    _post_figure(figure, summary(figure))
+
+
+def stepper(forward, backward, params, X, Y, title=None, *, check=None, key=None):
+    """Step through ``forward`` and ``backward`` (the Backpropagation chapter's functions) on a
+    small network, one unit per step, forward then backward, closing with a gradient check
+    (``check``: the chapter's ``gradient_check``). ``params`` has one hidden layer of at most 8
+    units, ``X`` (B, n_in) and ``Y`` (B, n_out) one-hot hold 1 to 3 samples. Raises ``TypeError``
+    or ``ValueError`` as :func:`mlpsite.stepper.stepper_figure`, whose docstring gives the payload.
+    """
+    from mlpsite.stepper import stepper_figure, summary
+
+    figure = stepper_figure(forward, backward, params, X, Y, title, check=check, key=key)
     _post_figure(figure, summary(figure))
 
 

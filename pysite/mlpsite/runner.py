@@ -202,18 +202,54 @@ MISSING_MODULE_HINT = (
     "This site's Python has NumPy, mlp and page (plus the standard library), and no other package: "
     "draw with page.chart, page.bars, page.heatmap or page.digits instead of matplotlib, "
     "and use NumPy arrays instead of pandas.")
+MISSING_STDLIB_HINT = (
+    "{name} is part of Python's standard library, but not of the browser's Python (Pyodide) that "
+    "runs these cells; the rest of the standard library, NumPy, mlp and page are here.")
+ONE_THREAD_HINT = (
+    "Python here runs in one browser thread, so threads and processes are not available: "
+    "do the work in a plain loop, or with NumPy operations on whole arrays (vectorisation).")
+# The C modules behind multiprocessing and subprocess, absent from Pyodide.
+PROCESS_MODULES = ("_multiprocessing", "_posixshmem", "_posixsubprocess")
+
+
+def _raised_in(error, packages):
+    # Whether a frame of the traceback belongs to one of `packages` (e.g. "multiprocessing").
+    tb = error.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__name__") or ""
+        if name.partition(".")[0] in packages:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _concurrency(error):
+    """Whether ``error`` says that a thread or a process could not be started."""
+    if isinstance(error, ModuleNotFoundError):
+        return (error.name or "").partition(".")[0] in PROCESS_MODULES
+    if isinstance(error, RuntimeError):
+        return str(error) == "can't start new thread"
+    # Process creation: os.fork() is "Function not implemented", subprocess "emscripten does
+    # not support processes".
+    return isinstance(error, OSError) and _raised_in(error, ("multiprocessing", "subprocess", "concurrent"))
 
 
 def hint(error):
     """One plain line for the reader under the traceback, or None.
 
     A NumPy shape mismatch gets :func:`mlpsite.shapes.explain`'s line; importing a package
-    the site does not have (matplotlib, pandas, ...) gets what to use instead.
+    the site does not have (matplotlib, pandas, ...) gets what to use instead, a module of the
+    standard library Pyodide leaves out says so, and a thread or process that cannot start
+    (threading, concurrent.futures, multiprocessing, subprocess) gets :data:`ONE_THREAD_HINT`.
     """
-    if isinstance(error, ModuleNotFoundError):
-        top = (error.name or "").partition(".")[0]
-        return None if not top or top in SITE_MODULES else MISSING_MODULE_HINT
     try:
+        if _concurrency(error):
+            return ONE_THREAD_HINT
+        if isinstance(error, ModuleNotFoundError):
+            top = (error.name or "").partition(".")[0]
+            if not top or top in SITE_MODULES:
+                return None
+            return MISSING_STDLIB_HINT.format(name=top) if top in sys.stdlib_module_names else MISSING_MODULE_HINT
         from mlpsite.shapes import explain
 
         return explain(error)

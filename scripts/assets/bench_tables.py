@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import statistics
 
 
 def _num(value, digits=0):
@@ -183,8 +184,22 @@ FIELDS = {
     "warm_ready_s": lambda r: _seconds(r["browser"]["warm"]["ready_ms"]),
     "seconds": lambda r: f"{r['seconds']:.0f}",
     "einsum_min_dim": lambda r: str(_einsum_min_dim()),
+    "native_over_browser": lambda r: _num(_native_over_browser(r), 1),
+    "subset_epoch_s": lambda r: _num(_subset_epoch_s(r), 2),
     "comparison": None,  # before.json against latest.json, see comparison()
 }
+
+
+def _native_over_browser(r) -> float:
+    """How many times faster native NumPy trains the default network than the browser does
+    (samples per second, gradient steps alone)."""
+    return r["native"]["mlp"]["default"]["train_sps"] / r["browser"]["training"]["default"]["train_sps"]
+
+
+def _subset_epoch_s(r) -> float:
+    """Seconds of one epoch over the 10,000-picture subset in the browser, the evaluation of
+    the training and test sets after it included (median of the runs)."""
+    return statistics.median(r["browser"]["training"]["default"]["with_eval_epoch_s"])
 
 
 def _einsum_min_dim():

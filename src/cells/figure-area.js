@@ -46,6 +46,18 @@ export class FigureArea {
     return atEnd;
   }
 
+  /**
+   * Waits for the figures still being drawn (charts load uPlot first), then says what could
+   * not be drawn.
+   * @returns {Promise<string[]>} the text of each figure's `.pycell-fig__error`, in order
+   */
+  async failures() {
+    await Promise.all(this.drawn.map((f) => f.settled));
+    return this.drawn.filter((f) => f.node.isConnected)
+      .flatMap((f) => (f.node.matches(".pycell-fig__error") ? [f.node] : [...f.node.querySelectorAll(".pycell-fig__error")]))
+      .map((node) => node.textContent);
+  }
+
   lastOfGroup(group) {
     let last = null;
     for (const f of this.drawn) if (f.group === group && f.node.isConnected) last = f;

@@ -14,7 +14,8 @@
 //
 // For tests and tools: every cell is `div.pycell[data-cell-index][data-cell-state]` with state
 // idle | queued | running | done | error | stopped; `window.__cells` has ready(), list(),
-// run(i, {above}), runAll(), getCode(i), setCode(i, code), stop(), link(i) (a share link to
+// run(i, {above}), runAll() (per cell: state, ok, error, figureErrors: why a figure was not
+// drawn, which also makes the state "error"), getCode(i), setCode(i, code), stop(), link(i) (a share link to
 // cell i), linkOpened() (what the address's share link did) and runtime.
 
 import { runtime } from "../runtime/runtime.js";
@@ -73,7 +74,7 @@ function testHook() {
       for (const cell of current?.cells ?? []) {
         const r = await current.run(cell, { above: false });
         results.push({ index: cell.index, state: cell.state, ok: r.ok, expectError: cell.expectError,
-          error: r.error, ms: r.ms, firstOutputMs: r.firstOutputMs });
+          error: r.error, figureErrors: r.figureErrors ?? [], ms: r.ms, firstOutputMs: r.firstOutputMs });
       }
       return results;
     },

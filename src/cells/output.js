@@ -3,7 +3,7 @@
 
 import { el } from "../ui/dom.js";
 import { plural } from "../ui/format.js";
-import { appendText, trim } from "./text.js";
+import { appendText, limit, shortLine } from "./text.js";
 import { FigureArea } from "./figure-area.js";
 
 const FLUSH_MS = 200;            // output reaches the DOM at most 5 times a second
@@ -57,7 +57,7 @@ export class Output {
     const { segments, pre } = this.block;
     let rewrite = false;
     for (const [kind, raw] of this.pending.splice(0)) rewrite = appendText(segments, kind, raw) || rewrite;
-    rewrite = trim(segments) || rewrite;
+    rewrite = limit(segments) || rewrite;
     const atBottom = pre.scrollHeight - pre.scrollTop - pre.clientHeight < 8;
     const node = (kind, text) => (kind === "stdout" ? document.createTextNode(text)
       : el("span", { class: kind === "stderr" ? "pycell__stderr" : "pycell__dropped", text }));
@@ -110,17 +110,20 @@ export class Output {
 
   /**
    * What the output holds, for the announcement at the end of a run: "12 lines of output and
-   * 1 figure; the last line: accuracy 0.92", or "no output".
+   * 1 figure; the last line: accuracy 0.92" (a long last line shortened), or "no output".
    * @returns {string}
    */
   describe() {
+    // What Python printed, without the notes of what was dropped or cut.
+    const printed = (pre) => [...pre.childNodes]
+      .filter((n) => !n.classList?.contains("pycell__dropped")).map((n) => n.textContent).join("");
     const lines = [...this.node.querySelectorAll(".pycell__text")]
-      .flatMap((pre) => pre.textContent.split("\n").filter((line) => line.trim()));
+      .flatMap((pre) => printed(pre).split("\n").filter((line) => line.trim()));
     const figures = this.node.querySelectorAll(".pycell-fig").length;
     const parts = [lines.length && `${plural(lines.length, "line")} of output`, figures && plural(figures, "figure")];
     const text = parts.filter(Boolean).join(" and ") || "no output";
     const last = lines.at(-1)?.trim();
-    return last && last.length <= 120 ? `${text}; the last line: ${last}` : text;
+    return last ? `${text}; the last line: ${shortLine(last)}` : text;
   }
 
   /**

@@ -2,8 +2,9 @@
 // have not run since Python started), Stop, and what each result shows in its cell.
 
 import { el } from "../ui/dom.js";
-import { duration } from "../ui/format.js";
+import { duration, keptFilesText } from "../ui/format.js";
 import { runtime } from "../runtime/runtime.js";
+import { MAX_FILE_BYTES, MAX_TOTAL_BYTES } from "../runtime/work-files.js";
 import { Cell } from "./cell.js";
 import { openCellLink } from "./shared.js";
 import { StatusLine } from "./status-line.js";
@@ -140,12 +141,23 @@ export class PageCells {
     const stopping = this.stopping;
     this.stopping = null;
     const elapsed = cell.state === "running" ? performance.now() - cell.startedAt : 0;
-    this.finish(cell, result, elapsed, stopping);
-    return { ...result, state: cell.state, ms: Math.round(elapsed), firstOutputMs: cell.firstOutputAt };
+    // Charts draw once uPlot has loaded: the cell ends when its figures are drawn or failed.
+    const figureErrors = await cell.output.figures.failures();
+    this.finish(cell, result, elapsed, stopping, figureErrors);
+    return { ...result, state: cell.state, ms: Math.round(elapsed), firstOutputMs: cell.firstOutputAt, figureErrors };
   }
 
-  finish(cell, result, elapsed, stopping = null) {
+  finish(cell, result, elapsed, stopping = null, figureErrors = []) {
     const took = duration(elapsed);
+    if (result.ok && figureErrors.length) {
+      // The code ran, but the reader does not see what it drew: not "done".
+      if (result.value !== undefined) cell.output.value(result.value);
+      cell.setState("error");
+      const what = figureErrors.length === 1 ? "A figure" : `${figureErrors.length} figures`;
+      cell.setStatus("alert", `Ran in ${took}; ${what.toLowerCase()} could not be drawn`);
+      cell.announce(`Cell ${cell.number} ran, but ${what.toLowerCase()} could not be drawn: ${figureErrors[0]}`);
+      return;
+    }
     if (result.ok) {
       if (result.value !== undefined) cell.output.value(result.value);
       cell.generation = runtime.generation;
@@ -163,8 +175,9 @@ export class PageCells {
     if (result.stopped || (error.type === "KeyboardInterrupt" && stopping === cell)) {
       cell.setState("stopped");
       if (result.namespaceReset) {
+        const files = keptFilesText(runtime.keptFiles, { maxFile: MAX_FILE_BYTES, maxTotal: MAX_TOTAL_BYTES });
         cell.output.note(`Stopped after ${took}. To stop it, Python was restarted: the variables of `
-          + "every cell are gone. The next Run runs the cells above again first.", { kind: "warning" });
+          + `every cell are gone. ${files} The next Run runs the cells above again first.`, { kind: "warning" });
       } else {
         cell.output.note(`Stopped after ${took} (KeyboardInterrupt). Variables defined so far are kept.`,
           { kind: "warning" });

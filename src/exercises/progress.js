@@ -39,9 +39,11 @@ export function navMark(state) {
   return done && total ? `${done}/${total}` : "";
 }
 
+// The storage is read inside the try: where the browser blocks it, reading localStorage throws.
 /** @param {Storage} [storage] */
-export function load(storage = globalThis.localStorage) {
+export function load(storage) {
   try {
+    storage ??= globalThis.localStorage;
     const saved = JSON.parse(storage.getItem(STORE_KEY) || "null");
     if (saved && Array.isArray(saved.titles) && saved.results && typeof saved.results === "object") return saved;
   } catch {
@@ -51,8 +53,9 @@ export function load(storage = globalThis.localStorage) {
 }
 
 /** @param {ReturnType<typeof emptyState>} state @param {Storage} [storage] */
-export function save(state, storage = globalThis.localStorage) {
+export function save(state, storage) {
   try {
+    storage ??= globalThis.localStorage;
     storage.setItem(STORE_KEY, JSON.stringify(state));
     return true;
   } catch {

@@ -36,6 +36,9 @@ export function summaryNode(text) {
 
 /**
  * What a renderer returns: the node to insert, and optionally `update(nextFigure)` (redraw in
- * place with a figure of the same kind) and `destroy()` (release observers and canvases).
- * @typedef {{node: HTMLElement, update?: (figure: any) => void, destroy?: () => void}} Drawn
+ * place with a figure of the same kind), `destroy()` (release observers and canvases) and
+ * `settled` (a promise, for figures drawn later: settles once drawn or replaced by a
+ * `.pycell-fig__error` saying why).
+ * @typedef {{node: HTMLElement, update?: (figure: any) => void, destroy?: () => void,
+ *            settled?: Promise<void>}} Drawn
  */

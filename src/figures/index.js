@@ -9,6 +9,8 @@ import { drawBars } from "./bars.js";
 import { drawHeatmap } from "./heatmap.js";
 import { drawLog } from "./log.js";
 import { drawPrediction } from "./prediction.js";
+import { drawNetwork } from "./network.js";
+import { drawStepper } from "./stepper.js";
 
 export { drawDigits, paintImage } from "./digits.js";
 export { drawLineChart, columns } from "./line-chart.js";
@@ -16,11 +18,14 @@ export { drawBars } from "./bars.js";
 export { drawHeatmap, shades } from "./heatmap.js";
 export { drawLog } from "./log.js";
 export { drawPrediction } from "./prediction.js";
+export { drawNetwork } from "./network.js";
+export { drawStepper } from "./stepper.js";
 export { createPlot } from "./plot.js";
 
 /** @type {Record<string, (figure: any) => import("./common.js").Drawn>} */
 export const RENDERERS = { digits: drawDigits, chart: drawLineChart, bars: drawBars, heatmap: drawHeatmap,
-  log: drawLog, prediction: drawPrediction };
+  log: drawLog, prediction: drawPrediction, network: drawNetwork,
+  stepper: drawStepper };
 
 /**
  * Draws a figure by its `kind`; a figure that cannot be drawn becomes a `.pycell-fig__error`

@@ -1,6 +1,6 @@
 // Figure kind "chart": lines against x (uPlot).
 //   {kind: "chart", x (numbers), series: [{name, values (numbers; null/undefined = gap), role?}],
-//    title?, xlabel?, ylabel?, logy?}
+//    title?, xlabel?, ylabel?, logy?, logx?}
 // update(next) sets new data when the series are the same, else rebuilds: live training charts.
 
 import { el } from "../ui/dom.js";
@@ -51,10 +51,12 @@ export function logTickLabels(splits) {
 }
 
 const decadeFilter = (u, splits) => logDecades(splits, u.bbox.height / (window.devicePixelRatio || 1));
+// The x axis: a decade's label is wider than tall, so it needs more room (about 40 px).
+const decadeFilterX = (u, splits) => logDecades(splits, (u.bbox.width / (window.devicePixelRatio || 1)) * 18 / 40);
 
 /**
  * @param {{x: number[], series: {name: string, values: any[]}[], title?: string,
- *          xlabel?: string, ylabel?: string, logy?: boolean, className?: string}} figure
+ *          xlabel?: string, ylabel?: string, logy?: boolean, logx?: boolean, className?: string}} figure
  * @returns {import("./common.js").Drawn}
  */
 export function drawLineChart(figure) {
@@ -71,7 +73,7 @@ export function drawLineChart(figure) {
       grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, ...extra,
     });
     // x values that are all whole numbers (epochs, steps) get whole-number ticks.
-    const wholeX = fig.x.every(Number.isInteger);
+    const wholeX = !fig.logx && fig.x.every(Number.isInteger);
     const series = [{ label: fig.xlabel || "x" }];
     fig.series.forEach((s, i) => {
       const present = s.values.filter((v) => v != null).length;
@@ -82,13 +84,13 @@ export function drawLineChart(figure) {
         points: { show: sparse || present < 40, size: 5, fill: color },
       });
     });
+    const logAxis = (filter) => ({ filter, values: (u, splits) => logTickLabels(splits),
+      grid: { stroke: grid, width: 1, filter }, ticks: { stroke: grid, width: 1, filter } });
     return {
       series,
-      scales: { x: { time: false }, y: fig.logy ? { distr: 3 } : {} },
-      axes: [axis(fig.xlabel, wholeX ? { incrs: WHOLE_INCREMENTS } : {}),
-             axis(fig.ylabel, fig.logy ? { filter: decadeFilter, values: (u, splits) => logTickLabels(splits),
-               grid: { stroke: grid, width: 1, filter: decadeFilter },
-               ticks: { stroke: grid, width: 1, filter: decadeFilter } } : {})],
+      scales: { x: fig.logx ? { time: false, distr: 3 } : { time: false }, y: fig.logy ? { distr: 3 } : {} },
+      axes: [axis(fig.xlabel, fig.logx ? logAxis(decadeFilterX) : wholeX ? { incrs: WHOLE_INCREMENTS } : {}),
+             axis(fig.ylabel, fig.logy ? logAxis(decadeFilter) : {})],
       legend: { live: false },
     };
   };
@@ -98,12 +100,14 @@ export function drawLineChart(figure) {
     node,
     update(next) {
       const sameShape = chart.plot() && next.series.length === current.series.length
-        && next.series.every((s, i) => s.name === current.series[i].name) && next.logy === current.logy;
+        && next.series.every((s, i) => s.name === current.series[i].name) && next.logy === current.logy
+        && next.logx === current.logx;
       current = next;
       host.setAttribute("aria-label", chartSummary(next));
       if (sameShape) chart.refresh();
       else chart.redraw();
     },
     destroy: () => chart.destroy(),
+    settled: chart.drawn,
   };
 }

@@ -20,8 +20,9 @@ import { onThemeChange } from "../ui/theme.js";
  * @param {HTMLElement} host  the box the plot fills (its width decides the plot's)
  * @param {PlotSpec} spec
  * @returns {{redraw: () => Promise<void>, refresh: () => void, resize: () => void,
- *            plot: () => any, destroy: () => void}}
- *   redraw: rebuild from spec.options (a new shape); refresh: new data, same shape
+ *            plot: () => any, destroy: () => void, drawn: Promise<void>}}
+ *   redraw: rebuild from spec.options (a new shape); refresh: new data, same shape;
+ *   drawn: settles once the first drawing is done or has failed (then `host` says why)
  */
 export function createPlot(host, spec) {
   const minWidth = spec.minWidth ?? 240;
@@ -61,9 +62,10 @@ export function createPlot(host, spec) {
   observer.observe(host);
   // After the palette switch has been laid out, so sizes and colours are the new ones.
   const offTheme = onThemeChange(() => requestAnimationFrame(() => { if (plot) redraw(); }));
-  redraw();
+  const drawn = redraw();
 
   return {
+    drawn,
     redraw,
     refresh() {
       if (plot) plot.setData(spec.data());

@@ -63,10 +63,12 @@ export function describeSeries(name, x, values, xlabel) {
 /**
  * A line chart: "Line chart "Loss": train loss fell from 2.3 to 0.4 over 10 epochs; …".
  * @param {{x: number[], series: {name: string, values: any[]}[], title?: string, xlabel?: string,
- *          ylabel?: string, logy?: boolean}} figure
+ *          ylabel?: string, logy?: boolean, logx?: boolean}} figure
  */
 export function chartSummary(figure) {
-  const head = `Line chart${figure.title ? ` "${figure.title}"` : ""}${figure.logy ? " (logarithmic y axis)" : ""}`;
+  const scales = [figure.logx && "x", figure.logy && "y"].filter(Boolean);
+  const head = `Line chart${figure.title ? ` "${figure.title}"` : ""}`
+    + (scales.length ? ` (logarithmic ${scales.join(" and ")} axis)` : "");
   const parts = figure.series.map((s) => describeSeries(s.name, figure.x, Array.from(s.values), figure.xlabel));
   return `${head}: ${parts.join("; ")}.`;
 }

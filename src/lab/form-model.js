@@ -1,6 +1,7 @@
 // The lab form's values and checks, with no DOM: the raw strings of the fields become a run's
-// configuration, or messages that name the bad value and what is allowed. The lists and limits
-// come from Python (mlpsite.lab.choices(), itself mlp.choices()); only the wording is here.
+// configuration, or messages that name the bad value and what is allowed. The lists, limits and
+// first values come from Python (mlpsite.lab.choices(): mlp.choices() and mlp.RunConfig's fields);
+// only the wording is here.
 
 /**
  * What the form offers and checks, as mlpsite.lab.choices() returns it.
@@ -16,6 +17,8 @@
  *   dropout (below the high end), warmup_epochs, step_epochs, gamma (above the low end)
  * @property {string[]} [schedules]  learning-rate schedules: constant, step, cosine
  * @property {string[]} [backends]   matrix products that work here, the default first
+ * @property {Record<string, any>} defaults  the form's first values: mlp.RunConfig's fields
+ *   (sizes, learning_rate, keep_best, ...) as mlpsite.lab.LAB_CONFIG sets them, and data
  */
 
 /** The form's raw values: one string per field, keyed by the field's name. */
@@ -24,30 +27,57 @@ export const FIELDS = [
   "stepEpochs", "gamma", "warmup", "dtype", "keep", "backend", "seed", "data",
 ];
 
-// Settings that change nothing at their default value: a configuration names them only when
-// they differ from it (the backend only when chosen), and Python takes the same defaults.
-const OPTIONAL = ["weightDecay", "dropout", "schedule", "warmup", "stepEpochs", "gamma", "keep", "backend"];
+// The Python name of each field: the form sends every field in use under it (mlpsite.lab.start,
+// fields of mlp.RunConfig), and its first values are Python's under the same names
+// (choices.defaults, mlpsite.lab.LAB_CONFIG). "hidden" is the hidden part of RunConfig.sizes,
+// "keep" RunConfig.keep_best; "backend" starts on the first of choices.backends.
+const PYTHON = {
+  hidden: "hidden", activation: "activation", optimizer: "optimizer", lr: "learning_rate", beta: "beta",
+  batchSize: "batch_size", epochs: "epochs", weightDecay: "weight_decay", dropout: "dropout", schedule: "schedule",
+  stepEpochs: "step_epochs", gamma: "gamma", warmup: "warmup_epochs", dtype: "dtype", keep: "keep_best",
+  backend: "backend", seed: "seed",
+};
 
-// The tutorial's sigmoid-with-momentum settings; 5 epochs suit the 10,000-image subset. No
-// backend: the select starts on the fastest one that works here (the first of choices.backends).
-export const DEFAULTS = Object.freeze({
-  hidden: "64", activation: "sigmoid", optimizer: "momentum", lr: "4", beta: "0.9",
-  batchSize: "128", epochs: "5", weightDecay: "0", dropout: "0", schedule: "constant", warmup: "1",
-  stepEpochs: "2", gamma: "0.5", keep: "last", dtype: "float32", seed: "0", data: "subset",
-});
+/**
+ * The form's first values, as the form shows them (strings), from Python's defaults.
+ * @param {Choices} choices
+ * @returns {Record<string, string>}
+ */
+export function formDefaults(choices) {
+  const d = choices.defaults;
+  const values = {};
+  for (const field of FIELDS) {
+    if (field === "hidden") values.hidden = d.sizes.slice(1, -1).join(", ");
+    else if (field === "keep") values.keep = d.keep_best ? "best" : "last";
+    else if (field === "backend") values.backend = choices.backends?.[0] ?? "";
+    else if (field === "data") values.data = d.data;
+    else values[field] = String(d[PYTHON[field]]);
+  }
+  return values;
+}
 
 export const KEEP = [
   { value: "last", label: "the last epoch" },
   { value: "best", label: "the best epoch (test accuracy)" },
 ];
 
+// Each preset is the form's first values with these changes (presetValues).
 export const PRESETS = [
-  { id: "sigmoid-momentum", label: "Sigmoid · momentum", title: "The tutorial's first run", values: DEFAULTS },
+  { id: "sigmoid-momentum", label: "Sigmoid · momentum", title: "The tutorial's first run", changes: {} },
   {
     id: "relu-sgd", label: "ReLU · SGD", title: "The tutorial's second run",
-    values: { ...DEFAULTS, activation: "relu", optimizer: "sgd", lr: "0.05" },
+    changes: { activation: "relu", optimizer: "sgd", lr: "0.05" },
   },
 ];
+
+/**
+ * The form's values of a preset.
+ * @param {{changes: Record<string, string>}} preset
+ * @param {Choices} choices
+ */
+export function presetValues(preset, choices) {
+  return { ...formDefaults(choices), ...preset.changes };
+}
 
 export const DATASETS = [
   { value: "subset", label: "subset: 10,000 train + 2,000 test" },
@@ -179,7 +209,7 @@ const CHECKS = {
   epochs: (raw, all, c) => wholeIn(raw, "the number of epochs", c.limits.epochs),
   weightDecay: (raw, all, c) => numberIn(raw, "the weight decay", c.limits.weight_decay),
   dropout: (raw, all, c) => numberIn(raw, "the dropout rate", c.limits.dropout, { below: true }),
-  schedule: (raw, all, c) => oneOf(raw, c.schedules ?? [DEFAULTS.schedule], "learning-rate schedule"),
+  schedule: (raw, all, c) => oneOf(raw, c.schedules, "learning-rate schedule"),
   warmup: (raw, all, c) => {
     const r = numberIn(raw, "the warm-up", c.limits.warmup_epochs);
     if (r.error || !(r.value >= Number(all.epochs))) return r;
@@ -210,7 +240,8 @@ export function fieldUsed(name, raw, choices) {
 }
 
 /**
- * Checks every field.
+ * Checks every field in use (fieldUsed); the configuration holds each of them, so Python
+ * assumes no default.
  * @param {Record<string, string>} raw  the form's values
  * @param {Choices} choices
  * @returns {{config: Record<string, any>, errors: Record<string, string>}}  errors: field -> message
@@ -219,29 +250,24 @@ export function validate(raw, choices) {
   const config = {};
   const errors = {};
   for (const field of FIELDS) {
-    const optional = OPTIONAL.includes(field);
-    const text = String(raw[field] ?? (optional ? DEFAULTS[field] : "") ?? "");
-    if (optional && !fieldUsed(field, raw, choices)) continue;
-    const r = CHECKS[field](text, raw, choices);
+    if (!fieldUsed(field, raw, choices)) continue;
+    const r = CHECKS[field](String(raw[field] ?? ""), raw, choices);
     if (r.error) errors[field] = r.error;
-    else if (!optional || (r.value !== undefined && text.trim() !== DEFAULTS[field])) config[field] = r.value;
+    else if (r.value !== undefined) config[field] = r.value;
   }
   return { config, errors };
 }
 
 /**
- * The keyword arguments of mlpsite.lab.start for a checked configuration.
+ * The keyword arguments of mlpsite.lab.start for a checked configuration: every field it
+ * holds under its Python name ("data" is not one: the controller passes the data file).
  * @param {Record<string, any>} config
  */
 export function pythonConfig(config) {
-  const { hidden, activation, optimizer, lr, beta, batchSize, epochs, dtype, seed } = config;
-  const python = { hidden, activation, optimizer, learning_rate: lr, beta, batch_size: batchSize, epochs, dtype, seed };
-  const { weightDecay, dropout, schedule, warmup, stepEpochs, gamma, keep, backend } = config;
-  const optional = {
-    weight_decay: weightDecay, dropout, schedule, warmup_epochs: warmup, step_epochs: stepEpochs, gamma,
-    keep_best: keep === undefined ? undefined : keep === "best", backend,
-  };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) python[k] = v;
+  const python = {};
+  for (const [field, value] of Object.entries(config)) {
+    if (field in PYTHON) python[PYTHON[field]] = field === "keep" ? value === "best" : value;
+  }
   return python;
 }
 
@@ -279,10 +305,10 @@ export function runDetail(c, choices, parameters) {
   ].filter(Boolean).join(" · ");
 }
 
-// The settings that differ from their defaults, in words: "weight decay 0.001", "dropout 0.2", ...
+// The settings that change the training, in words: "weight decay 0.001", "dropout 0.2", ...
 function regularization(c) {
-  const schedule = c.schedule === "cosine" ? `cosine schedule, ${c.warmup ?? DEFAULTS.warmup}-epoch warm-up`
-    : c.schedule === "step" ? `lr × ${c.gamma ?? DEFAULTS.gamma} every ${c.stepEpochs ?? DEFAULTS.stepEpochs} epochs` : null;
+  const schedule = c.schedule === "cosine" ? `cosine schedule, ${c.warmup}-epoch warm-up`
+    : c.schedule === "step" ? `lr × ${c.gamma} every ${c.stepEpochs} epochs` : null;
   return [
     c.weightDecay ? `weight decay ${c.weightDecay}` : null,
     c.dropout ? `dropout ${c.dropout}` : null,
@@ -304,9 +330,12 @@ export function summary(hiddenRaw, choices) {
 }
 
 /**
- * The preset whose values the form holds, by id, or null.
+ * The preset whose values the form holds, by id, or null (always null before Python's choices).
  * @param {Record<string, string>} raw
+ * @param {Choices|null} choices
  */
-export function matchingPreset(raw) {
-  return PRESETS.find((p) => Object.entries(p.values).every(([k, v]) => String(raw[k] ?? "").trim() === v))?.id ?? null;
+export function matchingPreset(raw, choices) {
+  if (!choices) return null;
+  const same = (values) => Object.entries(values).every(([k, v]) => k === "backend" || String(raw[k] ?? "").trim() === v);
+  return PRESETS.find((p) => same(presetValues(p, choices)))?.id ?? null;
 }

@@ -10,7 +10,8 @@ const INTERVAL_MS = 90;  // at most about 10 predictions a second while drawing
  * values in [0, 1], or null when the pad is empty) and its version; `again()` asks again for
  * the last drawing (another model came into use). Each answer lands in `latest` and the
  * controller emits "prediction":
- * {probabilities: number[]|null, figure: the drawing's "prediction" figure|null, message:
+ * {probabilities: number[]|null, figure: the drawing's "prediction" figure|null, network: its
+ * "network" diagram|null, message:
  * string|null, version, model: run id|null}.
  * @param {import("./controller.js").LabController} lab
  */
@@ -21,7 +22,7 @@ export function predictor(lab) {
   let busy = false;
 
   const show = (latest) => {
-    out.latest = { probabilities: null, figure: null, message: null, version, model: null, ...latest };
+    out.latest = { probabilities: null, figure: null, network: null, message: null, version, model: null, ...latest };
     lab.emit("prediction");
   };
 
@@ -33,7 +34,7 @@ export function predictor(lab) {
     try {
       const bytes = toBytes(pixels);
       const out = await lab.call("predict", { run_id: model.id, pixels: bytes }, { transfer: [bytes.buffer] });
-      show({ probabilities: out.probabilities, figure: out.figure, version: asked, model: model.id });
+      show({ probabilities: out.probabilities, figure: out.figure, network: out.network, version: asked, model: model.id });
     } catch (error) {
       show({ message: error.message });
     }

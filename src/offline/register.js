@@ -9,8 +9,8 @@
 // (hooks/offline.py). Pages without it (`mkdocs serve` makes no worker) register none and
 // unregister any worker an earlier built site left on this address, so live reload is never
 // served stale, and they ask the server for no sw.js. A page that names one checks that it is
-// still there: a cached page of an earlier build, where `mkdocs serve` now runs, finds none
-// and unregisters its worker too.
+// still there (the browser's update check): a cached page of an earlier build, where
+// `mkdocs serve` now runs, finds none and unregisters its worker too.
 
 const NOTE_ID = "offline-note";
 
@@ -58,16 +58,25 @@ function offerUpdate(registration) {
 }
 
 /**
- * True when there is no worker script at `url`: a page of an earlier built site, served from
- * its worker's cache on an address where `mkdocs serve` now runs.
+ * True when there is no worker script at `registration`'s URL: a page of an earlier built
+ * site, served from its worker's cache on an address where `mkdocs serve` now runs.
+ *
+ * The browser's own update check asks for the script (outside this page's requests and its
+ * worker's fetch handler, so a working page makes no request that fails or is cut short);
+ * only when that check fails while online is the server asked whether the script is gone.
  */
-async function missing(url) {
+async function missing(registration, url) {
   if (!navigator.onLine) return false; // keep what is installed
   try {
-    const response = await fetch(url, { method: "HEAD", cache: "no-store" });
-    return response.status === 404;
+    await registration.update();
+    return false;
   } catch {
-    return false; // offline: keep what is installed
+    try {
+      const response = await fetch(url, { method: "HEAD", cache: "no-store" });
+      return response.status === 404;
+    } catch {
+      return false; // offline: keep what is installed
+    }
   }
 }
 
@@ -87,13 +96,19 @@ export function workerURL() {
 export async function registerOffline({ url = workerURL(), reloadForIsolation = () => false } = {}) {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return null;
   watchConnection();
-  if (!url || await missing(url)) {
+  const unregisterAll = async () => {
     const registrations = await navigator.serviceWorker.getRegistrations();
     await Promise.all(registrations.map((r) => r.unregister()));
     return null;
-  }
+  };
+  if (!url) return unregisterAll();
   const firstInstall = !navigator.serviceWorker.controller;
-  const registration = await navigator.serviceWorker.register(url, { scope: new URL(".", url).href });
+  let registration;
+  try {
+    registration = await navigator.serviceWorker.register(url, { scope: new URL(".", url).href });
+  } catch {
+    return null; // no script there, or none allowed: no offline copy
+  }
   if (!registration) return null; // service workers blocked (a browser setting, test automation)
   offerUpdate(registration);
   registration.addEventListener("updatefound", () => {
@@ -109,5 +124,7 @@ export async function registerOffline({ url = workerURL(), reloadForIsolation = 
       window.location.reload();
     }
   }, { once: true });
+  // An installed worker is registered again without its script being fetched: check it is there.
+  if (!firstInstall && await missing(registration, url)) return unregisterAll();
   return registration;
 }

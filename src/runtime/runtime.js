@@ -15,12 +15,15 @@
 //   await runtime.loadData(name)    fetches assets/data/<name> into /data/<name>; returns the path
 //   runtime.resetScope(scope)       forgets a namespace
 //   runtime.retry()                 after "failed": start again
+//   runtime.keptFiles               {paths, notKept: {count, first}}: the working directory's
+//        files a restart puts back, as the last run left them (work-files.js)
 //
 // Runs and calls are queued and executed one at a time, in order. ARCHITECTURE.md has the rest.
 
 import * as Comlink from "comlink";
 import { siteURL } from "../ui/urls.js";
 import { RunJob, CallJob, stoppedError } from "./jobs.js";
+import { KeptFiles } from "./work-files.js";
 
 const PYODIDE_URL = siteURL("assets/pyodide/");
 const DATA_URL = siteURL("assets/data/");
@@ -50,6 +53,12 @@ class Runtime {
     this._active = null;
     this._interrupt = null;
     this._timer = null;
+    this._kept = new KeptFiles();   // the working directory's files, for the next worker
+  }
+
+  /** The files a restart of Python puts back: {paths, notKept: {count, first: [{path, size}]}}. */
+  get keptFiles() {
+    return this._kept.summary();
   }
 
   /**
@@ -184,6 +193,12 @@ class Runtime {
     this.timings = { start: Math.round(performance.now()) };
     this._setStatus("loading", { message: "Loading Python", since: performance.now() });
 
+    if (typeof WebAssembly !== "object") {
+      // Safari's Lockdown Mode (and some locked-down browsers) turn WebAssembly off.
+      this._fail("this browser runs no WebAssembly, which Python needs here. Safari's Lockdown Mode "
+        + "turns it off: exclude this site from it (Safari: the page's settings), or use another browser");
+      return;
+    }
     let worker;
     try {
       worker = new Worker(new URL("worker.js", import.meta.url), { type: "module", name: "python" });
@@ -225,6 +240,7 @@ class Runtime {
       dataURL: DATA_URL,
       preload: PRELOAD,
       interruptBuffer: buffer,
+      files: this._kept.list(),
     };
     const hooks = Comlink.proxy({ fatal: (message) => { if (this._worker === worker) this._onFatal(message); } });
     this._guard(this._remote.init(config, hooks), "replaced").then(
@@ -308,6 +324,10 @@ class Runtime {
       (result) => {
         if (this._active !== job) return;  // already ended by Stop or a fatal error
         this._active = null;
+        if (job instanceof RunJob && result.files) {
+          this._kept.apply(result.files);
+          delete result.files;
+        }
         job.settle(result);
         this._pump();
       },

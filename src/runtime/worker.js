@@ -4,9 +4,12 @@
 //   init(config, hooks)   starts Python; resolves to the "ready" detail {timings, marks,
 //                         resources, interrupts}, rejects with the reason it could not start.
 //                         hooks (a Comlink.proxy): fatal(message) when Pyodide breaks for good.
+//                         config.files: the working directory's files of the previous worker
+//                         (work-files.js), written back before "ready".
 //   run(code, scope, filename, callbacks)   cell code; callbacks (a Comlink.proxy) get
 //                         stdout(text), stderr(text), figure(fig), message(msg) as it runs;
-//                         resolves to {ok, value?} | {ok: false, error: {type, message, traceback}}
+//                         resolves to {ok, value?} | {ok: false, error: {type, message, traceback}},
+//                         with `files` (work-files.js) when the working directory changed
 //   call(module, name, kwargs)   module.name(**kwargs) -> plain JS value; bytes arrive as a
 //                         Uint8Array whose buffer is transferred; a Python error rejects
 //   loadData(name)        fetches assets/data/<name> into /data/<name> -> the path
@@ -14,6 +17,7 @@
 
 import * as Comlink from "comlink";
 import { startupFailure } from "./startup-failure.js";
+import { WorkFiles } from "./work-files.js";
 
 const PACKAGES = ["numpy", "mlp", "mlpsite"];
 
@@ -26,6 +30,7 @@ let pendingOutput = Promise.resolve();   // the last callback sent: awaited befo
 let broken = null;          // the error that broke Pyodide for good, once it happens
 let queue = Promise.resolve();
 let config = null;
+let workFiles = null;       // the working directory's files, reported after each run
 
 const message = (error) => (error && error.message ? error.message : String(error));
 
@@ -216,7 +221,11 @@ const api = {
   init(cfg, pageHooks) {
     config = cfg;
     hooks = pageHooks;
-    booted = boot(cfg);
+    booted = boot(cfg).then((detail) => {
+      workFiles = new WorkFiles(pyodide.FS);
+      workFiles.restore(cfg.files ?? []);
+      return detail;
+    });
     return booted;
   },
 
@@ -226,7 +235,9 @@ const api = {
       output = callbacks;
       const result = JSON.parse(await runner.run(code, scope, filename));
       await pendingOutput.catch(() => {}); // the page has all the output before the result
-      return result;
+      const files = workFiles.changes();
+      if (!files) return result;
+      return Comlink.transfer({ ...result, files }, files.changed.map((file) => file.bytes.buffer));
     }));
   },
 

@@ -76,3 +76,41 @@ export function pythonStatusText(status, detail = {}, { short = false } = {}) {
   };
   return texts[status] ?? status;
 }
+
+/**
+ * A file size: "850 bytes", "12 KB", "3.4 MB", "120 MB" (1 KB = 1,000 bytes).
+ * @param {number} n  bytes
+ * @returns {string}
+ */
+export function fileSize(n) {
+  if (n < 1000) return plural(n, "byte");
+  const [value, unit] = n < 999_500 ? [n / 1e3, "KB"] : [n / 1e6, "MB"];
+  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, "") : Math.round(value)} ${unit}`;
+}
+
+/**
+ * What a restart of Python did to the working directory's files, for the note of a stopped
+ * cell (src/runtime/work-files.js keeps them).
+ * @param {{paths: string[], notKept: {count: number, first: {path: string, size: number}[]}}} kept
+ *   runtime.keptFiles
+ * @param {{maxFile: number, maxTotal: number}} limits  bytes
+ * @returns {string}
+ */
+export function keptFilesText({ paths, notKept }, { maxFile, maxTotal }) {
+  // "a", "a and b", "a, b and c", "a, b, c and 2 others"
+  const names = (list, count) => {
+    const more = count - list.length;
+    if (more > 0) return `${list.join(", ")} and ${plural(more, "other")}`;
+    return list.length > 1 ? `${list.slice(0, -1).join(", ")} and ${list.at(-1)}` : list.join("");
+  };
+  let text = paths.length
+    ? `The files in the working directory are back as the last cell to finish left them (${names(paths.slice(0, 3), paths.length)}); `
+      + "what this cell wrote is lost."
+    : "Files this cell wrote, if any, are gone too.";
+  if (notKept.count) {
+    const first = notKept.first.map((f) => `${f.path} (${fileSize(f.size)})`);
+    text += ` Not kept: ${names(first, notKept.count)}: only files up to `
+      + `${fileSize(maxFile)}, ${fileSize(maxTotal)} in all, are kept.`;
+  }
+  return text;
+}

@@ -10,16 +10,53 @@ const UPLOT_JS = siteURL("assets/vendor/uplot/uPlot.iife.min.js");
 
 let loading = null;
 
+/** True if `tag` is a locale Intl accepts (a BCP 47 language tag such as "en-GB"). */
+function validLocale(tag) {
+  try {
+    new Intl.NumberFormat(tag);
+    return typeof tag === "string" && tag !== "";
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Loads uPlot once per tab; resolves to its constructor. A failed load may be retried.
- * @returns {Promise<any>} the uPlot constructor
+ * uPlot runs `new Intl.NumberFormat(navigator.language)` as its script loads, which throws a
+ * RangeError where the browser reports a locale that is not a language tag (WebKitGTK under
+ * LANG=C reports "C"), and its global is then never defined. While its script runs,
+ * navigator.language is the first valid tag of navigator.languages (else "en-US");
+ * the returned function puts the browser's own back.
+ * @returns {() => void}
+ */
+function guardLocale() {
+  if (validLocale(navigator.language)) return () => {};
+  const tag = (navigator.languages || []).find(validLocale) || "en-US";
+  Object.defineProperty(navigator, "language", { value: tag, configurable: true });
+  return () => { delete navigator.language; };
+}
+
+/**
+ * Loads uPlot once per tab; resolves to its constructor. Rejects, naming the reason, if its
+ * script cannot be loaded or defines no `uPlot`; a failed load may be retried.
+ * @returns {Promise<Function>} the uPlot constructor
  */
 export function loadUplot() {
   loading ??= new Promise((resolve, reject) => {
-    if (globalThis.uPlot) return resolve(globalThis.uPlot);
+    if (typeof globalThis.uPlot === "function") return resolve(globalThis.uPlot);
+    const fail = (message) => { loading = null; script.remove(); reject(new Error(message)); };
     const script = el("script", { src: UPLOT_JS });
-    script.onload = () => resolve(globalThis.uPlot);
-    script.onerror = () => { loading = null; reject(new Error(`could not load ${UPLOT_JS}`)); };
+    let restore = () => {};
+    let thrown = null;
+    const onError = (event) => { if (event.filename === script.src) thrown = event.message; };
+    const done = () => { restore(); window.removeEventListener("error", onError); };
+    script.onload = () => {
+      done();
+      if (typeof globalThis.uPlot === "function") resolve(globalThis.uPlot);
+      else fail(`${UPLOT_JS} loaded but defined no uPlot${thrown ? ` (${thrown})` : ""}`);
+    };
+    script.onerror = () => { done(); fail(`could not load ${UPLOT_JS}`); };
+    window.addEventListener("error", onError);
+    restore = guardLocale();
     document.head.append(script);
   });
   return loading;

@@ -4,6 +4,7 @@ and long lines that wrap in the editor."""
 
 from __future__ import annotations
 
+import pytest
 from test_cells import RUN_TIMEOUT_MS, cell, open_cells, output, run_cell, set_code, wait_ready
 
 TRAIN = """\
@@ -82,3 +83,36 @@ def test_long_lines_wrap_inside_the_editor(new_page):
     width = editor.evaluate("(s) => [s.scrollWidth, s.clientWidth]")
     assert width[0] <= width[1], f"a long line goes past the cell's edge: {width}"
     assert cell(page, 5).locator(".cm-content").evaluate("(c) => getComputedStyle(c).whiteSpace") in ("pre-wrap", "break-spaces")
+
+
+CHART = "page.chart(x=[1, 2, 3], series={'loss': [3.0, 2.0, 1.5]}, title='Loss')\n"
+
+
+def test_charts_draw_when_the_browser_reports_a_locale_that_is_not_a_tag(page):
+    # WebKitGTK under LANG=C reports navigator.language "C", which Intl rejects; uPlot formats
+    # numbers with it as its script loads.
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'language', {get: () => 'C', configurable: true})")
+    open_cells(page)
+    wait_ready(page)
+    assert page.evaluate("navigator.language") == "C"
+    set_code(page, 5, CHART)
+    run_cell(page, 5)
+    assert cell(page, 5).locator(".pycell-fig--chart canvas").count() >= 1
+    assert not cell(page, 5).locator(".pycell-fig__error").count()
+    assert page.evaluate("navigator.language") == "C", "the browser's own value is back"
+
+
+@pytest.mark.allow_failed_requests      # the chart script is refused on purpose
+def test_a_figure_that_could_not_be_drawn_ends_its_cell_in_error_and_says_why(page):
+    page.route("**/uPlot.iife.min.js", lambda route: route.fulfill(status=200, body="/* no uPlot */",
+                                                                    content_type="text/javascript"))
+    open_cells(page)
+    wait_ready(page)
+    set_code(page, 5, CHART)
+    [result] = page.evaluate("window.__cells.run(5).then((r) => [r])")
+    assert result["ok"] is True and result["state"] == "error"
+    [reason] = result["figureErrors"]
+    assert "uPlot.iife.min.js loaded but defined no uPlot" in reason
+    assert cell(page, 5).get_attribute("data-cell-state") == "error"
+    assert "could not be drawn" in cell(page, 5).locator(".pycell__status").inner_text()
+    assert "defined no uPlot" in cell(page, 5).locator(".pycell-fig__error").inner_text()

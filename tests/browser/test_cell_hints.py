@@ -101,6 +101,74 @@ def test_a_missing_package_names_what_the_site_has_and_stdin_says_no_keyboard(pa
     # The page guard fails the test on any console error ("prompt is not defined" included).
 
 
+ONE_THREAD = ("Hint: Python here runs in one browser thread, so threads and processes are not available: "
+              "do the work in a plain loop, or with NumPy operations on whole arrays (vectorisation).")
+
+
+def test_threads_and_processes_say_python_runs_in_one_browser_thread(page):
+    open_cells(page)
+    wait_ready(page)
+    attempts = {
+        "import multiprocessing as mp\nmp.Pool(2)\n": "ModuleNotFoundError: No module named '_multiprocessing'",
+        "import multiprocessing as mp\nmp.Process(target=print).start()\n": "OSError",
+        "import threading\nthreading.Thread(target=print, args=(1,)).start()\n": "RuntimeError: can't start new thread",
+        "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(2) as pool:\n"
+        "    print(list(pool.map(abs, [-1, 2])))\n": "RuntimeError: can't start new thread",
+        "import subprocess\nsubprocess.run(['ls'])\n": "OSError",
+    }
+    for code, error in attempts.items():
+        assert run_alone(page, 5, code)["state"] == "error", code
+        assert error in cell(page, 5).locator(".pycell__error").inner_text(), code
+        assert hint(page, 5) == ONE_THREAD, code
+    # A module of the standard library that Pyodide leaves out is not "another package".
+    assert run_alone(page, 5, "import tkinter\n")["state"] == "error"
+    text = hint(page, 5)
+    assert text.startswith("Hint: tkinter is part of Python's standard library, but not of the browser's Python"), text
+    assert "no other package" not in text
+
+
+WRITE_FILES = """import os
+import numpy as np
+os.makedirs('out', exist_ok=True)
+with open('notes.txt', 'w') as f:
+    f.write('written before the Stop')
+with open('out/log.txt', 'w') as f:
+    f.write('epoch 1')
+with open('old.txt', 'w') as f:
+    f.write('removed before the Stop')
+with open('/tmp/scratch.txt', 'w') as f:
+    f.write('outside the working directory')
+np.zeros(11_000_000 // 8).tofile('big.bin')
+"""
+
+LIST_FILES = """import os
+print(sorted(os.listdir('.')), sorted(os.listdir('out')))
+print(open('notes.txt').read(), '|', open('out/log.txt').read())
+print(os.path.exists('/tmp/scratch.txt'), 'x' in globals())
+"""
+
+
+def test_a_stop_that_restarts_python_keeps_the_files_the_cells_wrote(page):
+    open_cells(page)
+    wait_ready(page)
+    assert not page.evaluate("window.__cells.runtime.canInterrupt")  # Stop replaces the worker here
+    assert run_alone(page, 4, WRITE_FILES)["state"] == "done"
+    assert run_alone(page, 4, "import os\nos.remove('old.txt')\nx = 1\n")["state"] == "done"
+    set_code(page, 5, "open('notes.txt', 'w').write('lost')\nwhile True:\n    pass\n")
+    run_cell(page, 5, "running")
+    page.wait_for_timeout(500)
+    cell(page, 5).get_by_role("button", name="Stop cell 6").click()
+    wait_state(page, 5, "stopped", timeout=5_000)
+    note = output(page, 5)
+    assert "the variables of every cell are gone" in note, note
+    assert ("The files in the working directory are back as the last cell to finish left them "
+            "(notes.txt and out/log.txt); what this cell wrote is lost. Not kept: big.bin (11 MB): "
+            "only files up to 10 MB, 20 MB in all, are kept.") in note, note
+    assert run_alone(page, 4, LIST_FILES)["state"] == "done"
+    assert output(page, 4).splitlines() == [
+        "['notes.txt', 'out'] ['log.txt']", "written before the Stop | epoch 1", "False False"]
+
+
 def test_a_cell_the_reader_stopped_is_skipped_by_run_the_cells_above(page):
     open_cells(page)
     wait_ready(page)
@@ -179,6 +247,37 @@ def test_an_edit_the_full_storage_refused_stays_marked_unsaved_until_a_retry_sav
     page.reload(wait_until="load")
     page.wait_for_selector(".pycell .cm-editor")
     assert "nowhere to go" in page.evaluate("window.__cells.getCode(5)")
+
+
+# What Chromium does where the reader blocks the site's data (a setting, some private modes):
+# reading either storage throws.
+BLOCK_STORAGE = """for (const name of ["localStorage", "sessionStorage"]) {
+  Object.defineProperty(window, name, { configurable: true, get() {
+    throw new DOMException(`Failed to read the '${name}' property from 'Window': Access is denied for this document.`,
+      "SecurityError");
+  } });
+}"""
+
+
+def test_with_storage_blocked_nothing_throws_and_the_cells_say_edits_are_not_saved(new_page):
+    page = new_page()
+    page.add_init_script(BLOCK_STORAGE)
+    open_cells(page)
+    assert page.evaluate("() => { try { return localStorage && 'readable'; } catch (e) { return e.name; } }") == "SecurityError"
+    wait_ready(page)
+    set_code(page, 5, "print('an edit with nowhere to go')\n")
+    badge = cell(page, 5).locator(".pycell__edited")
+    page.wait_for_function("document.querySelector('.pycell[data-cell-index=\"5\"] .pycell__edited')"
+                           ".textContent.includes('not saved')")
+    assert badge.inner_text() == "edited, not saved: it will be lost on reload"
+    run_cell(page, 5)
+    assert "an edit with nowhere to go" in output(page, 5)
+    # The palette toggle still works (only for this page view), and so does the next page.
+    page.locator("label[title='Switch to dark mode']").click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.goto("exercises/", wait_until="load")
+    page.wait_for_selector(".exercise-progress")
+    assert page.guard.page_errors == [] and page.guard.console_errors == []
 
 
 def test_long_output_is_trimmed_at_a_line_boundary(page):

@@ -477,12 +477,40 @@ def test_carriage_return_and_very_long_output(page):
                       "print('progress done')\nprint('x' * 250_000)\nprint('last line')\n")
     run_cell(page, 5)
     text = cell(page, 5).locator(".pycell__text").inner_text()
-    assert "progress 4" not in text and "progress done" not in text  # dropped with the start
-    assert text.startswith("[earlier output dropped]") and text.rstrip().endswith("last line")
-    assert len(text) < 210_000
+    assert "progress 4" not in text
+    # The long line is cut inside, so the lines around it stay.
+    assert text.startswith("progress done\n" + "x" * 1_000 + "[… 248,000 characters cut …]" + "x" * 1_000 + "\n")
+    assert text.rstrip().endswith("last line")
+    # 200,000 short lines: the earliest are dropped, whole, and the last one shows.
+    set_code(page, 5, "for i in range(200_000):\n    print(i)\n")
+    run_cell(page, 5)
+    text = cell(page, 5).locator(".pycell__text").inner_text()
+    assert text.startswith("[earlier output dropped]\n") and text.rstrip().endswith("\n199999")
+    first = int(text.split("\n")[1])
+    assert text.rstrip().split("\n")[1:] == [str(i) for i in range(first, 200_000)]
     set_code(page, 5, "for i in range(5):\n    print(f'progress {i}', end='\\r')\nprint('progress done')\n")
     run_cell(page, 5)
     assert cell(page, 5).locator(".pycell__text").inner_text().strip() == "progress done"
+
+
+def test_one_very_long_line_keeps_its_head_and_its_end(page):
+    open_cells(page)
+    wait_ready(page)
+    set_code(page, 5, "print('A' * 300_000 + 'END')\n")
+    run_cell(page, 5)
+    box = cell(page, 5).locator(".pycell__text")
+    text = box.inner_text()
+    assert text == "A" * 1_000 + "[… 298,003 characters cut …]" + "A" * 997 + "END\n"
+    assert box.locator(".pycell__dropped").all_inner_texts() == ["[… 298,003 characters cut …]"]
+    # The end of the line is in view (the output box scrolled to its bottom).
+    assert box.evaluate("pre => pre.scrollHeight - pre.scrollTop - pre.clientHeight") < 8
+    said = cell(page, 5).locator(".pycell__sr").inner_text()
+    assert said.startswith("Cell 6 finished in ") and said.endswith(
+        "1 line of output; the last line: " + "A" * 60 + "…" + "A" * 56 + "END"), said
+    # A line of 100,000 characters is shown whole.
+    set_code(page, 5, "print('B' * 99_997 + 'END')\n")
+    run_cell(page, 5)
+    assert cell(page, 5).locator(".pycell__text").inner_text() == "B" * 99_997 + "END\n"
 
 
 def test_figures_render(page):

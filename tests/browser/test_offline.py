@@ -199,3 +199,19 @@ def test_pages_without_a_worker_register_none_and_drop_an_earlier_ones(new_page,
     fresh.wait_for_timeout(500)   # past the page's registration step
     assert fresh.evaluate(registrations) == 0
     assert not [u for u in fresh.guard.requests if u.endswith("/sw.js")]
+
+
+def test_a_page_the_worker_controls_makes_no_request_that_fails_or_is_cut_short(new_page):
+    page = new_page(service_workers="allow")
+    cut = []
+    page.on("requestfailed", lambda req: cut.append(f"{req.method} {req.url}: {req.failure}"))
+    page.goto("forward/")
+    wait_controlled(page)
+    page.reload()
+    open_cells(page, "forward/")
+    wait_ready(page)
+    # The registration runs once Python is up; the worker's own update check is the browser's.
+    page.wait_for_function("navigator.serviceWorker.getRegistration().then((r) => r && r.active)")
+    page.wait_for_timeout(1000)
+    assert not cut, cut
+    assert not [u for u in page.guard.requests if u.endswith("/sw.js")]

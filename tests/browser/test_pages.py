@@ -20,7 +20,7 @@ from tour import SIZES, site_pages
 
 REPO = Path(__file__).resolve().parents[2]
 TUTORIAL = ["", "data/", "architecture/", "forward/", "softmax/", "backprop/", "optimizers/",
-            "training/", "results/", "exercises/", "overfitting/"]
+            "training/", "results/", "exercises/", "overfitting/", "performance/"]
 PAGE_BUDGET_S = 60          # a hard ceiling per page; the aim is under 20 s
 
 

@@ -81,6 +81,11 @@ def test_the_lab_panel_follows_the_drawing_and_matches_forward(new_page, weights
         z = (a if layer is not network.layers[0] else x) @ layer.params["W"] + layer.params["b"]
     assert np.allclose(logits, np.ravel(z), atol=1e-4), (logits, z)
     assert predicted == int(np.argmax(native)) == label
+    # The diagram beside it: the same network, lit by the same drawing, the same probabilities.
+    diagram = page.locator(".lab-path .pycell-fig--network")
+    assert diagram.get_attribute("data-sizes") == "-".join(map(str, SIZES))
+    assert np.allclose(json.loads(diagram.get_attribute("data-probabilities")), native, atol=1e-5)
+    assert diagram.get_attribute("data-predicted") == str(label)
     # The bars of the draw panel show the same answer.
     assert np.allclose(json.loads(page.get_attribute(".lab-bars", "data-probabilities")), probabilities)
 

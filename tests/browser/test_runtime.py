@@ -339,3 +339,12 @@ def test_a_blocked_runtime_file_is_named_and_retry_works(page, name):
       await runtime.retry();
       return runtime.status;
     }""") == "ready"
+
+
+def test_a_browser_without_webassembly_is_told_so_instead_of_a_spinner(page):
+    # Safari's Lockdown Mode removes WebAssembly.
+    page.add_init_script("delete globalThis.WebAssembly")
+    page.goto("playground/")
+    page.wait_for_function("window.__cells && window.__cells.runtime.status === 'failed'", timeout=20_000)
+    status = page.locator(".pycell-runtime").first.inner_text()
+    assert "runs no WebAssembly" in status and "Lockdown Mode" in status, status

@@ -28,3 +28,16 @@ test("load and save go through storage; unreadable storage starts afresh", () =>
   assert.deepEqual(load(storage), emptyState());
   assert.equal(save(s, { setItem: () => { throw new Error("full"); } }), false);
 });
+
+test("blocked storage (reading localStorage throws): load starts afresh and save says false", () => {
+  const had = Object.getOwnPropertyDescriptor(globalThis, "localStorage");
+  Object.defineProperty(globalThis, "localStorage", { configurable: true,
+    get() { throw new Error("Failed to read the 'localStorage' property from 'Window': Access is denied"); } });
+  try {
+    assert.deepEqual(load(), emptyState());
+    assert.equal(save({ ...emptyState(), titles }), false);
+  } finally {
+    if (had) Object.defineProperty(globalThis, "localStorage", had);
+    else delete globalThis.localStorage;
+  }
+});

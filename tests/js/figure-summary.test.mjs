@@ -17,6 +17,8 @@ test("chartSummary names the chart and every series", () => {
     series: [{ name: "train", values: [1, 0.5] }, { name: "test", values: [1.2, 0.7] }] });
   assert.equal(text, 'Line chart "Loss" (logarithmic y axis): train fell from 1 to 0.5 over 2 epochs; '
     + "test fell from 1.2 to 0.7 over 2 epochs.");
+  assert.match(chartSummary({ x: [0.01, 1], xlabel: "learning rate", logx: true, logy: true,
+    series: [{ name: "accuracy", values: [0.2, 0.9] }] }), /^Line chart \(logarithmic x and y axis\): accuracy rose/);
 });
 
 test("heatmapSummary counts a confusion matrix's right answers and its worst mistakes", () => {

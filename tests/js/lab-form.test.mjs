@@ -3,24 +3,48 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  DEFAULTS, PRESETS, betaLabel, matchingPreset, parameterCount, parseHidden, pythonConfig, runDetail, runLabel,
+  PRESETS, betaLabel, formDefaults, matchingPreset, presetValues, parameterCount, parseHidden, pythonConfig, runDetail, runLabel,
   summary, validate,
 } from "../../src/lab/form-model.js";
 import { CHOICES } from "./lab-fixtures.mjs";
 
+const DEFAULTS = formDefaults(CHOICES);
+
 const check = (values) => validate({ ...DEFAULTS, ...values }, CHOICES);
 
-test("the defaults are the tutorial's first run, checked into numbers", () => {
+test("the form's first values are Python's defaults, and every field in use goes back to Python as it is", () => {
+  assert.deepEqual(DEFAULTS, {
+    hidden: "64", activation: "sigmoid", optimizer: "momentum", lr: "4", beta: "0.9", batchSize: "128", epochs: "5",
+    weightDecay: "0", dropout: "0", schedule: "constant", stepEpochs: "2", gamma: "0.5", warmup: "1", dtype: "float32",
+    keep: "last", backend: "kernel", seed: "0", data: "subset",
+  });
   const { config, errors } = check({});
   assert.deepEqual(errors, {});
-  assert.deepEqual(config, {
-    hidden: [64], activation: "sigmoid", optimizer: "momentum", lr: 4, beta: 0.9, batchSize: 128, epochs: 5,
-    dtype: "float32", seed: 0, data: "subset",
-  });
   assert.deepEqual(pythonConfig(config), {
     hidden: [64], activation: "sigmoid", optimizer: "momentum", learning_rate: 4, beta: 0.9, batch_size: 128,
-    epochs: 5, dtype: "float32", seed: 0,
+    epochs: 5, weight_decay: 0, dropout: 0, schedule: "constant", dtype: "float32", keep_best: false,
+    backend: "kernel", seed: 0,
   });
+});
+
+test("for every optimiser and schedule, each setting in use reaches Python with the value the form shows", () => {
+  const d = CHOICES.defaults;
+  for (const { name: optimizer, beta } of CHOICES.optimizers) {
+    for (const schedule of CHOICES.schedules) {
+      const { config, errors } = check({ optimizer, schedule });
+      assert.deepEqual(errors, {}, `${optimizer} ${schedule}`);
+      const python = pythonConfig(config);
+      const expected = {
+        hidden: d.sizes.slice(1, -1), activation: d.activation, optimizer, learning_rate: d.learning_rate,
+        batch_size: d.batch_size, epochs: d.epochs, weight_decay: d.weight_decay, dropout: d.dropout, schedule,
+        dtype: d.dtype, keep_best: d.keep_best, backend: CHOICES.backends[0], seed: d.seed,
+        ...(beta ? { beta: d.beta } : {}),
+        ...(schedule === "cosine" ? { warmup_epochs: d.warmup_epochs } : {}),
+        ...(schedule === "step" ? { step_epochs: d.step_epochs, gamma: d.gamma } : {}),
+      };
+      assert.deepEqual(python, expected, `${optimizer} ${schedule}`);
+    }
+  }
 });
 
 test("hidden sizes: commas or spaces, each a whole number within the limits", () => {
@@ -66,7 +90,7 @@ test("numbers: each message names the value and the allowed range", () => {
 
 test("β is checked only for an optimiser that has it, and named after its option", () => {
   assert.deepEqual(check({ optimizer: "sgd", beta: "not a number" }).errors, {});
-  assert.equal(check({ optimizer: "sgd" }).config.beta, 0);
+  assert.equal("beta" in check({ optimizer: "sgd" }).config, false);
   assert.equal(betaLabel(CHOICES, "sgd"), null);
   assert.equal(betaLabel(CHOICES, "adam"), "β₁, decay of the mean");
   assert.equal(betaLabel(CHOICES, "rmsprop"), "β, decay of the squared gradient");
@@ -76,10 +100,11 @@ test("parameter count, summary, labels and presets", () => {
   assert.equal(parameterCount([784, 64, 10]), 784 * 64 + 64 + 64 * 10 + 10);
   assert.equal(summary("64", CHOICES), "784 → 64 → 10 · 50,890 parameters");
   assert.equal(summary("abc", CHOICES), "");
-  const relu = PRESETS.find((p) => p.id === "relu-sgd").values;
-  assert.equal(matchingPreset(DEFAULTS), "sigmoid-momentum");
-  assert.equal(matchingPreset({ ...relu, lr: " 0.05 " }), "relu-sgd");
-  assert.equal(matchingPreset({ ...DEFAULTS, epochs: "3" }), null);
+  const relu = presetValues(PRESETS.find((p) => p.id === "relu-sgd"), CHOICES);
+  assert.equal(matchingPreset(DEFAULTS, CHOICES), "sigmoid-momentum");
+  assert.equal(matchingPreset({ ...relu, lr: " 0.05 ", backend: "numpy" }, CHOICES), "relu-sgd");
+  assert.equal(matchingPreset({ ...DEFAULTS, epochs: "3" }, CHOICES), null);
+  assert.equal(matchingPreset(DEFAULTS, null), null);
   const config = validate(relu, CHOICES).config;
   assert.equal(runLabel(config), "relu · sgd lr 0.05");
   assert.equal(runLabel({ ...config, hidden: [128, 64] }), "128-64 relu · sgd lr 0.05");

@@ -1,13 +1,15 @@
 // Unit tests of the lab form's regularisation, schedule, best-epoch and backend settings
-// (src/lab/form-model.js): named in a configuration only when they change something.
+// (src/lab/form-model.js): each one is sent when it is in use.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULTS, fieldUsed, pythonConfig, runDetail, validate } from "../../src/lab/form-model.js";
+import { fieldUsed, formDefaults, pythonConfig, runDetail, validate } from "../../src/lab/form-model.js";
 import { CHOICES } from "./lab-fixtures.mjs";
+
+const DEFAULTS = formDefaults(CHOICES);
 
 const check = (values) => validate({ ...DEFAULTS, ...values }, CHOICES);
 
-test("the settings reach Python's keyword arguments when they differ from the defaults", () => {
+test("the settings reach Python's keyword arguments", () => {
   const { config, errors } = check({ weightDecay: "0.001", dropout: "0.25", schedule: "step", stepEpochs: "3",
     gamma: "0.1", keep: "best", backend: "numpy" });
   assert.deepEqual(errors, {});

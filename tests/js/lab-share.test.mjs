@@ -2,9 +2,11 @@
 // seed in the URL fragment; a broken link gets a note that says what is wrong, never a half-filled form.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULTS, FIELDS } from "../../src/lab/form-model.js";
+import { FIELDS, formDefaults } from "../../src/lab/form-model.js";
 import { decodeLink, encodeLink, isLabLink } from "../../src/lab/share.js";
 import { CHOICES } from "./lab-fixtures.mjs";
+
+const DEFAULTS = formDefaults(CHOICES);
 
 const CHANGED = {
   ...DEFAULTS, hidden: "128, 32", activation: "relu", optimizer: "adam", lr: "0.002", beta: "0.85", batchSize: "64",

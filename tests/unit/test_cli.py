@@ -82,7 +82,7 @@ def test_weights_saved_in_memory_evaluate_on_the_command_line(work, tmp_path):
     # The lab exports weights with mlp.save(net, io.BytesIO()); the CLI must read them.
     d, _ = work
     import io
-    data = mlp.load_subset(d / "subset.npz", normalize=True, one_hot=True)
+    data = mlp.load_subset(d / "subset.npz", scaled=True, as_one_hot=True)
     net = mlp.Network([784, 20, 10], activation="relu", init="he", seed=5)
     mlp.train(net, *data, optimizer="sgd", learning_rate=0.1, epochs=1)
     buffer = io.BytesIO()

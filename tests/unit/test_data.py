@@ -268,7 +268,7 @@ def test_subset_file_round_trip(tmp_path, mnist):
     mlp.save_subset(buffer, *sub)
     for source in (buffer.getvalue(), io.BytesIO(buffer.getvalue())):
         assert np.array_equal(mlp.load_subset(source).x_test, sub.x_test)
-    ready = mlp.load_subset(path, normalize=True, one_hot=True, dtype="float32")
+    ready = mlp.load_subset(path, scaled=True, as_one_hot=True, dtype="float32")
     assert ready.x_train.dtype == np.float32 and ready.y_train.shape == (200, 10)
     np.testing.assert_array_equal(ready.y_train.argmax(axis=1), sub.y_train)
 

@@ -12,6 +12,7 @@ Run one page by hand:  python tests/unit/test_docs_cells_native.py docs/backprop
 import contextlib
 import importlib
 import io
+import linecache
 import os
 import re
 import sys
@@ -26,7 +27,7 @@ DOCS = ROOT / "docs"
 DATA_DIR = Path(os.environ.get("MLP_DOCS_DATA_DIR", ROOT / "build" / "assets" / "data"))
 PAGES = ["index.md", "data.md", "architecture.md", "forward.md", "softmax.md",
          "backprop.md", "optimizers.md", "training.md", "results.md", "exercises.md",
-         "overfitting.md"]
+         "overfitting.md", "performance.md"]
 
 CELL_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})\{\s*\.python\s+\.cell\b[^}]*\}\s*$")
 
@@ -55,12 +56,15 @@ def extract_cells(markdown, with_indent=False):
     return cells
 
 
-def run_page(name, echo=False):
-    """Exec the page's cells in order; return [(seconds, output)] per cell."""
+def run_page(name, echo=False, namespace=None):
+    """Exec the page's cells in order; return [(seconds, output)] per cell.
+
+    ``namespace``: a dict the cells run in (left holding the page's variables), else a new one.
+    """
     cells = extract_cells((DOCS / name).read_text())
     # A fresh `page` module per page, under the name cells import, as the worker does.
     sys.modules["page"] = importlib.reload(importlib.import_module("mlpsite.page"))
-    namespace = {"__name__": "__main__"}
+    namespace = {"__name__": "__main__"} if namespace is None else namespace
     results = []
     try:
         for number, source in enumerate(cells, 1):
@@ -70,8 +74,12 @@ def run_page(name, echo=False):
             # A warning would show on the page as red text under the cell: treat it as a failure.
             with contextlib.redirect_stdout(out), warnings.catch_warnings():
                 warnings.simplefilter("error")
+                filename = f"{name}[cell {number}]"
+                # As the page's runner does: the cell's source is readable by inspect (the
+                # backprop stepper shows the reader's functions).
+                linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
                 try:
-                    exec(compile(source, f"{name}[cell {number}]", "exec"), namespace)
+                    exec(compile(source, filename, "exec"), namespace)
                 except Exception as error:
                     raise AssertionError(f"{name} cell {number} failed: {error!r}\n"
                                          f"--- output ---\n{out.getvalue()}") from error
@@ -137,39 +145,26 @@ def my_leaky_relu_derivative(a):
 check_activation(my_leaky_relu, my_leaky_relu_derivative, lambda z: np.where(z > 0, z, 0.01 * z),
                  lambda z: np.where(z > 0, 1.0, 0.01), "leaky ReLU")
 """,
-    "the very first step is off": """
-class MyAdam:                       # no bias correction
-    def __init__(self, learning_rate=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.b1, self.b2, self.eps, self.m, self.v = learning_rate, beta1, beta2, eps, {}, {}
-    def step(self, params, grads):
-        for k, g in grads.items():
-            self.m[k] = self.b1 * self.m.get(k, 0) + (1 - self.b1) * g
-            self.v[k] = self.b2 * self.v.get(k, 0) + (1 - self.b2) * g * g
-            params[k] -= self.lr * self.m[k] / (np.sqrt(self.v[k]) + self.eps)
-check_optimizer(MyAdam, mlp.Adam, "Adam", learning_rate=0.01)
+    "that is Adam with its correction": """
+def uncorrected_steps(n, learning_rate=0.01, beta1=0.9, beta2=0.999):
+    return np.full(n, learning_rate)
+check_steps(uncorrected_steps)
 """,
-    "once per parameter instead of once per step": """
-class MyAdam:                       # the step count advances once per parameter
-    def __init__(self, learning_rate=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.b1, self.b2, self.eps, self.m, self.v, self.t = learning_rate, beta1, beta2, eps, {}, {}, 0
-    def step(self, params, grads):
-        for k, g in grads.items():
-            self.t += 1
-            self.m[k] = self.b1 * self.m.get(k, 0) + (1 - self.b1) * g
-            self.v[k] = self.b2 * self.v.get(k, 0) + (1 - self.b2) * g * g
-            m_hat, v_hat = self.m[k] / (1 - self.b1 ** self.t), self.v[k] / (1 - self.b2 ** self.t)
-            params[k] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-check_optimizer(MyAdam, mlp.Adam, "Adam", learning_rate=0.01)
+    "m starts at 0, but so does v": """
+def uncorrected_steps(n, learning_rate=0.01, beta1=0.9, beta2=0.999):
+    return learning_rate * (1 - beta1 ** np.arange(1, n + 1))
+check_steps(uncorrected_steps)
 """,
-    "instead of changing them in place": """
-class MyRMSProp:
-    def __init__(self, learning_rate=0.01, rho=0.9, eps=1e-8):
-        self.lr, self.rho, self.eps, self.s = learning_rate, rho, eps, {}
-    def step(self, params, grads):
-        for k, g in grads.items():
-            self.s[k] = self.rho * self.s.get(k, 0) + (1 - self.rho) * g * g
-            params[k] = params[k] - self.lr * g / (np.sqrt(self.s[k]) + self.eps)
-check_optimizer(MyRMSProp, mlp.RMSProp, "RMSProp", learning_rate=0.01)
+    "unroll m_t": """
+def uncorrected_steps(n, learning_rate=0.01, beta1=0.9, beta2=0.999):
+    t = np.arange(n)                  # off by one: starts at t = 0
+    return learning_rate * (1 - beta1 ** (t + 2)) / np.sqrt(1 - beta2 ** (t + 2))
+check_steps(uncorrected_steps)
+""",
+    "expected (50,), one length per step": """
+def uncorrected_steps(n, learning_rate=0.01, beta1=0.9, beta2=0.999):
+    return learning_rate * (1 - beta1) / np.sqrt(1 - beta2)
+check_steps(uncorrected_steps)
 """,
     "dW1 differs from the reference": """
 def forward_deep(params, X):

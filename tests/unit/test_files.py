@@ -101,7 +101,7 @@ def test_ctrl_c_during_training_saves_the_model_trained_so_far(tmp_path, subset_
     assert err.endswith(f"; saved the model trained so far to {save}\n")
     history = json.loads(report.read_text())["history"]
     assert len(history) >= 2 and json.loads(report.read_text())["weights"] == str(save)
-    data = mlp.load_subset(subset_file, normalize=True)
+    data = mlp.load_subset(subset_file, scaled=True)
     assert mlp.evaluate(mlp.load(save), data.x_test, data.y_test).accuracy > 0.8
 
 

@@ -37,7 +37,7 @@ sys.path.insert(0, "{home}")
 warnings.simplefilter("error")  # no RuntimeWarning either
 import numpy as np
 import mlp
-data = mlp.load_subset("{subset}", normalize=True, one_hot=True)
+data = mlp.load_subset("{subset}", scaled=True, as_one_hot=True)
 net = mlp.Network([784, 32, 10], activation="sigmoid", seed=0)
 trainer = mlp.Trainer(net, mlp.Momentum(4, 0.9), *data, batch_size=128, epochs=2, seed=0)
 while not trainer.run(max_batches=7):
@@ -77,5 +77,5 @@ def test_same_training_in_pyodide_and_natively(tmp_path, subset_file):
             assert b[key] == pytest.approx(n[key], rel=1e-5)
     # Weights exported in the browser load natively.
     net = mlp.load(bytes.fromhex(browser["weights"]))
-    data = mlp.load_subset(subset_file, normalize=True)
+    data = mlp.load_subset(subset_file, scaled=True)
     assert net.evaluate(data.x_test, data.y_test)[1] == browser["history"][-1]["test_acc"]

@@ -15,7 +15,7 @@ def trained(small):
 
 def test_round_trip_through_a_path(tmp_path, trained, small):
     path = tmp_path / "weights.bin"
-    trained.save(path)
+    mlp.save(trained, path)
     assert path.exists() and not (tmp_path / "weights.bin.npz").exists()
     net = mlp.load(path)
     assert net.config == trained.config == {"sizes": [784, 16, 10], "activation": "tanh", "init": "xavier",
@@ -38,7 +38,7 @@ def test_round_trip_through_memory(trained, small):
 
 def test_load_weights_into_a_matching_network(tmp_path, trained):
     path = tmp_path / "w.npz"
-    trained.save(path)
+    mlp.save(trained, path)
     net = mlp.Network([784, 16, 10], activation="tanh", seed=99, dtype="float64")
     mlp.load_weights(net, path)
     assert net.params["W1"].dtype == np.float64
@@ -47,7 +47,7 @@ def test_load_weights_into_a_matching_network(tmp_path, trained):
 
 def test_mismatched_network_is_refused(tmp_path, trained):
     path = tmp_path / "w.npz"
-    trained.save(path)
+    mlp.save(trained, path)
     with pytest.raises(ValueError, match=r"w.npz holds a network with sizes \[784, 16, 10\]; "
                                          r"this network has sizes \[784, 32, 10\]"):
         mlp.load_weights(mlp.Network([784, 32, 10], activation="tanh"), path)

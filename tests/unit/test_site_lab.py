@@ -173,7 +173,7 @@ def test_unknown_runs_and_data_files_are_named(data, tmp_path):
 def test_choices_add_the_matrix_products_that_work_here():
     c = lab.choices()
     assert c["backends"] == ["numpy"]  # natively: NumPy's BLAS; the kernel is for the browser
-    assert {k: v for k, v in c.items() if k != "backends"} == mlp.choices()
+    assert {k: v for k, v in c.items() if k not in ("backends", "defaults")} == mlp.choices()
 
 
 def test_regularisation_and_schedule_settings_reach_mlps_trainer(data):
@@ -208,3 +208,33 @@ def test_a_slice_puts_back_the_matrix_product_in_use(data):
     lab.start("p", {**CONFIG, "backend": "numpy"}, data)
     lab.step("p", 0.01)
     assert mlp.ops.backend() == before
+
+
+def test_the_js_tests_fixture_is_pythons_answer():
+    fixture = json.loads((Path(__file__).parents[1] / "js" / "lab-choices.json").read_text())
+    assert fixture["backends"] == ["kernel", "numpy"]  # the browser's, where the kernel loads
+    assert {**fixture, "backends": lab.choices()["backends"]} == lab.choices()
+
+
+@pytest.mark.parametrize("schedule", mlp.SCHEDULES)
+@pytest.mark.parametrize("optimizer", mlp.OPTIMIZERS)
+def test_the_forms_first_values_are_what_a_run_trains_with(data, optimizer, schedule):
+    """The values the form shows (choices()["defaults"]) are the ones the trainer gets, sent or left out."""
+    d = lab.choices()["defaults"]
+    shown = {"hidden": d["sizes"][1:-1], "optimizer": optimizer, "schedule": schedule,
+             **{k: d[k] for k in ("activation", "learning_rate", "batch_size", "epochs", "weight_decay",
+                                  "dropout", "dtype", "seed", "keep_best")}}
+    beta = mlp.OPTIMIZERS[optimizer].beta
+    own = {"cosine": ["warmup_epochs"], "step": ["step_epochs", "gamma"]}.get(schedule, [])
+    for sent in ({**shown, **({"beta": d["beta"]} if beta else {}), **{k: d[k] for k in own}}, shown):
+        lab.start("d", sent, data)
+        trainer = lab.RUNS["d"].trainer
+        assert trainer.network.sizes == d["sizes"] and trainer.epochs == d["epochs"] == 5
+        assert trainer.optimizer.learning_rate == d["learning_rate"] == 4
+        if beta:
+            assert getattr(trainer.optimizer, beta) == d["beta"] == 0.9
+        expected = {"constant": "ConstantSchedule()",
+                    "step": f"StepSchedule(step_epochs={d['step_epochs']}, gamma={d['gamma']:g})",
+                    "cosine": f"CosineSchedule(warmup_epochs={d['warmup_epochs']:g}, min_factor=0)"}[schedule]
+        assert repr(trainer.schedule) == expected
+    assert (d["step_epochs"], d["gamma"], d["warmup_epochs"]) == (2, 0.5, 1)  # what the form says it trains with

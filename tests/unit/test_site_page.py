@@ -69,6 +69,15 @@ def test_chart_colors_name_roles_and_refuse_others(bridge):
         page.chart([0, 1], {"a": [1, 2]}, colors={"a": "red"})
 
 
+def test_chart_logx_sends_positive_x_and_refuses_others(bridge):
+    page.chart([0.01, 0.1, 1.0], {"accuracy": [0.2, 0.8, 0.5]}, logx=True)
+    assert bridge.figures[-1]["logx"] is True and bridge.figures[-1]["logy"] is False
+    page.chart([1, 2], {"a": [1, 2]})
+    assert bridge.figures[-1]["logx"] is False
+    with pytest.raises(ValueError, match="logx=True needs positive x values; x has 0"):
+        page.chart([0, 1], {"a": [1, 2]}, logx=True)
+
+
 def test_digits_truth_marks_readings_and_needs_labels(bridge, capsys):
     images = np.zeros((3, 784), np.uint8)
     page.digits(images, labels=[1, 2, 3], truth=np.array([1, 7, 3]))

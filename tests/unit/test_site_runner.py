@@ -76,6 +76,26 @@ def test_a_missing_package_gets_what_the_site_has_instead(module):
     assert "page.chart" in report["hint"] and "NumPy, mlp and page" in report["hint"]
 
 
+def test_a_missing_module_of_the_standard_library_is_not_called_another_package():
+    # As Pyodide raises them: `mp.Pool(2)` and `import tkinter`.
+    error = ModuleNotFoundError("No module named '_multiprocessing'", name="_multiprocessing")
+    assert runner.error_report(error)["hint"] == runner.ONE_THREAD_HINT
+    hint = runner.error_report(ModuleNotFoundError("No module named 'tkinter'", name="tkinter"))["hint"]
+    assert hint.startswith("tkinter is part of Python's standard library, but not of the browser's Python")
+    assert "no other package" not in hint and "page.chart" not in hint
+
+
+def test_a_thread_or_process_that_cannot_start_gets_the_one_thread_hint():
+    assert "one browser thread" in runner.ONE_THREAD_HINT and "plain loop" in runner.ONE_THREAD_HINT
+    assert runner.hint(raised("raise RuntimeError(\"can't start new thread\")\n")) == runner.ONE_THREAD_HINT
+    # os.fork() under multiprocessing ("Function not implemented" in Pyodide).
+    fork = raised("import multiprocessing.popen_fork as p\n"
+                  "exec(\"raise OSError(52, 'Function not implemented')\", vars(p))\n")
+    assert runner.hint(fork) == runner.ONE_THREAD_HINT
+    assert runner.hint(raised("raise RuntimeError('something else')\n")) is None
+    assert runner.hint(raised("open('/no/such/file')\n")) is None
+
+
 def test_a_missing_module_of_the_site_itself_gets_no_hint():
     assert "hint" not in runner.error_report(raised("import mlp.no_such_module\n"))
 

@@ -4,15 +4,18 @@
 import { el } from "../../ui/dom.js";
 import { pythonStatusText } from "../../ui/format.js";
 import {
-  DATASETS, DEFAULTS, FIELDS, KEEP, PRESETS, betaLabel, fieldUsed, label, matchingPreset, summary, validate,
+  DATASETS, FIELDS, KEEP, PRESETS, betaLabel, fieldUsed, formDefaults, label, matchingPreset, presetValues, summary,
+  validate,
 } from "../form-model.js";
 import { decodeLink, encodeLink, isLabLink } from "../share.js";
 import { panel } from "./panel.js";
 
 const text = (attrs = {}) => el("input", { type: "text", autocomplete: "off", spellcheck: "false", ...attrs });
 const options = (list) => list.map((o) => el("option", { value: o.value, text: o.label ?? o.value }));
-// Until Python answers, a list shows only the default choice.
-const names = (list, fallback) => (list ?? [fallback]).map((name) => ({ value: name, label: label(name) }));
+// Until Python answers, a list is empty.
+const names = (list) => (list ?? []).map((name) => ({ value: name, label: label(name) }));
+// The values of a form's fields that are filled in.
+const filled = (values) => Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => String(v).trim() !== ""));
 
 const FIELD_SPECS = {
   hidden: ["Hidden layers", () => text({ inputmode: "text", placeholder: "64 or 128, 64" }), "Units per hidden layer, separated by commas"],
@@ -80,7 +83,11 @@ export class FormView {
       el("span", { class: "lab-presets__label", text: "Presets", "aria-hidden": "true" }),
       PRESETS.map((p) => el("button", {
         type: "button", class: "lab-chip", "data-preset": p.id, title: p.title, text: p.label,
-        onclick: () => { this.fill(p.values); this.refresh(); },
+        onclick: () => {
+          if (!this.lab.choices) return;
+          this.fill(presetValues(p, this.lab.choices));
+          this.refresh();
+        },
       })));
     this.summary = el("p", { class: "lab-form__summary", "aria-live": "polite" });
     this.train = el("button", { type: "submit", class: "md-button md-button--primary lab-train", text: "Train" });
@@ -94,8 +101,13 @@ export class FormView {
       this.presets, this.linkNote, el("div", { class: "lab-fields" }, FIELDS.map((n) => this.fields[n].wrap)), this.summary,
       el("div", { class: "lab-form__actions" }, this.train, this.stop, this.share));
     form.addEventListener("submit", (event) => this.submit(event));
-    form.addEventListener("input", () => this.refresh());
-    form.addEventListener("change", () => this.refresh());
+    this.edited = new Set();  // the fields the reader changed
+    const changed = (event) => {
+      if (event.target.name) this.edited.add(event.target.name);
+      this.refresh();
+    };
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
     this.python = pythonStatus(runtime);
     this.node = panel("config", "Configure", form);
     this.node.querySelector(".lab-panel__title").after(this.python.node);
@@ -119,27 +131,29 @@ export class FormView {
     for (const f of Object.values(this.fields)) setError(f, null);
   }
 
-  // The selects' options: only the defaults until Python's choices came.
+  // The selects' options, and the first values: Python's (choices.defaults), under the values
+  // kept from an earlier visit and those typed before Python's choices came.
   fillLists() {
     const c = this.lab.choices;
     if (this.lists === c) return;
-    const raw = this.read();
+    // Before Python's choices, only the fields the reader changed hold values of the reader's.
+    const raw = this.lists ? this.read() : Object.fromEntries(Object.entries(this.read()).filter(([k]) => this.edited.has(k)));
     this.lists = c;
     const f = this.fields;
-    f.activation.control.replaceChildren(...options(names(c?.activations, DEFAULTS.activation)));
-    f.optimizer.control.replaceChildren(...options(names(c?.optimizers.map((o) => o.name), DEFAULTS.optimizer)));
-    f.dtype.control.replaceChildren(...options(names(c?.dtypes, DEFAULTS.dtype)));
-    f.schedule.control.replaceChildren(...options(names(c?.schedules, DEFAULTS.schedule)));
-    f.backend.control.replaceChildren(...options(names(c?.backends, "")));
-    this.fill(raw.hidden ? raw : (this.lab.formValues ?? DEFAULTS));
+    f.activation.control.replaceChildren(...options(names(c?.activations)));
+    f.optimizer.control.replaceChildren(...options(names(c?.optimizers.map((o) => o.name))));
+    f.dtype.control.replaceChildren(...options(names(c?.dtypes)));
+    f.schedule.control.replaceChildren(...options(names(c?.schedules)));
+    f.backend.control.replaceChildren(...options(names(c?.backends)));
+    this.fill({ ...(c ? formDefaults(c) : {}), ...filled(this.lab.formValues), ...filled(raw) });
   }
 
   // Updates the β label, the summary, the presets and, for fields already marked, their messages.
   refresh() {
     const raw = this.read();
     const choices = this.lab.choices;
-    this.lab.keepForm(raw);
-    const preset = matchingPreset(raw);
+    if (choices) this.lab.keepForm(raw);
+    const preset = matchingPreset(raw, choices);
     for (const b of this.presets.querySelectorAll("[data-preset]")) b.setAttribute("aria-pressed", String(b.dataset.preset === preset));
     if (!choices) return;
     const beta = betaLabel(choices, raw.optimizer);

@@ -1,9 +1,9 @@
 // The "Inside the prediction" panel: the drawing's path through the model in use (the
 // "prediction" figure of src/figures/prediction.js), redrawn live with each prediction the
-// predictor brings while the reader draws.
+// predictor brings while the reader draws, under the diagram of the network lit by the drawing.
 
 import { el } from "../../ui/dom.js";
-import { drawPrediction } from "../../figures/index.js";
+import { drawNetwork, drawPrediction } from "../../figures/index.js";
 import { panel } from "./panel.js";
 
 const EMPTY = "Draw a digit with a trained model in use to see how the network reaches its answer.";
@@ -18,6 +18,7 @@ export function pathView(lab) {
     el("p", { class: "lab-note", text: "From the drawing to the answer: which hidden units push the winning digit, what the strongest first-layer units look for, then the logits and the softmax." }),
     body);
   let drawn = null;
+  let diagram = null;
 
   function show(latest) {
     const figure = latest?.figure ?? null;
@@ -25,13 +26,16 @@ export function pathView(lab) {
     body.dataset.version = figure ? String(latest.version) : "";
     body.dataset.model = figure ? latest.model : "";
     if (!figure) {
-      drawn = null;
+      diagram?.destroy();
+      drawn = diagram = null;
       body.replaceChildren(el("p", { class: "lab-empty", text: latest?.message || EMPTY }));
     } else if (drawn) {
       drawn.update(figure);
+      if (latest.network) diagram?.update(latest.network);
     } else {
       drawn = drawPrediction({ ...figure, className: "lab-path__figure" });
-      body.replaceChildren(drawn.node);
+      diagram = latest.network ? drawNetwork({ ...latest.network, className: "lab-path__network" }) : null;
+      body.replaceChildren(...[diagram?.node, drawn.node].filter(Boolean));
     }
   }
 
