@@ -139,6 +139,8 @@ async function boot(cfg) {
     for (const buffer of await bytecode) {
       if (buffer) pyodide.unpackArchive(buffer, "zip", { extractDir: purelib });
     }
+    // Any module not served at start is fetched when first imported.
+    pyodide.runPython(`import mlpsite.ondemand; mlpsite.ondemand.install(${JSON.stringify(cfg.onDemandURL)})`);
     // Cells write `import page`: it is mlpsite.page. The first cell's imports are done ahead.
     pyodide.runPython("import sys, numpy, mlp, mlpsite.page, mlpsite.runner\n"
       + "sys.modules['page'] = mlpsite.page\nmlpsite.runner.install()");

@@ -1,0 +1,119 @@
+"""Modules that the site serves on demand: fetched the first time code imports one.
+
+The site starts Python with only the modules its pages use (the standard library's and
+numpy's, chosen at build time by scripts/assets/trim.py). Every other module of the standard
+library and of numpy is in a small archive of its group (``more/email.zip``,
+``more/numpy.ma.zip``...); ``ondemand.txt`` at the root of the standard library's archive
+lists each module with its group. :func:`install` puts an :class:`OnDemandFinder` at the end
+of ``sys.meta_path``: when an import finds nothing else and the name is listed, the group's
+archive is fetched (once, synchronously: the worker may block), stored under
+``/lib/python_more/``, and the module is imported from it.
+
+An archive that cannot be fetched raises ``ModuleNotFoundError`` naming the module, the
+archive and the reason; the next import tries again. A name that is in no archive is left to
+Python's own "No module named" error.
+"""
+
+import os
+import sys
+import zipfile
+import zipimport
+
+ARCHIVE_DIR = "/lib/python_more"
+NAMES_FILE = "ondemand.txt"
+
+
+class OnDemandFinder:
+    """A meta path finder for modules in archives fetched when first needed.
+
+    groups: {dotted module name: archive name} (a package by its own name).
+    fetch: fetch(archive) -> the bytes of ``<archive>.zip``; raises OSError (or any
+    Exception) with the reason when it cannot.
+    directory: where archives are written before zipimport reads them.
+    where: what the error message calls the archive's location, e.g. its URL.
+    """
+
+    def __init__(self, groups, fetch, directory=ARCHIVE_DIR, where=None):
+        self.groups = dict(groups)
+        self._fetch = fetch
+        self.directory = directory
+        self.where = where or (lambda archive: f"{directory}/{archive}.zip")
+        self.loaded = set()
+        self.imported = []  # the names imported on demand, in order (for tests and tools)
+
+    def _ensure(self, name, archive):
+        path = f"{self.directory}/{archive}.zip"
+        if archive in self.loaded:
+            return path
+        try:
+            data = self._fetch(archive)
+        except Exception as error:  # noqa: BLE001 - any failure is reported the same way
+            raise ModuleNotFoundError(
+                f"the module {name!r} is served on demand from {self.where(archive)}, which could "
+                f"not be downloaded ({error}); check the connection and run the code again", name=name
+            ) from None
+        os.makedirs(self.directory, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        self.loaded.add(archive)
+        return path
+
+    def find_spec(self, fullname, path=None, target=None):
+        archive = self.groups.get(fullname)
+        if archive is None:
+            return None
+        parent = fullname.rpartition(".")[0]
+        prefix = self._ensure(fullname, archive) + "/" + (parent.replace(".", "/") + "/" if parent else "")
+        spec = zipimport.zipimporter(prefix).find_spec(fullname)
+        if spec is not None:
+            self.imported.append(fullname)
+        return spec
+
+
+def groups_in(archive):
+    """{module: archive name} from an archive's ondemand.txt (empty if it has none)."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            lines = zf.read(NAMES_FILE).decode().splitlines()
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return {}
+    return dict(line.split() for line in lines if line.strip())
+
+
+def browser_fetch(url):
+    """The bytes at `url`, by a synchronous request (allowed in a Web Worker); raises OSError."""
+    from js import XMLHttpRequest
+
+    request = XMLHttpRequest.new()
+    try:
+        request.open("GET", url, False)
+        request.responseType = "arraybuffer"
+        request.send(None)
+    except Exception as error:  # noqa: BLE001 - a JsException: the network failed
+        raise OSError(f"the request failed: {error}") from None
+    if request.status != 200:
+        raise OSError(f"HTTP {request.status}")
+    return request.response.to_bytes()
+
+
+def install(base_url, stdlib_archive=None):
+    """Serve the archives at `base_url` (``<base_url><archive>.zip``) on demand; returns the
+    finder, or None when the standard library lists no module served on demand.
+
+    stdlib_archive: the standard library's archive holding ondemand.txt (default: the one on
+    sys.path, /lib/python312.zip).
+    """
+    stdlib_archive = stdlib_archive or next((p for p in sys.path if p.endswith(".zip")), None)
+    groups = groups_in(stdlib_archive) if stdlib_archive else {}
+    if not groups:
+        return None
+    for finder in sys.meta_path:
+        if isinstance(finder, OnDemandFinder):
+            return finder
+
+    def url(archive):
+        return f"{base_url}{archive}.zip"
+
+    finder = OnDemandFinder(groups, lambda archive: browser_fetch(url(archive)), where=url)
+    sys.meta_path.append(finder)
+    return finder

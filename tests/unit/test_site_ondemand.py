@@ -1,0 +1,80 @@
+"""mlpsite.ondemand: modules in archives fetched the first time they are imported (natively,
+with real zip files; the browser's synchronous fetch is tested in tests/browser/test_startup.py)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import zipfile
+
+import pytest
+
+from mlpsite.ondemand import NAMES_FILE, OnDemandFinder, groups_in
+
+
+@pytest.fixture
+def finder(tmp_path):
+    """A finder of two made-up packages, `odpkg` (with a submodule) and `odmod`, each in its archive."""
+    source = tmp_path / "served"
+    source.mkdir()
+    with zipfile.ZipFile(source / "odpkg.zip", "w") as zf:
+        zf.writestr("odpkg/__init__.py", "VALUE = 1\n")
+        zf.writestr("odpkg/sub.py", "from . import VALUE\nDOUBLE = 2 * VALUE\n")
+    with zipfile.ZipFile(source / "odmod.zip", "w") as zf:
+        zf.writestr("odmod.py", "NAME = 'odmod'\n")
+    fetched = []
+    failing = set()
+
+    def fetch(archive):
+        fetched.append(archive)
+        if archive in failing:
+            raise OSError("HTTP 404")
+        return (source / f"{archive}.zip").read_bytes()
+
+    f = OnDemandFinder({"odpkg": "odpkg", "odpkg.sub": "odpkg", "odmod": "odmod"}, fetch,
+                       directory=str(tmp_path / "lib"), where=lambda a: f"https://example.org/{a}.zip")
+    f.fetched, f.failing = fetched, failing
+    sys.meta_path.append(f)
+    yield f
+    sys.meta_path.remove(f)
+    for name in ("odpkg", "odpkg.sub", "odmod"):
+        sys.modules.pop(name, None)
+
+
+def test_a_listed_module_is_fetched_once_with_its_group_and_imported(finder):
+    sub = importlib.import_module("odpkg.sub")
+    assert sub.DOUBLE == 2
+    assert importlib.import_module("odpkg").VALUE == 1
+    assert finder.fetched == ["odpkg"]
+    assert finder.imported == ["odpkg"]  # its submodule is found through odpkg.__path__
+    assert sub.__spec__.origin.endswith("lib/odpkg.zip/odpkg/sub.py")
+
+
+def test_an_unlisted_module_is_left_to_pythons_own_error(finder):
+    with pytest.raises(ModuleNotFoundError, match="No module named 'odnothing'"):
+        importlib.import_module("odnothing")
+    assert finder.fetched == []
+
+
+def test_an_archive_that_cannot_be_fetched_names_module_archive_and_reason_then_retries(finder):
+    finder.failing.add("odmod")
+    with pytest.raises(ModuleNotFoundError) as info:
+        importlib.import_module("odmod")
+    assert str(info.value) == ("the module 'odmod' is served on demand from https://example.org/odmod.zip, "
+                               "which could not be downloaded (HTTP 404); check the connection and run "
+                               "the code again")
+    assert info.value.name == "odmod"
+    finder.failing.clear()
+    assert importlib.import_module("odmod").NAME == "odmod"
+    assert finder.fetched == ["odmod", "odmod"]
+
+
+def test_groups_in_reads_ondemand_txt_and_tolerates_an_archive_without_it(tmp_path):
+    with zipfile.ZipFile(tmp_path / "stdlib.zip", "w") as zf:
+        zf.writestr(NAMES_FILE, "email email\nemail.mime email\nnumpy.ma numpy.ma\n")
+    with zipfile.ZipFile(tmp_path / "bare.zip", "w") as zf:
+        zf.writestr("os.py", "")
+    assert groups_in(tmp_path / "stdlib.zip") == {"email": "email", "email.mime": "email",
+                                                   "numpy.ma": "numpy.ma"}
+    assert groups_in(tmp_path / "bare.zip") == {}
+    assert groups_in(tmp_path / "missing.zip") == {}
