@@ -6,8 +6,10 @@
 // unpacks the __pycache__ archives (*.pyc.zip) into site-packages as the worker does, then
 // does what the worker does before "ready" (import numpy, mlp, mlpsite.page, mlpsite.runner,
 // mlpsite.ondemand), runs a cell through mlpsite.runner (an error included, so that traceback
-// formatting is traced), and imports every module named in IMPORTS_JSON (the modules the
-// site's cells import; one that fails is reported, not fatal). OUT_JSON gets
+// formatting is traced), imports every module of mlpsite, trains, predicts with and exports a
+// small model through mlpsite.lab as the lab page does (on a made-up data file of the site's
+// format), and imports every module named in IMPORTS_JSON (the modules the site's cells
+// import; one that fails is reported, not fatal). OUT_JSON gets
 // {"files": [every imported module's file], "failed": {module: error}}.
 
 import fs from "node:fs";
@@ -40,7 +42,26 @@ import numpy, mlp, mlpsite.page, mlpsite.runner, mlpsite.ondemand
 sys.modules["page"] = mlpsite.page
 mlpsite.runner.install()
 await mlpsite.runner.run("import numpy as np\\nprint(np.arange(3))\\nnp.zeros(2) + np.ones(3)", "trace", "<cell 1>")
+import pkgutil, numpy as np
+for info in pkgutil.iter_modules(mlpsite.__path__):
+    importlib.import_module("mlpsite." + info.name)
+import mlpsite.lab as lab
+rng = np.random.default_rng(0)
+np.savez_compressed("/home/pyodide/trace.npz", x_train=rng.integers(0, 256, (64, 784), dtype=np.uint8),
+                    y_train=np.arange(64, dtype=np.uint8) % 10,
+                    x_test=rng.integers(0, 256, (16, 784), dtype=np.uint8), y_test=np.arange(16, dtype=np.uint8) % 10)
 failed = {}
+try:
+    for backend in lab.choices()["backends"]:
+        lab.start(backend, {"hidden": [8], "epochs": 1, "batch_size": 16, "backend": backend,
+                            "keep_best": True}, "/home/pyodide/trace.npz")
+        while not lab.step(backend, max_seconds=1).get("done"):
+            pass
+        lab.evaluate(backend)
+        lab.predict(backend, bytes(784))
+        lab.load(backend + "-copy", lab.export(backend), "/home/pyodide/trace.npz")
+except Exception as error:
+    failed["mlpsite.lab (a training run)"] = f"{type(error).__name__}: {error}"
 for name in cell_imports:
     try:
         importlib.import_module(name)

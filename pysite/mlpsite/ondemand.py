@@ -4,16 +4,20 @@ The site starts Python with only the modules its pages use (the standard library
 numpy's, chosen at build time by scripts/assets/trim.py). Every other module of the standard
 library and of numpy is in a small archive of its group (``more/email.zip``,
 ``more/numpy.ma.zip``...); ``ondemand.txt`` at the root of the standard library's archive
-lists each module with its group. :func:`install` puts an :class:`OnDemandFinder` at the end
-of ``sys.meta_path``: when an import finds nothing else and the name is listed, the group's
-archive is fetched (once, synchronously: the worker may block), stored under
-``/lib/python_more/``, and the module is imported from it.
+lists each module with its group. :func:`install` puts an :class:`OnDemandFinder` first in
+``sys.meta_path``: when the name of an import is listed, the group's archive is fetched (once,
+synchronously: the worker may block), stored under ``/lib/python_more/``, and the module is
+imported from it. The finder comes first because a package served on demand may still have a
+folder in site-packages (``numpy/random/`` keeps its extension modules there), which Python's
+own path finder would otherwise import as an empty namespace package; that folder stays on the
+package's ``__path__``, so its extension modules import as before.
 
 An archive that cannot be fetched raises ``ModuleNotFoundError`` naming the module, the
 archive and the reason; the next import tries again. A name that is in no archive is left to
 Python's own "No module named" error.
 """
 
+import _imp
 import os
 import sys
 import zipfile
@@ -60,13 +64,21 @@ class OnDemandFinder:
 
     def find_spec(self, fullname, path=None, target=None):
         archive = self.groups.get(fullname)
-        if archive is None:
-            return None
+        if archive is None or _imp.is_frozen(fullname) or fullname in sys.builtin_module_names:
+            return None   # (os, codecs, importlib.util... are frozen into Python: no download)
         parent = fullname.rpartition(".")[0]
         prefix = self._ensure(fullname, archive) + "/" + (parent.replace(".", "/") + "/" if parent else "")
         spec = zipimport.zipimporter(prefix).find_spec(fullname)
-        if spec is not None:
-            self.imported.append(fullname)
+        if spec is None:
+            return None
+        if spec.submodule_search_locations is not None:
+            # The package's own folders (where its extension modules and data files are).
+            leaf = fullname.rpartition(".")[2]
+            for folder in (path or []):
+                real = os.path.join(folder, leaf)
+                if os.path.isdir(real) and real not in spec.submodule_search_locations:
+                    spec.submodule_search_locations.append(real)
+        self.imported.append(fullname)
         return spec
 
 
@@ -115,5 +127,5 @@ def install(base_url, stdlib_archive=None):
         return f"{base_url}{archive}.zip"
 
     finder = OnDemandFinder(groups, lambda archive: browser_fetch(url(archive)), where=url)
-    sys.meta_path.append(finder)
+    sys.meta_path.insert(0, finder)
     return finder

@@ -34,7 +34,7 @@ def finder(tmp_path):
     f = OnDemandFinder({"odpkg": "odpkg", "odpkg.sub": "odpkg", "odmod": "odmod"}, fetch,
                        directory=str(tmp_path / "lib"), where=lambda a: f"https://example.org/{a}.zip")
     f.fetched, f.failing = fetched, failing
-    sys.meta_path.append(f)
+    sys.meta_path.insert(0, f)   # as mlpsite.ondemand.install does
     yield f
     sys.meta_path.remove(f)
     for name in ("odpkg", "odpkg.sub", "odmod"):
@@ -46,7 +46,7 @@ def test_a_listed_module_is_fetched_once_with_its_group_and_imported(finder):
     assert sub.DOUBLE == 2
     assert importlib.import_module("odpkg").VALUE == 1
     assert finder.fetched == ["odpkg"]
-    assert finder.imported == ["odpkg"]  # its submodule is found through odpkg.__path__
+    assert finder.imported == ["odpkg", "odpkg.sub"]  # first in sys.meta_path, it finds both
     assert sub.__spec__.origin.endswith("lib/odpkg.zip/odpkg/sub.py")
 
 
@@ -78,3 +78,29 @@ def test_groups_in_reads_ondemand_txt_and_tolerates_an_archive_without_it(tmp_pa
                                                    "numpy.ma": "numpy.ma"}
     assert groups_in(tmp_path / "bare.zip") == {}
     assert groups_in(tmp_path / "missing.zip") == {}
+
+
+def test_a_package_whose_folder_holds_its_extension_modules_imports_whole(tmp_path, monkeypatch):
+    """numpy.random's modules are served on demand, its extension modules stay in its folder of
+    site-packages: the package comes from the archive, not as an empty namespace package of
+    that folder, and what is in the folder still imports (a .py stands in for a .so)."""
+    real = tmp_path / "site"
+    (real / "odparent" / "odsub").mkdir(parents=True)
+    (real / "odparent" / "__init__.py").write_text("")
+    (real / "odparent" / "odsub" / "_native.py").write_text("def rng():\n    return 4\n")
+    archive = tmp_path / "odsub.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("odparent/odsub/__init__.py", "from ._native import rng\n")
+    finder = OnDemandFinder({"odparent.odsub": "odsub"}, lambda _: archive.read_bytes(),
+                            directory=str(tmp_path / "lib"))
+    monkeypatch.syspath_prepend(str(real))
+    sys.meta_path.insert(0, finder)
+    try:
+        sub = importlib.import_module("odparent.odsub")
+        assert sub.rng() == 4
+        assert sub.__spec__.origin.endswith("lib/odsub.zip/odparent/odsub/__init__.py")
+        assert sub.__path__[-1] == str(real / "odparent" / "odsub")
+    finally:
+        sys.meta_path.remove(finder)
+        for name in ("odparent", "odparent.odsub", "odparent.odsub._native"):
+            sys.modules.pop(name, None)
