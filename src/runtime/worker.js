@@ -5,7 +5,8 @@
 //                         resources, interrupts}, rejects with the reason it could not start.
 //                         hooks (a Comlink.proxy): fatal(message) when Pyodide breaks for good.
 //                         config.files: the working directory's files of the previous worker
-//                         (work-files.js), written back before "ready".
+//                         (work-files.js), written back before "ready". config.preload:
+//                         data files fetched into /data/ once ready; runs and calls wait for them.
 //   run(code, scope, filename, callbacks)   cell code; callbacks (a Comlink.proxy) get
 //                         stdout(text), stderr(text), figure(fig), message(msg) as it runs;
 //                         resolves to {ok, value?} | {ok: false, error: {type, message, traceback}},
@@ -97,18 +98,10 @@ async function boot(cfg) {
   const failure = startupFailure(cfg.indexURL);
   self.fetch = namingFetch;
   try {
-    // Everything that does not need Python is fetched while Pyodide starts.
-    const data = Promise.all(cfg.preload.map(async (name) => {
-      const bytes = new Uint8Array(await (await fetchOk(cfg.dataURL + name, name)).arrayBuffer());
-      timings[`data ${name}`] = since();
-      return [name, bytes];
-    }));
     // Compiled __pycache__ of packages: an optimisation, so a failure only costs time.
     const bytecode = Promise.all(cfg.bytecode.map((url) => fetchOk(url, "bytecode")
       .then((r) => r.arrayBuffer())
       .catch((error) => { console.warn(`worker: ${error.message}; compiling instead`); return null; })));
-    data.catch(() => {}); // unhandled until awaited below: keep it from being reported twice
-
     const { loadPyodide } = await import(/* @vite-ignore */ cfg.indexURL + "pyodide.mjs");
     // `packages` starts the numpy, mlp and mlpsite downloads as soon as the lock file is read,
     // while the WebAssembly module is still being compiled.
@@ -148,8 +141,6 @@ async function boot(cfg) {
     mark("packages-imported");
 
     pyodide.FS.mkdirTree("/data");
-    for (const [name, bytes] of await data) pyodide.FS.writeFile(`/data/${name}`, bytes);
-    mark("data-written");
     if (cfg.interruptBuffer) pyodide.setInterruptBuffer(new Uint8Array(cfg.interruptBuffer));
     timings.total = since();
     self.fetch = networkFetch;
@@ -203,6 +194,26 @@ function buffers(value, found = []) {
   return found;
 }
 
+// The data files every page's code may read (cfg.preload: the MNIST subset) are fetched once
+// Python is ready, not before: a first visit downloads what Python needs first, and the reader
+// reads before pressing Run. Every run and call waits for them; when one cannot be fetched,
+// that run fails with a message naming the file (Python itself is fine), and the next run
+// fetches it again. Resolves to null, or to that message.
+let preloaded = null;
+function preload() {
+  preloaded ??= Promise.all(config.preload.map(async (name) => {
+    const path = `/data/${name}`;
+    if (pyodide.FS.analyzePath(path).exists) return;
+    const bytes = new Uint8Array(await (await fetchOk(config.dataURL + name, name)).arrayBuffer());
+    pyodide.FS.writeFile(path, bytes);
+  })).then(() => null, (error) => {
+    preloaded = null;
+    return `${message(error)}; check the connection and run the code again`;
+  });
+  return preloaded;
+}
+const DATA_ERROR = "DataUnavailable";
+
 // Runs `task` once Python is up. An error that is not a Python exception of the code (those
 // are marked `fromPython`) means Pyodide itself broke: it is named FatalError for the page.
 async function python(task) {
@@ -224,6 +235,7 @@ const api = {
     booted = boot(cfg).then((detail) => {
       workFiles = new WorkFiles(pyodide.FS);
       workFiles.restore(cfg.files ?? []);
+      preload(); // (a failure is reported by the first run)
       return detail;
     });
     return booted;
@@ -233,6 +245,8 @@ const api = {
     return serial(() => python(async () => {
       output?.[Comlink.releaseProxy]?.();
       output = callbacks;
+      const missing = await preload();
+      if (missing) return { ok: false, error: { type: DATA_ERROR, message: missing, traceback: "" } };
       const result = JSON.parse(await runner.run(code, scope, filename));
       await pendingOutput.catch(() => {}); // the page has all the output before the result
       const files = workFiles.changes();
@@ -243,6 +257,8 @@ const api = {
 
   call(module, name, kwargs) {
     return serial(() => python(async () => {
+      const missing = await preload();
+      if (missing) throw Object.assign(new Error(missing), { name: DATA_ERROR, fromPython: true });
       const proxy = await runner.call(module, name, kwargs ?? {});
       const answer = plain(proxy);
       proxy.destroy();

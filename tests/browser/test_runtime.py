@@ -341,6 +341,32 @@ def test_a_blocked_runtime_file_is_named_and_retry_works(page, name):
     }""") == "ready"
 
 
+# The MNIST subset is fetched once Python is ready: when it cannot be, Python is ready all
+# the same, a run says which file is missing and why, and the next run, once it is served, reads it.
+RUN_SUBSET = """async () => {
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
+  await runtime.ready();
+  let out = "";
+  const r = await runtime.run("import os; print(os.path.getsize('/data/mnist-subset.npz'))",
+                              { scope: "test-data", onStdout: (text) => { out += text; } });
+  return r.ok ? out.trim() : `${r.error.type}: ${r.error.message}`;
+}"""
+
+
+@pytest.mark.allow_failed_requests
+@pytest.mark.allow_console_errors
+def test_an_unreachable_data_file_fails_the_run_not_the_start_and_arrives_later(page, site_dir):
+    url = "**/assets/data/mnist-subset.npz"
+    page.context.route(url, lambda route: route.abort("internetdisconnected"))
+    page.goto("")
+    assert page.evaluate(READY_OR_REASON) == "ready"
+    message = page.evaluate(RUN_SUBSET)
+    assert message.startswith("DataUnavailable: could not fetch mnist-subset.npz (http"), message
+    assert message.endswith("check the connection and run the code again"), message
+    page.context.unroute(url)
+    assert page.evaluate(RUN_SUBSET) == str((site_dir / "assets" / "data" / "mnist-subset.npz").stat().st_size)
+
+
 def test_a_browser_without_webassembly_is_told_so_instead_of_a_spinner(page):
     # Safari's Lockdown Mode removes WebAssembly.
     page.add_init_script("delete globalThis.WebAssembly")
