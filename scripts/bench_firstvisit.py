@@ -48,10 +48,11 @@ GZIP_LEVEL = 6
 class HostServer:
     """One built site on 127.0.0.1, served as GitHub Pages serves it; logs what it sends."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, port: int = 0, gzipped: dict | None = None):
         self.root = root.resolve()
+        self.port = port
         self.log: list[tuple[float, str, int]] = []   # (epoch s the request arrived, path, bytes sent)
-        self._gzipped: dict[Path, bytes] = {}
+        self._gzipped: dict[Path, bytes] = {} if gzipped is None else gzipped   # shared between servers
         self._lock = threading.Lock()
 
     def start(self) -> HostServer:
@@ -95,9 +96,16 @@ class HostServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
+
+    def compress_all(self) -> None:
+        """gzip every compressible file now, so that no load waits for the compression."""
+        for file in self.root.rglob("*"):
+            kind = MIME_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or ""
+            if file.is_file() and kind.startswith(COMPRESSIBLE):
+                self.gzipped(file, file.read_bytes())
 
     def gzipped(self, file: Path, body: bytes) -> bytes:
         with self._lock:
@@ -163,26 +171,30 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def measure(sites: dict[str, Path], page_path: str, speeds: list[float], rtt: float, runs: int) -> dict:
+def measure(sites: dict[str, Path], page_path: str, speeds: list[float], rtt: float, runs: int,
+            port: int = 0) -> dict:
+    """Every site is served in turn on `port` (0: any free port), one load at a time."""
     from playwright.sync_api import sync_playwright
 
-    servers = {name: HostServer(path).start() for name, path in sites.items()}
+    gzipped = {}
+    for path in sites.values():
+        HostServer(path, gzipped=gzipped).compress_all()
     raw = {name: {str(s): [] for s in speeds} for name in sites}
-    try:
-        with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="bench-first-",
-                                                                 ignore_cleanup_errors=True) as tmp:
-            for run in range(runs):
-                for speed in speeds:
-                    for name, server in servers.items():
-                        profile = Path(tmp) / f"{name}-{speed}-{run}"
+    with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="bench-first-",
+                                                             ignore_cleanup_errors=True) as tmp:
+        for run in range(runs):
+            for speed in speeds:
+                for name, path in sites.items():
+                    profile = Path(tmp) / f"{name}-{speed}-{run}"
+                    server = HostServer(path, port, gzipped).start()
+                    try:
                         r = first_visit(p, server, page_path, speed, rtt, profile, later=speed == max(speeds))
-                        raw[name][str(speed)].append(r)
-                        say(f"run {run + 1}/{runs}, {speed:g} Mbit/s, {name}: ready {r['ready_ms']:.0f} ms, "
-                            f"{r['bytes'] / 1e6:.2f} MB" + (f"; later visit {r['later_ms']:.0f} ms"
-                                                            if "later_ms" in r else ""))
-    finally:
-        for server in servers.values():
-            server.stop()
+                    finally:
+                        server.stop()
+                    raw[name][str(speed)].append(r)
+                    say(f"run {run + 1}/{runs}, {speed:g} Mbit/s, {name}: ready {r['ready_ms']:.0f} ms, "
+                        f"{r['bytes'] / 1e6:.2f} MB" + (f"; later visit {r['later_ms']:.0f} ms"
+                                                        if "later_ms" in r else ""))
     out = {}
     for name, by_speed in raw.items():
         out[name] = {"speeds": {}, "site_dir": str(sites[name])}
@@ -219,6 +231,8 @@ def main(argv=None) -> int:
     parser.add_argument("--rtt", type=float, default=40, help="latency in ms (default: 40)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median; default 3)")
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("MLP_TEST_PORT", 0)),
+                        help="the port every site is served on, in turn (default: $MLP_TEST_PORT, else any)")
     args = parser.parse_args(argv)
     sites = {}
     for item in args.site:
@@ -237,7 +251,7 @@ def main(argv=None) -> int:
     result = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
               "settings": {"page": "/" + args.page, "mbits": speeds, "rtt_ms": args.rtt, "runs": args.runs,
                            "gzip": list(COMPRESSIBLE), "cache_control": "max-age=600"},
-              "sites": measure(sites, args.page, speeds, args.rtt, args.runs)}
+              "sites": measure(sites, args.page, speeds, args.rtt, args.runs, args.port)}
     result["load_average"] = [round(load, 2), round(os.getloadavg()[0], 2)]
     result["seconds"] = round(time.perf_counter() - t0, 1)
     print(report(result))

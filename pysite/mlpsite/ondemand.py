@@ -10,7 +10,10 @@ synchronously: the worker may block), stored under ``/lib/python_more/``, and th
 imported from it. The finder comes first because a package served on demand may still have a
 folder in site-packages (``numpy/random/`` keeps its extension modules there), which Python's
 own path finder would otherwise import as an empty namespace package; that folder stays on the
-package's ``__path__``, so its extension modules import as before.
+package's ``__path__``, so its extension modules import as before. An archive that holds
+extension modules itself (``more/numpy.random.zip``: zipimport cannot load those) is unpacked
+into site-packages instead, and imported from there. An archive the worker has already
+written to ``/lib/python_more/`` (fetched ahead, once Python was ready) is not fetched again.
 
 An archive that cannot be fetched raises ``ModuleNotFoundError`` naming the module, the
 archive and the reason; the next import tries again. A name that is in no archive is left to
@@ -18,6 +21,7 @@ Python's own "No module named" error.
 """
 
 import _imp
+import importlib.machinery
 import os
 import sys
 import zipfile
@@ -35,30 +39,40 @@ class OnDemandFinder:
     Exception) with the reason when it cannot.
     directory: where archives are written before zipimport reads them.
     where: what the error message calls the archive's location, e.g. its URL.
+    unpack_dir: where an archive holding extension modules (``.so``) is unpacked (the
+    site-packages folder its members' paths are relative to).
     """
 
-    def __init__(self, groups, fetch, directory=ARCHIVE_DIR, where=None):
+    def __init__(self, groups, fetch, directory=ARCHIVE_DIR, where=None, unpack_dir=None):
         self.groups = dict(groups)
         self._fetch = fetch
         self.directory = directory
         self.where = where or (lambda archive: f"{directory}/{archive}.zip")
+        self.unpack_dir = unpack_dir
         self.loaded = set()
+        self.unpacked = set()   # archives unpacked into unpack_dir
         self.imported = []  # the names imported on demand, in order (for tests and tools)
 
     def _ensure(self, name, archive):
         path = f"{self.directory}/{archive}.zip"
         if archive in self.loaded:
             return path
-        try:
-            data = self._fetch(archive)
-        except Exception as error:  # noqa: BLE001 - any failure is reported the same way
-            raise ModuleNotFoundError(
-                f"the module {name!r} is served on demand from {self.where(archive)}, which could "
-                f"not be downloaded ({error}); check the connection and run the code again", name=name
-            ) from None
-        os.makedirs(self.directory, exist_ok=True)
-        with open(path, "wb") as fh:
-            fh.write(data)
+        if not os.path.isfile(path):   # else: fetched ahead
+            try:
+                data = self._fetch(archive)
+            except Exception as error:  # noqa: BLE001 - any failure is reported the same way
+                raise ModuleNotFoundError(
+                    f"the module {name!r} is served on demand from {self.where(archive)}, which could "
+                    f"not be downloaded ({error}); check the connection and run the code again", name=name
+                ) from None
+            os.makedirs(self.directory, exist_ok=True)
+            with open(path + ".part", "wb") as fh:
+                fh.write(data)
+            os.replace(path + ".part", path)
+        with zipfile.ZipFile(path) as zf:
+            if self.unpack_dir and any(n.endswith(".so") for n in zf.namelist()):
+                zf.extractall(self.unpack_dir)
+                self.unpacked.add(archive)
         self.loaded.add(archive)
         return path
 
@@ -68,6 +82,11 @@ class OnDemandFinder:
             return None   # (os, codecs, importlib.util... are frozen into Python: no download)
         parent = fullname.rpartition(".")[0]
         prefix = self._ensure(fullname, archive) + "/" + (parent.replace(".", "/") + "/" if parent else "")
+        if archive in self.unpacked:
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+            if spec is not None:
+                self.imported.append(fullname)
+            return spec
         spec = zipimport.zipimporter(prefix).find_spec(fullname)
         if spec is None:
             return None
@@ -126,6 +145,9 @@ def install(base_url, stdlib_archive=None):
     def url(archive):
         return f"{base_url}{archive}.zip"
 
-    finder = OnDemandFinder(groups, lambda archive: browser_fetch(url(archive)), where=url)
+    import sysconfig
+
+    finder = OnDemandFinder(groups, lambda archive: browser_fetch(url(archive)), where=url,
+                            unpack_dir=sysconfig.get_path("purelib"))
     sys.meta_path.insert(0, finder)
     return finder

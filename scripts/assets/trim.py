@@ -53,6 +53,12 @@ SITE_PACKAGES = "/lib/python3.12/site-packages/"
 # (a Fortran wrapper generator: needs a compiler), pkg-config files, documentation.
 NUMPY_DROP = re.compile(r"(\.(pyi|h|c|pxd|pyx|a|pc|ini|template|build|rst|md|cfg)$)"
                         r"|^numpy/f2py/|/include/|^numpy/_core/lib/|^numpy/_pyinstaller/")
+# numpy subpackages served after start even though the site imports them: their extension
+# modules are a quarter of numpy's wheel, and neither `import numpy` nor `import mlp` needs
+# them (a network's first weights do: the worker fetches them once Python is ready, with the
+# data, before the first run; src/runtime/runtime.js PREFETCH). Their archive holds their
+# extension modules, so mlpsite.ondemand unpacks it into site-packages.
+DEFERRED = ("numpy.random", "numpy.fft")
 CELL_FENCE = re.compile(r"^([ \t]*)```\{\.python \.cell[^}]*\}\n(.*?)^\1```", re.S | re.M)
 
 
@@ -137,13 +143,17 @@ def split(stdlib_zip: Path, numpy_wheel: Path, numpy_pyc: Path, used: set[str], 
             name = info.filename
             if info.is_dir() or name.endswith("/RECORD") or NUMPY_DROP.search(name):
                 continue
+            deferred = next((g for g in DEFERRED if name.startswith(g.replace(".", "/") + "/")), None)
+            if deferred and not name.endswith(".py"):
+                more.setdefault(deferred, {})[name] = whl.read(info)
+                continue
             if name.endswith(".py"):
                 folder, _, base = name.rpartition("/")
                 cached = f"{folder}/__pycache__/{base[:-3]}.cpython-312.pyc"
                 if cached not in compiled:
                     raise AssetError(f"{numpy_pyc.name} has no bytecode of {name}")
                 # A checked .pyc loaded without its source is loaded as it is (SourcelessFileLoader).
-                if SITE_PACKAGES + name in used:
+                if SITE_PACKAGES + name in used and not deferred:
                     wheel_files[name + "c"] = compiled[cached]
                 else:
                     module = _module_name(name + "c")

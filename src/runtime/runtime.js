@@ -234,6 +234,8 @@ class Runtime {
       // every other module is fetched from more/ when code imports it (mlpsite.ondemand).
       stdLibURL: PYODIDE_URL + "python_start.zip",
       onDemandURL: PYODIDE_URL + "more/",
+      // numpy.random, served after start (trim.py DEFERRED), fetched as soon as Python is ready.
+      prefetch: ["numpy.random"],
       // The __pycache__ of mlp and mlpsite (checked against their sources); numpy's wheel
       // holds bytecode in place of its sources.
       bytecode: ["mlp", "mlpsite"].map((name) => `${PYODIDE_URL}${name}.pyc.zip`),
@@ -258,7 +260,7 @@ class Runtime {
     clearTimeout(this._timer);
     this.timings = { ...this.timings, ready: Math.round(performance.now()), worker: detail.timings };
     // The worker's start-up steps as marks of this page (python:boot, python:pyodide-loaded,
-    // python:packages-imported, python:data-written), then python:ready.
+    // python:packages-imported), then python:ready.
     for (const [name, epochMs] of Object.entries(detail.marks ?? {})) {
       performance.mark(`python:${name}`, { startTime: epochMs - performance.timeOrigin });
     }

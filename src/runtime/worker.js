@@ -6,7 +6,8 @@
 //                         hooks (a Comlink.proxy): fatal(message) when Pyodide breaks for good.
 //                         config.files: the working directory's files of the previous worker
 //                         (work-files.js), written back before "ready". config.preload:
-//                         data files fetched into /data/ once ready; runs and calls wait for them.
+//                         data files fetched into /data/ once ready, config.prefetch archives of
+//                         modules served on demand likewise; runs and calls wait for them.
 //   run(code, scope, filename, callbacks)   cell code; callbacks (a Comlink.proxy) get
 //                         stdout(text), stderr(text), figure(fig), message(msg) as it runs;
 //                         resolves to {ok, value?} | {ok: false, error: {type, message, traceback}},
@@ -199,20 +200,32 @@ function buffers(value, found = []) {
 // reads before pressing Run. Every run and call waits for them; when one cannot be fetched,
 // that run fails with a message naming the file (Python itself is fine), and the next run
 // fetches it again. Resolves to null, or to that message.
+// cfg.prefetch: archives of modules served on demand that nearly every run imports
+// (numpy.random), fetched at the same time into the folder mlpsite.ondemand reads them from; if
+// one cannot be, the import fetches it and names it if that fails too.
 let preloaded = null;
 function preload() {
-  preloaded ??= Promise.all(config.preload.map(async (name) => {
+  preloaded ??= Promise.all([...config.prefetch.map(async (name) => {
+    try {
+      const bytes = new Uint8Array(await (await fetchOk(`${config.onDemandURL}${name}.zip`, name)).arrayBuffer());
+      pyodide.FS.mkdirTree(ON_DEMAND_DIR);
+      pyodide.FS.writeFile(`${ON_DEMAND_DIR}/${name}.zip`, bytes);
+    } catch (error) {
+      console.warn(`worker: ${message(error)}; it is fetched when imported`);
+    }
+  }), ...config.preload.map(async (name) => {
     const path = `/data/${name}`;
     if (pyodide.FS.analyzePath(path).exists) return;
     const bytes = new Uint8Array(await (await fetchOk(config.dataURL + name, name)).arrayBuffer());
     pyodide.FS.writeFile(path, bytes);
-  })).then(() => null, (error) => {
+  })]).then(() => null, (error) => {
     preloaded = null;
     return `${message(error)}; check the connection and run the code again`;
   });
   return preloaded;
 }
 const DATA_ERROR = "DataUnavailable";
+const ON_DEMAND_DIR = "/lib/python_more"; // mlpsite.ondemand.ARCHIVE_DIR
 
 // Runs `task` once Python is up. An error that is not a Python exception of the code (those
 // are marked `fromPython`) means Pyodide itself broke: it is named FatalError for the page.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assets.bytecode import COMPILED_STDLIB
-from assets.trim import MORE, NAMES_FILE, NUMPY_DROP, START, cell_imports
+from assets.trim import DEFERRED, MORE, NAMES_FILE, NUMPY_DROP, START, cell_imports
 
 REPO = Path(__file__).resolve().parents[2]
 PY312_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"  # the .pyc magic number of CPython 3.12
@@ -37,11 +37,12 @@ def test_compiled_stdlib_has_bytecode_for_every_module_and_every_other_file_unch
 RUN = """async () => {
   const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
   await runtime.ready();
+  const beforeReady = runtime.detail.resources.map((e) => e.name);  // the worker's, until ready
   let out = "";
   const r = await runtime.run(
     "import json, asyncio\\nprint(json.dumps([json.__spec__.origin, asyncio.__spec__.origin]))",
     { scope: "test-startup", onStdout: (text) => { out += text; } });
-  return { ok: r.ok, error: r.error, out };
+  return { ok: r.ok, error: r.error, out, beforeReady };
 }"""
 
 
@@ -56,7 +57,10 @@ def test_worker_imports_the_standard_library_from_its_bytecode(page, server):
     assert f"/assets/pyodide/{START}" in served
     assert f"/assets/pyodide/{COMPILED_STDLIB}" not in served
     assert "/assets/pyodide/python_stdlib.zip" not in served
-    assert not [p for p in served if f"/{MORE}/" in p], "a module was fetched on demand at start"
+    # Nothing is fetched on demand at start; numpy.random's archive (trim.DEFERRED) is fetched
+    # once Python is ready, before the first run.
+    assert [p for p in served if f"/{MORE}/" in p] == [f"/assets/pyodide/{MORE}/numpy.random.zip"]
+    assert "pyodide.asm.wasm" in result["beforeReady"] and "numpy.random.zip" not in result["beforeReady"]
 
 
 def _on_demand(pyodide_dir):
@@ -95,7 +99,12 @@ def test_every_module_is_served_at_start_or_on_demand_exactly_once(site_dir):
         served = set(trimmed.namelist())
         assert not [n for n in served if n.endswith((".py", ".pyi", ".h", ".a")) or "/f2py/" in n]
         for name in whl.namelist():
-            if name.endswith(".so"):
+            deferred = next((g for g in DEFERRED if name.startswith(g.replace(".", "/") + "/")), None)
+            if name.endswith(".so") and deferred:
+                with zipfile.ZipFile(pyodide_dir / MORE / f"{deferred}.zip") as holder:
+                    assert holder.read(name) == whl.read(name), name
+                assert name not in served, f"{name}: served at start and in {MORE}/{deferred}.zip"
+            elif name.endswith(".so"):
                 assert name in served, f"{name}: extension module not in the trimmed wheel"
             if not name.endswith(".py") or NUMPY_DROP.search(name):
                 continue

@@ -104,3 +104,33 @@ def test_a_package_whose_folder_holds_its_extension_modules_imports_whole(tmp_pa
         sys.meta_path.remove(finder)
         for name in ("odparent", "odparent.odsub", "odparent.odsub._native"):
             sys.modules.pop(name, None)
+
+
+def test_an_archive_with_extension_modules_is_unpacked_and_one_fetched_ahead_is_not_fetched(tmp_path, monkeypatch):
+    """more/numpy.random.zip holds extension modules, which zipimport cannot load: it is
+    unpacked into site-packages and imported from there. The worker writes it to the
+    archive folder once Python is ready; the import then fetches nothing."""
+    site = tmp_path / "site"
+    (site / "odroot").mkdir(parents=True)
+    (site / "odroot" / "__init__.py").write_text("")
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    with zipfile.ZipFile(lib / "odext.zip", "w") as zf:   # as if written ahead by the worker
+        zf.writestr("odroot/odext/__init__.py", "from ._impl import VALUE\n")
+        zf.writestr("odroot/odext/_impl.py", "VALUE = 7\n")
+        zf.writestr("odroot/odext/_native.cpython-312-wasm32-emscripten.so", b"\0asm")
+    fetched = []
+    finder = OnDemandFinder({"odroot.odext": "odext", "odroot.odext._impl": "odext"},
+                            lambda archive: fetched.append(archive), directory=str(lib), unpack_dir=str(site))
+    monkeypatch.syspath_prepend(str(site))
+    sys.meta_path.insert(0, finder)
+    try:
+        ext = importlib.import_module("odroot.odext")
+        assert ext.VALUE == 7 and fetched == []
+        assert ext.__file__ == str(site / "odroot" / "odext" / "__init__.py")
+        assert (site / "odroot" / "odext" / "_native.cpython-312-wasm32-emscripten.so").is_file()
+        assert finder.unpacked == {"odext"}
+    finally:
+        sys.meta_path.remove(finder)
+        for name in ("odroot", "odroot.odext", "odroot.odext._impl"):
+            sys.modules.pop(name, None)
