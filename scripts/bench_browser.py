@@ -25,7 +25,6 @@ STEPS = [
     ("boot", "worker script running"),
     ("pyodide-loaded", "Pyodide, numpy and mlp loaded (in parallel)"),
     ("packages-imported", "import numpy, mlp, page"),
-    ("data-written", "MNIST subset written to /data"),
     ("ready", "ready reported to the page"),
 ]
 

@@ -251,10 +251,15 @@ class Runtime {
     const config = {
       indexURL: PYODIDE_URL,
       lockFileURL: PYODIDE_URL + "pyodide-lock.json",
-      // The standard library as bytecode (scripts/compile_stdlib.mjs): nothing to compile at start-up.
-      stdLibURL: PYODIDE_URL + "python_stdlib.pyc.zip",
-      // The __pycache__ of numpy, mlp and mlpsite, likewise (checked against their sources).
-      bytecode: ["numpy", "mlp", "mlpsite"].map((name) => `${PYODIDE_URL}${name}.pyc.zip`),
+      // The standard library modules the site imports, as bytecode (scripts/assets/trim.py);
+      // every other module is fetched from more/ when code imports it (mlpsite.ondemand).
+      stdLibURL: PYODIDE_URL + "python_start.zip",
+      onDemandURL: PYODIDE_URL + "more/",
+      // numpy.random, served after start (trim.py DEFERRED), fetched as soon as Python is ready.
+      prefetch: ["numpy.random"],
+      // The __pycache__ of mlp and mlpsite (checked against their sources); numpy's wheel
+      // holds bytecode in place of its sources.
+      bytecode: ["mlp", "mlpsite"].map((name) => `${PYODIDE_URL}${name}.pyc.zip`),
       dataURL: DATA_URL,
       preload: PRELOAD,
       interruptBuffer: buffer,
@@ -277,7 +282,7 @@ class Runtime {
     clearTimeout(this._timer);
     this.timings = { ...this.timings, ready: Math.round(performance.now()), worker: detail.timings };
     // The worker's start-up steps as marks of this page (python:boot, python:pyodide-loaded,
-    // python:packages-imported, python:data-written), then python:ready.
+    // python:packages-imported), then python:ready.
     for (const [name, epochMs] of Object.entries(detail.marks ?? {})) {
       performance.mark(`python:${name}`, { startTime: epochMs - performance.timeOrigin });
     }

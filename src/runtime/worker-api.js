@@ -12,11 +12,18 @@
  * @typedef {object} WorkerConfig
  * @property {string} indexURL  Pyodide's folder (ends in "/"): pyodide.mjs, the wheels
  * @property {string} lockFileURL  pyodide-lock.json
- * @property {string} stdLibURL  the standard library (python_stdlib.pyc.zip: bytecode)
- * @property {string[]} bytecode  the __pycache__ archives of numpy, mlp and mlpsite, unpacked
- *   into site-packages before the first import (a failed one only costs time)
+ * @property {string} stdLibURL  the standard library modules the site imports, as bytecode
+ *   (python_start.zip, scripts/assets/trim.py)
+ * @property {string} onDemandURL  the folder of the archives of every other module (more/,
+ *   ends in "/"), fetched when code imports one of them (mlpsite.ondemand)
+ * @property {string[]} prefetch  archives of more/ that nearly every run imports (numpy.random),
+ *   fetched as soon as Python is ready; runs and calls wait for them
+ * @property {string[]} bytecode  the __pycache__ archives of mlp and mlpsite, unpacked into
+ *   site-packages before the first import (a failed one only costs time)
  * @property {string} dataURL  the data files' folder (assets/data/, ends in "/")
- * @property {string[]} preload  data files fetched while Python starts, written to /data/<name>
+ * @property {string[]} preload  data files fetched once Python is ready, written to
+ *   /data/<name>; runs and calls wait for them, and one that cannot be fetched fails the run
+ *   with DataUnavailable (the next run fetches it again)
  * @property {SharedArrayBuffer} [interruptBuffer]  one byte: 2 makes Python raise
  *   KeyboardInterrupt (only when the page is crossOriginIsolated)
  * @property {import("./work-files.js").KeptFile[]} [files]  the working directory's files of
@@ -34,9 +41,9 @@
  * What init resolves to: the "ready" detail of runtime.onStatus.
  * @typedef {object} ReadyDetail
  * @property {Record<string, number>} timings  milliseconds since the worker's start-up began:
- *   `pyodide` (interpreter and packages loaded), `total`, `data <name>` (each preloaded file)
+ *   `pyodide` (interpreter and packages loaded), `total`
  * @property {Record<string, number>} marks  the start-up steps in epoch milliseconds: `boot`,
- *   `pyodide-loaded`, `packages-imported`, `data-written` (runtime.js makes them the page's
+ *   `pyodide-loaded`, `packages-imported` (runtime.js makes them the page's
  *   performance marks python:<step>)
  * @property {ResourceTiming[]} resources  the files the worker fetched
  * @property {boolean} interrupts  whether stop() can raise KeyboardInterrupt

@@ -3,6 +3,8 @@
 // It exposes (Comlink.expose) the API that worker-api.js types and documents: init(config,
 // hooks), run(code, scope, filename, callbacks), call(module, name, kwargs), loadData(name)
 // and drop(scope).
+// config.preload: data files fetched into /data/ once ready, config.prefetch: archives of
+// modules served on demand, likewise; runs and calls wait for them (preload() below).
 
 import * as Comlink from "comlink";
 import { startupFailure } from "./startup-failure.js";
@@ -106,18 +108,10 @@ async function boot(cfg) {
   const failure = startupFailure(cfg.indexURL);
   self.fetch = namingFetch;
   try {
-    // Everything that does not need Python is fetched while Pyodide starts.
-    const data = Promise.all(cfg.preload.map(async (name) => {
-      const bytes = new Uint8Array(await (await fetchOk(cfg.dataURL + name, name)).arrayBuffer());
-      timings[`data ${name}`] = since();
-      return [name, bytes];
-    }));
     // Compiled __pycache__ of packages: an optimisation, so a failure only costs time.
     const bytecode = Promise.all(cfg.bytecode.map((url) => fetchOk(url, "bytecode")
       .then((r) => r.arrayBuffer())
       .catch((error) => { console.warn(`worker: ${error.message}; compiling instead`); return null; })));
-    data.catch(() => {}); // unhandled until awaited below: keep it from being reported twice
-
     const { loadPyodide } = await import(/* @vite-ignore */ cfg.indexURL + "pyodide.mjs");
     // `packages` starts the numpy, mlp and mlpsite downloads as soon as the lock file is read,
     // while the WebAssembly module is still being compiled.
@@ -148,6 +142,8 @@ async function boot(cfg) {
     for (const buffer of await bytecode) {
       if (buffer) pyodide.unpackArchive(buffer, "zip", { extractDir: purelib });
     }
+    // Any module not served at start is fetched when first imported.
+    pyodide.runPython(`import mlpsite.ondemand; mlpsite.ondemand.install(${JSON.stringify(cfg.onDemandURL)})`);
     // Cells write `import page`: it is mlpsite.page. The first cell's imports are done ahead.
     pyodide.runPython("import sys, numpy, mlp, mlpsite.page, mlpsite.runner\n"
       + "sys.modules['page'] = mlpsite.page\nmlpsite.runner.install()");
@@ -155,8 +151,6 @@ async function boot(cfg) {
     mark("packages-imported");
 
     pyodide.FS.mkdirTree("/data");
-    for (const [name, bytes] of await data) pyodide.FS.writeFile(`/data/${name}`, bytes);
-    mark("data-written");
     if (cfg.interruptBuffer) interrupts = new Uint8Array(cfg.interruptBuffer);
     timings.total = since();
     self.fetch = networkFetch;
@@ -217,6 +211,38 @@ function buffers(value, found = []) {
   return found;
 }
 
+// The data files every page's code may read (cfg.preload: the MNIST subset) are fetched once
+// Python is ready, not before: a first visit downloads what Python needs first, and the reader
+// reads before pressing Run. Every run and call waits for them; when one cannot be fetched,
+// that run fails with a message naming the file (Python itself is fine), and the next run
+// fetches it again. Resolves to null, or to that message.
+// cfg.prefetch: archives of modules served on demand that nearly every run imports
+// (numpy.random), fetched at the same time into the folder mlpsite.ondemand reads them from; if
+// one cannot be, the import fetches it and names it if that fails too.
+let preloaded = null;
+function preload() {
+  preloaded ??= Promise.all([...config.prefetch.map(async (name) => {
+    try {
+      const bytes = new Uint8Array(await (await fetchOk(`${config.onDemandURL}${name}.zip`, name)).arrayBuffer());
+      pyodide.FS.mkdirTree(ON_DEMAND_DIR);
+      pyodide.FS.writeFile(`${ON_DEMAND_DIR}/${name}.zip`, bytes);
+    } catch (error) {
+      console.warn(`worker: ${message(error)}; it is fetched when imported`);
+    }
+  }), ...config.preload.map(async (name) => {
+    const path = `/data/${name}`;
+    if (pyodide.FS.analyzePath(path).exists) return;
+    const bytes = new Uint8Array(await (await fetchOk(config.dataURL + name, name)).arrayBuffer());
+    pyodide.FS.writeFile(path, bytes);
+  })]).then(() => null, (error) => {
+    preloaded = null;
+    return `${message(error)}; check the connection and run the code again`;
+  });
+  return preloaded;
+}
+const DATA_ERROR = "DataUnavailable";
+const ON_DEMAND_DIR = "/lib/python_more"; // mlpsite.ondemand.ARCHIVE_DIR
+
 /**
  * Runs `task` once Python is up. An error that is not a Python exception of the code (those
  * are marked `fromPython`) means Pyodide itself broke: it is named FatalError for the page.
@@ -245,6 +271,7 @@ const api = {
     booted = boot(cfg).then((detail) => {
       workFiles = new WorkFiles(pyodide.FS);
       workFiles.restore(cfg.files ?? []);
+      preload(); // (a failure is reported by the first run)
       return detail;
     });
     return booted;
@@ -254,6 +281,8 @@ const api = {
     return serial(() => python(async () => {
       output?.[Comlink.releaseProxy]?.();
       output = callbacks;
+      const missing = await preload();
+      if (missing) return { ok: false, error: { type: DATA_ERROR, message: missing, traceback: "" } };
       const result = JSON.parse(await runner.run(code, scope, filename));
       await pendingOutput.catch(() => {}); // the page has all the output before the result
       const files = workFiles.changes();
@@ -264,6 +293,8 @@ const api = {
 
   call(module, name, kwargs) {
     return serial(() => python(async () => {
+      const missing = await preload();
+      if (missing) throw Object.assign(new Error(missing), { name: DATA_ERROR, fromPython: true });
       const proxy = await runner.call(module, name, kwargs ?? {});
       const answer = plain(proxy);
       proxy.destroy();
