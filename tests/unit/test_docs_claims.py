@@ -100,6 +100,22 @@ def test_the_stability_limits_in_the_prose_are_those_the_cell_finds():
     assert float(steep["0.2"]) < float(found["Nesterov"][0])
 
 
+def test_rmsprop_gets_closest_first_and_is_thrown_back_out():
+    rows = {m[1]: (int(m[2]) if m[2] != "never" else 10**9, float(m[3]), float(m[4])) for m in re.finditer(
+        r"^(\S.*?) +below 0\.001 first at (?:step )?(\d+|never) +lowest (\S+) at step +\d+, last (\S+)$",
+        output("optimizers.md"), re.M)}
+    assert set(rows) == {"momentum, lr 0.3", "RMSProp, lr 0.1", "Adam, lr 0.3"}, rows
+    rms, adam, momentum = rows["RMSProp, lr 0.1"], rows["Adam, lr 0.3"], rows["momentum, lr 0.3"]
+    assert rms[0] == min(r[0] for r in rows.values())          # the first below 0.001
+    assert rms[1] == min(r[1] for r in rows.values())          # and the closest
+    assert rms[2] > 100 * rms[1]                               # thrown back out: last far above lowest
+    assert momentum[2] / 3 <= adam[2] <= 3 * momentum[2]       # Adam ends as low as momentum
+    text = prose("optimizers.md")
+    for claim in ["the first to get really close to the bottom, and gets closer than the others",
+                  "its last loss is far above its lowest", "ends up as low as momentum"]:
+        assert claim in text, claim
+
+
 # --- Architecture, Forward, Softmax, Home ------------------------------------------------------
 
 def test_relu_at_1_over_n_loses_sqrt2_per_layer():
@@ -173,6 +189,20 @@ def test_the_single_runs_narrow_the_gap_and_lower_the_accuracy():
     se = float(find(r"standard error of an accuracy of [\d.]+ on 500 pictures: ([\d.]+)",
                     output("overfitting.md"), "overfitting")[1])
     assert "about one and a half points" in prose("overfitting.md") and 0.0125 <= se < 0.0175, se
+
+
+def test_the_test_set_agrees_with_the_validation_set():
+    out = output("overfitting.md")
+    test = {m[1]: (float(m[2]), float(m[3])) for m in re.finditer(
+        r"^(.+?) +test loss ([\d.]+) +test accuracy ([\d.]+)$", out, re.M)}
+    se = float(find(r"standard error of an accuracy of [\d.]+ on 2000 pictures: ([\d.]+)", out,
+                    "overfitting test-set cell")[1])
+    none = test.pop("no regularisation")
+    assert set(test) == {"decoupled weight decay", "early stopping"}, test
+    assert all(loss < none[0] for loss, _ in test.values()), test       # "a lower loss"
+    accuracies = [none[1]] + [acc for _, acc in test.values()]
+    assert max(accuracies) - min(accuracies) <= 2 * se + 0.0005, (accuracies, se)   # "within two"
+    assert "the three accuracies lie within two standard errors of one another" in prose("overfitting.md")
 
 
 # --- Overfitting: the build's ten seeds ---------------------------------------------------------
