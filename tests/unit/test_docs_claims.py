@@ -66,6 +66,8 @@ def test_the_buggy_backward_pass_fails_only_on_the_first_layer():
     out = output("backprop.md")
     verdicts = re.findall(r"(W1|b1|W2|b2): relative error \S+ +(PASS|FAIL)", out)
     assert verdicts[4:8] == [("W1", "FAIL"), ("b1", "FAIL"), ("W2", "PASS"), ("b2", "PASS")], verdicts
+    errors = [float(e) for e in re.findall(r"(?:W1|b1|W2|b2): relative error (\S+)", out)]
+    assert all(e < 1e-6 for e in errors[:4]) and all(0.1 < e < 10 for e in errors[4:6]), errors  # "near 1"
     assert "the first layer's fail" in prose("backprop.md")
 
 
