@@ -182,6 +182,22 @@ def test_dying_relus_as_the_page_tells_them():
     assert slow[-1] < plain[-1]                                      # the smaller rate kills fewer
 
 
+def test_past_its_lowest_loss_the_network_grows_confident_and_a_little_more_accurate():
+    out = output("overfitting.md")
+    loss = find(r"validation loss: lowest ([\d.]+) at epoch (\d+), ([\d.]+) at the end", out, "overfitting")
+    acc = find(r"validation accuracy: ([\d.]+) at epoch (\d+), ([\d.]+) at the end", out, "overfitting")
+    assert int(loss[2]) < 20 and float(loss[3]) > float(loss[1])               # bottoms out, climbs
+    assert 0 < float(acc[3]) - float(acc[1]) < 0.05                             # creeps up a little
+    assert "the validation accuracy still creeps up a little" in prose("overfitting.md")
+
+
+def test_the_cosine_schedule_settles():
+    bands = {m[1].strip(): float(m[3]) - float(m[2]) for m in re.finditer(
+        r"^(.+?) validation loss over the last 5 epochs: ([\d.]+) to ([\d.]+)$", output("overfitting.md"), re.M)}
+    assert bands["dropout 0.5, cosine"] < bands["dropout 0.5"], bands
+    assert "stays within a narrower band than the run at a constant rate" in prose("overfitting.md")
+
+
 def test_the_single_runs_narrow_the_gap_and_lower_the_accuracy():
     rows = re.findall(r"^(.+?) +train [\d.]+ +validation [\d.]+ +gap ([\d.]+) +accuracy ([\d.]+)$",
                       output("overfitting.md"), re.M)
