@@ -179,3 +179,17 @@ def test_relu_units_die_at_large_learning_rates_and_stay_dead(pages):
         assert dead[name][-1] >= 0.8 * dead[name][1]                         # "almost all stay dead"
     assert dead["learning rate 1.5"][-1] > 32                                # "most of the layer"
     assert ns["accuracy"] < 0.5                                              # the last run, rate 1.5
+
+
+# -- overfitting.md: dropout ----------------------------------------------------------------
+
+def test_dropout_learns_slower_reaches_a_lower_minimum_and_creeps_up(pages):
+    runs = pages("overfitting.md")["runs"]
+    plain, dropped = (runs[t][1] for t in ("no regularisation", "dropout 0.5"))
+    # "its training loss falls more slowly"
+    assert all(d["train_loss"] > p["train_loss"] for p, d in zip(plain[:10], dropped[:10]))
+    # "its validation loss reaches a lower minimum, though ... it creeps up again towards the end"
+    lowest = min(r["test_loss"] for r in dropped)
+    assert lowest < min(r["test_loss"] for r in plain) and dropped[-1]["test_loss"] > lowest
+    text = " ".join((DOCS / "overfitting.md").read_text().split())
+    assert "its training loss falls more slowly; its validation loss reaches a lower minimum" in text
