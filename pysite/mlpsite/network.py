@@ -141,8 +141,12 @@ def _alt(figure):
     for n, layer in enumerate(figure["layers"][1:-1], 1):
         top = sorted(zip(layer["values"], layer["units"]), key=lambda t: -t[0])[:3]
         text += f" Strongest units of hidden layer {n}: " + ", ".join(f"{j} ({v:.2f})" for v, j in top) + "."
-    c = figure["predicted"]
-    return text + f" It predicts {c} with probability {figure['layers'][-1]['values'][c]:.2f}."
+    c, p = figure["predicted"], figure["layers"][-1]["values"]
+    text += f" It predicts {c} with probability {p[c]:.2f}."
+    if len(p) > 1:   # the picture shows every output's bar: say the runner-up too
+        second = max((k for k in range(len(p)) if k != c), key=lambda k: p[k])
+        text += f" Next most probable: {second} ({p[second]:.2f})."
+    return text
 
 
 def network_figure(net, x=None, title=None, *, activation=None, key=None):

@@ -105,3 +105,17 @@ def test_experiment_1_as_results_describes_it():
     prose = re.sub(r"\s+", " ", (REPO / "docs" / "results.md").read_text())
     assert "the gap between the test and the training loss widens" in prose
     assert gaps[-1] > gaps[0], gaps
+
+
+def test_experiment_2_is_still_rising_and_experiment_1_levels_off():
+    reports = {name: REPO / "build" / "results" / f"{name}.json" for name in ("relu_sgd", "sigmoid_momentum")}
+    if not all(p.exists() for p in reports.values()):
+        pytest.skip("build/results/: build the site first (mkdocs build)")
+    relu, sigmoid = ([r["test_acc"] for r in json.loads(p.read_text())["history"]] for p in reports.values())
+    text = re.sub(r"\s+", " ", (REPO / "docs" / "results.md").read_text())
+    assert f"still rising at epoch {len(relu)}" in text and relu[-1] > relu[-2] > relu[-3], relu
+    # "the last epochs add little": the last half of training adds less than a twentieth of what
+    # the first epoch gave over chance (0.1)
+    assert "the last epochs add little" in text
+    half = len(sigmoid) // 2
+    assert sigmoid[-1] - sigmoid[half - 1] < 0.05 * (sigmoid[0] - 0.1), sigmoid
