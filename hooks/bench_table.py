@@ -14,7 +14,12 @@ side) (Markdown tables), ``first_output_ms``,
 done), ``wasm_memory_mib``, ``cold_ready_s``, ``warm_ready_s``, ``seconds``,
 ``einsum_min_dim`` (the threshold of mlp.ops.matmul's rule, read from mlp itself),
 ``native_over_browser`` (how many times faster native NumPy trains the default network),
-``subset_epoch_s`` (one browser epoch over the subset, its evaluation included).
+``subset_epoch_s`` (one browser epoch over the subset, its evaluation included),
+``default_label``, ``deep_label`` (the two benchmarked networks), ``einsum_speedup`` (einsum
+against ``@`` on the products mlp.matmul gives to einsum, a range), ``einsum_slowdown`` and
+``einsum_slower_on`` (how much slower, and on which products in every dtype),
+``deep_products_pct_numpy``, ``deep_products_pct_kernel``, ``deep_optimiser_pct_kernel``
+(shares of a browser batch of the deep network), ``cold_range_ms`` (the cold starts' range).
 """
 
 from __future__ import annotations

@@ -11,12 +11,11 @@ on_page_markdown  replaces placeholders ``{{ results.<experiment>.<field> }}`` i
                   or field stops the build with a message that lists the valid ones.
 
 Fields: ``table`` (a Markdown table, one row per epoch), ``command`` (the command line, as a
-fenced block),
-``test_acc``, ``test_acc_pct``, ``test_loss``, ``train_acc``, ``train_loss`` (after the last epoch),
-``best_test_acc``, ``seconds`` (training time in all), ``epochs``, ``n_train``, ``n_test``,
-``first_test_acc_pct`` (after the first epoch),
-``gap_first``, ``gap_last`` (test loss minus training loss after the first and the last epoch),
-``test_loss_trend`` (in words: still falling at the last epoch, or where it was lowest),
+fenced block), ``test_acc``, ``test_acc_pct``, ``test_loss``, ``train_acc``, ``train_loss``
+(after the last epoch), ``best_test_acc``, ``seconds`` (training time in all), ``epochs``,
+``n_train``, ``n_test``, ``first_test_acc_pct`` (after the first epoch), ``gap_first``,
+``gap_last`` (test loss minus training loss after the first and the last epoch),
+``test_loss_trend`` (in words: still falling at the last epoch, or where it was lowest) and
 ``vs_tutorial`` (the final test accuracy compared in words with the tutorial's figure).
 """
 
@@ -74,7 +73,8 @@ TUTORIAL_TEST_ACC = {"sigmoid_momentum": 0.97, "relu_sgd": 0.93, "relu_sgd_tutor
 CLI = """
 import sys
 import numpy as np
-from mlp import activations, cli
+from mlp import activations
+from mlp.tools import cli
 activations.ACTIVATIONS["relu_tutorial"] = activations.relu
 activations.DERIVATIVES["relu_tutorial"] = lambda a: np.ones_like(a)
 sys.exit(cli.main(sys.argv[1:]))

@@ -7,9 +7,8 @@ on_config  runs the asset jobs (package `assets`, scripts/assets/: cheap when no
            packages plus them.
 on_files   adds every file under build/assets to the site (nothing is written into docs/,
            so `mkdocs serve` does not rebuild in a loop).
-on_serve   watches the wheels' sources, src/ and kernels/: an edit rebuilds a wheel, the front-end
-           bundle or the kernel
-           and reloads the page.
+on_serve   watches the wheels' sources, src/ and kernels/: an edit rebuilds a wheel, the
+           front-end bundle or the kernel, and reloads the page.
 """
 
 from __future__ import annotations

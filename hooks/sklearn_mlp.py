@@ -55,7 +55,7 @@ def main(argv):
     raw = mlp.load_dataset(args.data)
     data = mlp.Dataset(mlp.normalize(raw.x_train, "float32"), raw.y_train,
                        mlp.normalize(raw.x_test, "float32"),
-                       raw.y_test)  # pixels as mlp.prepare scales them; labels as integers
+                       raw.y_test)  # pixels as mlp.data.prepare scales them; labels as integers
     settings = {"hidden_layer_sizes": tuple(sizes[1:-1]), "activation": ACTIVATIONS[args.activation],
                 "solver": "adam", "learning_rate_init": args.lr, "batch_size": args.batch_size,
                 "alpha": args.alpha, "shuffle": True, "random_state": args.seed}

@@ -1,7 +1,7 @@
-"""``python -m mlp``: see :mod:`mlp.cli`."""
+"""``python -m mlp``: see :mod:`mlp.tools.cli`."""
 
 import sys
 
-from .cli import main
+from .tools.cli import main
 
 sys.exit(main())

@@ -7,7 +7,7 @@ checks of its inputs; it needs only ``network.forward``, ``check_inputs`` and ``
 import numpy as np
 
 from .checks import whole
-from .data import check_labels
+from .labels import check_labels
 from .losses import cross_entropy
 
 EVAL_CHUNK = 4096  # rows per forward pass when evaluating many samples

@@ -1,7 +1,7 @@
 """One training run's settings, each with its default, limits and help text: :class:`RunConfig`.
 
 Every front end starts from it: the command line's ``train`` options are its fields
-(:mod:`mlp.cli_args`), the lab's form shows and sends its fields (``mlpsite.lab``), and the
+(:mod:`mlp.tools.cli`), the lab's form shows and sends its fields (``mlpsite.lab``), and the
 benchmarks describe their workloads with it. :func:`build` turns one into a
 :class:`mlp.Trainer`, so a new setting is added here, once.
 
@@ -199,7 +199,7 @@ def build(config, data, callbacks=()):
     ----------
     config : RunConfig
     data : mlp.Dataset
-        Prepared data (:func:`mlp.prepare`): float pixels in [0, 1] of ``config.dtype``,
+        Prepared data (:func:`mlp.data.prepare`): float pixels in [0, 1] of ``config.dtype``,
         shapes (n, sizes[0]) and (m, sizes[0]), integer labels (n,) and (m,).
     callbacks : sequence of mlp.callbacks.Callback
         Called in order; with ``keep_best`` a :class:`mlp.KeepBest` on the test accuracy

@@ -1,4 +1,4 @@
-"""MNIST data: IDX files, the compact subset file, normalisation, labels, subsets.
+"""MNIST data: IDX files, the compact subset file, normalisation, subsets (labels: mlp.labels).
 
 Raw data stays as it is stored: ``uint8`` pixels 0..255 of shape (n, 784) and
 ``uint8`` labels of shape (n,). :func:`prepare` turns a data set into what a
@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .files import atomic_write, file_name, is_zip, npz_source
+from .labels import NUM_CLASSES, check_labels, one_hot  # noqa: F401 (check_labels: mlp.data's too)
+from .tools.files import atomic_write, file_name, is_zip, npz_source
 
-NUM_CLASSES = 10
 SUBSET_KEYS = ("x_train", "y_train", "x_test", "y_test")
 MNIST_FILES = {  # key -> file name as published (each may also be gzipped, name + ".gz")
     "x_train": "train-images-idx3-ubyte",
@@ -196,37 +196,6 @@ def normalize(x, dtype="float32"):
     out = x.astype(dtype)
     out /= 255
     return out
-
-
-def check_labels(labels, num_classes=NUM_CLASSES):
-    """Check class labels and return them as an array: the one rule for labels in mlp.
-
-    Parameters
-    ----------
-    labels : array-like, shape (n,), integers in ``0..num_classes - 1``
-
-    Raises
-    ------
-    ValueError
-        If the labels are not a 1-D integer array (float labels included) or one
-        of them is negative or ``>= num_classes``.
-    """
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be a 1-D integer array; got {labels.dtype} of shape {labels.shape}")
-    if len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"labels must be in 0..{num_classes - 1}; found {labels.min()}..{labels.max()}")
-    return labels
-
-
-def one_hot(labels, num_classes=NUM_CLASSES, dtype="float32"):
-    """Labels (n,) -> one-hot rows (n, num_classes) of ``dtype``; ``ValueError`` as :func:`check_labels`."""
-    labels = check_labels(labels, num_classes)
-    out = np.zeros((len(labels), num_classes), dtype=dtype)
-    out[np.arange(len(labels)), labels] = 1
-    return out
-
-
 
 
 def prepare(data, dtype="float32"):

@@ -5,14 +5,13 @@ reader of the results needs: the mean cross-entropy, the accuracy, the confusion
 matrix, the accuracy within each class and which samples were misclassified.
 """
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .chunks import EVAL_CHUNK, checked_data, loss_and_predictions, targets  # noqa: F401 (targets: mlp.evaluation's)
 from .metrics import accuracy_per_row, confusion_matrix
-from .validation import check_weights
+from .checks import check_weights, finite_or_none
 
 
 @dataclass(frozen=True)
@@ -62,18 +61,13 @@ class EvaluationReport:
         lists), ``per_class_accuracy``, ``misclassified``; with ``predictions``, also
         ``predicted`` and ``confidence`` for every sample.
         """
-        out = {"loss": _plain(self.loss), "accuracy": _plain(self.accuracy), "correct": self.correct,
+        out = {"loss": finite_or_none(self.loss), "accuracy": finite_or_none(self.accuracy), "correct": self.correct,
                "total": self.total, "confusion": self.confusion.tolist(),
-               "per_class_accuracy": [_plain(a) for a in self.per_class_accuracy],
+               "per_class_accuracy": [finite_or_none(a) for a in self.per_class_accuracy],
                "misclassified": self.misclassified.tolist()}
         if predictions:
-            out.update(predicted=self.predicted.tolist(), confidence=[_plain(c) for c in self.confidence])
+            out.update(predicted=self.predicted.tolist(), confidence=[finite_or_none(c) for c in self.confidence])
         return out
-
-
-def _plain(x):
-    x = float(x)
-    return x if math.isfinite(x) else None
 
 
 def evaluate(network, x, y, batch_size=EVAL_CHUNK):
@@ -95,7 +89,7 @@ def evaluate(network, x, y, batch_size=EVAL_CHUNK):
     Raises
     ------
     ValueError
-        If the weights hold NaN or infinite values (see :func:`mlp.check_weights`),
+        If the weights hold NaN or infinite values (see :func:`mlp.checks.check_weights`),
         the labels are not integers in ``0..classes - 1``, the lengths differ or
         there are no samples.
     TypeError

@@ -37,7 +37,7 @@ import numpy as np
 from .data import normalize
 from .network import Network
 from .ops import matmul
-from .validation import check_weights
+from .checks import check_weights, whole
 
 DEFAULT_TOP = 8  # first-layer weight images returned by default
 
@@ -195,11 +195,7 @@ def check_input(x, n_inputs, dtype):
 
 
 def _check_top(top):
-    if isinstance(top, (bool, np.bool_)) or not isinstance(top, (int, np.integer)):
-        raise ValueError(f"top must be a whole number of weight images (0 or more); got {top!r}")
-    if top < 0:
-        raise ValueError(f"top must be 0 or more weight images; got {top}")
-    return int(top)
+    return whole("top", top, low=0, what="0 or more weight images")
 
 
 def _logit_gradients(network, predicted):
@@ -261,7 +257,7 @@ def prediction_path(network, x, *, top=DEFAULT_TOP):
         If ``network`` is not an :class:`mlp.Network`.
     ValueError
         For a bad input (see :func:`check_input`) or ``top``, or a network whose
-        weights hold NaN or infinite values (see :func:`mlp.check_weights`).
+        weights hold NaN or infinite values (see :func:`mlp.checks.check_weights`).
     """
     if not isinstance(network, Network):
         raise TypeError(f"network must be an mlp.Network; got {type(network).__name__}")

@@ -2,12 +2,16 @@
 
 Batches are row-major: one sample per row, ``x`` of shape ``(batch, n_in)``,
 ``W`` of shape ``(n_in, n_out)``, ``b`` of shape ``(n_out,)``.
+
+The products are written ``@``, as in the lesson. Natively NumPy hands them to a BLAS.
+Inside Pyodide, whose NumPy has none, :class:`mlp.Network` builds its layers as
+:class:`mlp.tools.fast.Dense` instead: the same layer, its three products through
+:func:`mlp.ops.matmul` (mlp's SIMD kernel, or einsum).
 """
 
 import itertools
 
 from .activations import get_activation
-from .ops import matmul
 
 
 class Dense:
@@ -38,8 +42,7 @@ class Dense:
 
     def forward(self, x):
         """``a = f(x @ W + b)``; ``x`` (batch, n_in) -> ``a`` (batch, n_out)."""
-        z = matmul(x, self.params["W"])  # (batch, n_out)
-        z += self.params["b"]
+        z = x @ self.params["W"] + self.params["b"]  # (batch, n_out)
         a = self.f(z) if self.f else z
         self.x, self.a = x, a
         return a
@@ -62,9 +65,9 @@ class Dense:
         ndarray, shape (batch, n_in), or None if ``input_grad`` is False.
         """
         dz = da * self.df(self.a) if self.df else da  # (batch, n_out)
-        self.grads["W"] = matmul(self.x.T, dz)  # (n_in, n_out)
+        self.grads["W"] = self.x.T @ dz  # (n_in, n_out)
         self.grads["b"] = dz.sum(axis=0)  # (n_out,)
-        return matmul(dz, self.params["W"].T) if input_grad else None
+        return dz @ self.params["W"].T if input_grad else None
 
 
 def parameter_count(sizes):

@@ -9,7 +9,6 @@ from .chunks import EVAL_CHUNK, checked_data, loss_and_predictions
 from .init import get_initializer
 from .layers import Dense, parameter_count
 from .losses import softmax_cross_entropy_grad
-from .validation import check_memory
 
 DTYPES = ("float32", "float64")
 
@@ -49,7 +48,20 @@ class Network:
     layers : list of Dense
     params : dict
         ``{"W1": ..., "b1": ..., "W2": ...}``, the layers' arrays (not copies).
+
+    Two hooks of the class are set once by ``mlp`` when it is imported, so the lesson's
+    code needs no branch: :attr:`Layer`, the layer class (:class:`mlp.layers.Dense`;
+    inside Pyodide :class:`mlp.tools.fast.Dense`), and :meth:`check_memory`, which refuses
+    a network too large to allocate before its weights are drawn
+    (:func:`mlp.tools.resources.check_memory`, raising :class:`mlp.MemoryLimitError`).
     """
+
+    Layer = Dense
+
+    @staticmethod
+    def check_memory(nbytes, what):
+        """No check by default; ``mlp`` installs :func:`mlp.tools.resources.check_memory`."""
+        return nbytes
 
     def __init__(self, sizes, activation="sigmoid", init="normal", seed=0, dtype="float32"):
         given = sizes
@@ -62,7 +74,7 @@ class Network:
         self.sizes, self.activation, self.init = sizes, activation, init
         self.dtype = check_dtype(dtype)
         # Drawing uses float64 before the cast: refuse a network that cannot be allocated.
-        check_memory(parameter_count(sizes) * (8 + self.dtype.itemsize),
+        self.check_memory(parameter_count(sizes) * (8 + self.dtype.itemsize),
                      f"a {'-'.join(map(str, sizes))} network ({self.dtype.name})")
         rng = np.random.default_rng(seed)
         self.layers = []
@@ -70,7 +82,7 @@ class Network:
             W = draw(n_in, n_out, rng).astype(self.dtype)
             b = np.zeros(n_out, dtype=self.dtype)
             last = i == len(sizes) - 2
-            self.layers.append(Dense(W, b, activation=None if last else activation))
+            self.layers.append(self.Layer(W, b, activation=None if last else activation))
         self._dropout = None  # the Dropout of the last forward pass, if any
 
     def __repr__(self):
@@ -179,5 +191,5 @@ class Network:
         return loss, int(np.sum(predicted == labels)) / len(x)
 
     def parameter_count(self):
-        """Number of weights and biases (see :func:`mlp.network.parameter_count`)."""
+        """Number of weights and biases (see :func:`mlp.layers.parameter_count`)."""
         return parameter_count(self.sizes)

@@ -1,4 +1,7 @@
-"""The one matrix product that every forward and backward pass goes through.
+"""The matrix product of the browser's forward and backward passes, chosen for the platform.
+
+The lesson's layer (mlp/layers.py) writes ``x @ W``; inside Pyodide the network's layers
+are mlp/tools/fast.py's, which send the same three products through :func:`matmul`.
 
 Natively, ``a @ b`` calls an optimised BLAS and is hard to beat. Inside Pyodide
 (the site's in-browser Python) NumPy is built without BLAS, and ``a @ b`` falls

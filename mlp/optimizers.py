@@ -5,6 +5,14 @@ Each optimiser is a small class with ``step(params, grads)``. ``params`` and
 updated in place, and any state (velocities, running averages) lives in the
 optimiser, in ``self.state``, keyed by parameter name. Hyper-parameters are
 kept as Python floats so that float32 parameters stay float32.
+
+Each class's :meth:`~Optimizer.update` is its formula, written as the docstring
+states it. Where the formula's temporaries (one array the size of the parameter per
+operation) cost a noticeable part of a training step, the class also has an
+:meth:`~Optimizer.update_in_place`: the same arithmetic through in-place operations,
+which :meth:`~Optimizer.step` uses unless ``fused`` is False (PyTorch keeps its
+readable ``_single_tensor_adam`` beside the fused one in the same way).
+tests/unit/test_optimizers.py checks that the two agree.
 """
 
 import inspect
@@ -32,21 +40,31 @@ class Optimizer:
         self.weight_decay = check_coefficient("weight decay", weight_decay)
         self.state = {}  # parameter name -> {slot name: array shaped like the parameter}
 
+    fused = True  # step() uses update_in_place; False: the readable update (the same result up to rounding)
+
     def _slots(self, name, param, *slots):
-        """The state arrays for one parameter, created as zeros on first use."""
-        if name not in self.state:
-            self.state[name] = {s: np.zeros_like(param) for s in slots}
-        return self.state[name]
+        """The state arrays for one parameter, each created as zeros on first use."""
+        state = self.state.setdefault(name, {})
+        for s in slots:
+            if s not in state:
+                state[s] = np.zeros_like(param)
+        return state
 
     def step(self, params, grads):
         """Update every ``params[name]`` in place from ``grads[name]``."""
         if self.weight_decay:
             decay_weights(params, self.learning_rate * self.weight_decay)
+        update = self.update_in_place if self.fused else self.update
         for name, param in params.items():
-            self.update(name, param, grads[name])
+            update(name, param, grads[name])
 
     def update(self, name, param, grad):
+        """Update ``param`` (in place) from its gradient ``grad``: the optimiser's formula."""
         raise NotImplementedError
+
+    def update_in_place(self, name, param, grad):
+        """:meth:`update` without temporary arrays, where a subclass has such a version."""
+        self.update(name, param, grad)
 
     def __repr__(self):
         hidden = ("state", "steps") + (() if self.weight_decay else ("weight_decay",))
@@ -113,8 +131,17 @@ class Momentum(Optimizer):
         self.nesterov = bool(nesterov)
 
     def update(self, name, param, grad):
-        v = self._slots(name, param, "v")["v"]
+        state = self._slots(name, param, "v")
         c = 1.0 - self.beta if self.form == "average" else 1.0  # weight of the new gradient
+        v = state["v"] = self.beta * state["v"] + c * grad
+        if self.nesterov:
+            param -= self.learning_rate * (c * grad + self.beta * v)
+        else:
+            param -= self.learning_rate * v
+
+    def update_in_place(self, name, param, grad):
+        v = self._slots(name, param, "v")["v"]
+        c = 1.0 - self.beta if self.form == "average" else 1.0
         v *= self.beta
         v += c * grad
         if self.nesterov:
@@ -139,9 +166,8 @@ class RMSProp(Optimizer):
         self.eps = float(eps)
 
     def update(self, name, param, grad):
-        s = self._slots(name, param, "s")["s"]
-        s *= self.rho
-        s += (1.0 - self.rho) * grad * grad
+        state = self._slots(name, param, "s")
+        s = state["s"] = self.rho * state["s"] + (1.0 - self.rho) * grad**2
         param -= self.learning_rate * grad / (np.sqrt(s) + self.eps)
 
 
@@ -168,9 +194,18 @@ class Adam(Optimizer):
         self.steps = {}  # parameter name -> t, the number of updates so far
 
     def update(self, name, param, grad):
-        # In place, through one scratch array kept with m and v: the formula written as
-        # expressions makes a temporary the size of the parameter per operation, and Adam
-        # was a large part of a training step (scripts/bench_kernel.py measures it).
+        state = self._slots(name, param, "m", "v")
+        t = self.steps[name] = self.steps.get(name, 0) + 1
+        m = state["m"] = self.beta1 * state["m"] + (1.0 - self.beta1) * grad
+        v = state["v"] = self.beta2 * state["v"] + (1.0 - self.beta2) * grad**2
+        m_hat = m / (1.0 - self.beta1**t)
+        v_hat = v / (1.0 - self.beta2**t)
+        param -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+
+    def update_in_place(self, name, param, grad):
+        # Through one scratch array kept with m and v: the formula above makes a temporary
+        # the size of the parameter per operation, and Adam was a large part of a training
+        # step (mlpsite.bench measures it).
         slots = self._slots(name, param, "m", "v", "scratch")
         t = self.steps[name] = self.steps.get(name, 0) + 1
         m, v, d = slots["m"], slots["v"], slots["scratch"]
@@ -231,15 +266,18 @@ OPTIMIZERS = {
 }
 
 
-def make_optimizer(name, learning_rate, **options):
-    """Build the optimiser registered as ``name``: the one way front ends build one.
+def make_optimizer(name, learning_rate=None, **options):
+    """Build the optimiser registered as ``name``: the one way to build one by name.
+
+    ``make_optimizer("momentum", 4, beta=0.9)`` is ``Momentum(learning_rate=4, beta=0.9)``.
 
     Parameters
     ----------
     name : str
         A key of :data:`OPTIMIZERS`: sgd, momentum, rmsprop, adam, classic, nesterov.
-    learning_rate : float
-        Positive and finite.
+    learning_rate : float or None
+        Positive and finite; None takes the class's default (0.1 for SGD and momentum,
+        0.001 for RMSProp and Adam).
     **options
         The class's own options (``beta``, ``rho``, ``beta1``, ``beta2``, ``eps``, ...).
         :data:`OPTIMIZERS` ``[name].beta`` names the option a single "β" setting maps to.
@@ -258,18 +296,6 @@ def make_optimizer(name, learning_rate, **options):
     if unknown:
         raise ValueError(f"optimizer {name!r} has no option {unknown[0]!r}; "
                          f"it takes: {', '.join(accepted) or 'only the learning rate'}")
-    return cls(learning_rate=learning_rate, **options)
-
-
-def get_optimizer(name, **options):
-    """Build the optimiser registered as ``name`` with keyword ``options``.
-
-    ``get_optimizer("momentum", learning_rate=4, beta=0.9)``; without a learning
-    rate, the class's default. Raises ``ValueError`` listing the valid names for
-    an unknown one.
-    """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
-    if "learning_rate" in options:
-        return make_optimizer(name, **options)
-    return OPTIMIZERS[name](**options)
+    if learning_rate is not None:
+        options["learning_rate"] = learning_rate
+    return cls(**options)

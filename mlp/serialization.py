@@ -16,9 +16,10 @@ import numpy as np
 
 from . import __version__
 from .data import DataError
-from .files import atomic_write, file_name, is_zip, npz_source
+from .tools.files import atomic_write, file_name, is_zip, npz_source
 from .network import Network, parameter_count
-from .validation import MemoryLimitError, check_finite, check_memory
+from .checks import check_finite
+from .tools.resources import MemoryLimitError, check_memory
 
 
 
@@ -27,7 +28,7 @@ def save(network, file):
 
     ``file`` is a path (written exactly there) or a binary file object such
     as ``io.BytesIO`` (how the browser exports weights). A path is written
-    atomically (:func:`mlp.files.atomic_write`): if writing fails, an existing
+    atomically (:func:`mlp.tools.files.atomic_write`): if writing fails, an existing
     file there is left as it was.
 
     Raises

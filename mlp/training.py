@@ -18,9 +18,9 @@ import time
 import numpy as np
 
 from .checks import whole
-from .data import one_hot
+from .labels import one_hot
 from .losses import cross_entropy
-from .optimizers import Optimizer, get_optimizer
+from .optimizers import Optimizer, make_optimizer
 from .regularization import Dropout, add_l2_gradient, check_coefficient, l2_penalty
 from .schedules import make_schedule
 
@@ -33,9 +33,6 @@ MAX_LOSS = 50.0
 
 class TrainingDiverged(FloatingPointError):
     """The loss became NaN, infinite or absurdly large: the learning rate is almost always too large."""
-
-
-_positive_int = whole  # "batch_size must be a positive integer; got 0"
 
 
 class Trainer:
@@ -96,11 +93,11 @@ class Trainer:
                  batch_size=128, epochs=10, callbacks=(), seed=0, evaluate_train=True, eval_name="test",
                  l2=0.0, dropout=0.0, schedule=None):
         self.network = network
-        self.optimizer = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+        self.optimizer = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
         if not isinstance(self.optimizer, Optimizer):
             raise TypeError(f"optimizer must be an mlp Optimizer or a name; got {optimizer!r}")
-        self.batch_size = _positive_int("batch_size", batch_size)
-        self.epochs = _positive_int("epochs", epochs)
+        self.batch_size = whole("batch_size", batch_size)
+        self.epochs = whole("epochs", epochs)
         self.x_train, self.y_train = self._data(x_train, y_train, "train")
         if (x_test is None) != (y_test is None):
             raise ValueError("give both x_test and y_test, or neither")
@@ -177,7 +174,7 @@ class Trainer:
             (training is then over).
         """
         if max_batches is not None:
-            _positive_int("max_batches", max_batches)
+            whole("max_batches", max_batches)
         if max_seconds is not None and (isinstance(max_seconds, bool)
                                         or not isinstance(max_seconds, numbers.Real)
                                         or not 0 <= max_seconds < math.inf):
@@ -294,7 +291,7 @@ def train(network, x_train, y_train, x_test=None, y_test=None, *, optimizer="sgd
     learning_rate=4, beta=0.9)``.
     """
     if isinstance(optimizer, str):
-        optimizer = get_optimizer(optimizer, **optimizer_options)
+        optimizer = make_optimizer(optimizer, **optimizer_options)
     elif optimizer_options:
         raise TypeError("optimizer options are only accepted with an optimizer name")
     trainer = Trainer(network, optimizer, x_train, y_train, x_test, y_test, batch_size=batch_size,

@@ -1,6 +1,6 @@
 """Measure what a reader waits for, in headless Chromium and natively, in one run.
 
-    scripts/bench [--runs 3] [--json FILE] [--site-dir DIR] [--page PATH] [--skip-lab]
+    scripts/bench [--runs 3] [--json FILE] [--site-dir DIR] [--page PATH] [--skip-lab] [--port N]
 
 1. Builds the site (``mkdocs build`` into build/bench-site) unless ``--site-dir`` names a
    built one, and serves it on 127.0.0.1 with ``Cache-Control: max-age=600`` (what GitHub
@@ -11,10 +11,13 @@
    the page's service worker holds the site's offline copy (the first load it answers).
    Later: reloaded once more, as every later visit is.
 3. Run to first output once ready: through the runtime API, and through a cell's Run button.
-4. Training throughput of scripts/bench_training.py's configurations in the browser's
-   worker and natively (one BLAS thread, as the worker has one thread), plus PyTorch when
-   it is installed; the WebAssembly memory after training.
-5. The longest main-thread task while the training lab trains its default configuration
+4. Training throughput of the workloads of ``mlpsite.bench`` (pysite/mlpsite/bench.py, shipped
+   in the site's mlpsite wheel) in the browser's worker (``runtime.call``) and natively
+   (``python -m mlpsite.bench``, one BLAS thread, as the worker has one thread), plus PyTorch
+   when it is installed; the WebAssembly memory after training; the matrix products' GFLOP/s.
+5. The SIMD matrix-product kernel against the pure-NumPy path (both in the browser), where a
+   batch's time goes, and the tutorial's full run (60,000 images, 10 epochs).
+6. The longest main-thread task while the training lab trains its default configuration
    (PerformanceObserver, "longtask").
 
 Every figure is the median of ``--runs`` runs (epochs, page loads). Prints the tables the
@@ -35,8 +38,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_browser import CONFIGS, TRAINING, browser_measurements, chromium, say
-from bench_simd import kernel_native, kernel_targets
+from bench_browser import CONFIGS, bench_line, browser_measurements, chromium, say
 
 from assets.atomic import write_atomic
 from assets.bench_tables import report
@@ -44,6 +46,7 @@ from assets.browser import StaticServer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "build" / "assets" / "data" / "mnist-subset.npz"
+FULL_DATA = ROOT / "build" / "assets" / "data" / "mnist-full.npz"
 
 TARGETS = {
     "train_sps": ("default configuration, browser training", ">=", 20_000, "samples/s"),
@@ -52,6 +55,22 @@ TARGETS = {
     "first_output_ms": ("Run to first output (cell button)", "<=", 300, "ms"),
     "longest_task_ms": ("longest main-thread task while training", "<=", 100, "ms"),
     "torch_ratio": ("native mlp / PyTorch CPU, default configuration", ">=", 1.0, "x"),
+}
+KERNEL_TARGETS = {  # key: (label, op, goal, unit, value from {"browser": ..., "native": ...})
+    "kernel_speedup": ("default configuration, kernel / NumPy path (browser)", ">=", 3, "x",
+                       lambda k: k["browser"]["throughput"]["kernel"]["default"]
+                       / k["browser"]["throughput"]["numpy"]["default"]),
+    "kernel_sps": ("default configuration with the kernel (browser)", ">=", 75_000, "samples/s",
+                   lambda k: k["browser"]["throughput"]["kernel"]["default"]),
+    "kernel_deep_sps": ("784-128-64-10 ReLU Adam with the kernel (browser)", ">=", 35_000, "samples/s",
+                        lambda k: k["browser"]["throughput"]["kernel"]["deep"]),
+    "kernel_native_ratio": ("native / browser with the kernel, default", "<=", 4, "x",
+                            lambda k: k["native"]["throughput"]["numpy"]["default"]
+                            / k["browser"]["throughput"]["kernel"]["default"]),
+    "full_run_s": ("tutorial's full run (60,000 x 10 epochs), browser", "<=", 15, "s",
+                   lambda k: k["browser"]["full_run"]["seconds"]),
+    "full_run_accuracy": ("tutorial's full run, test accuracy, browser", ">=", 0.97, "",
+                          lambda k: k["browser"]["full_run"]["test_accuracy"]),
 }
 
 
@@ -72,29 +91,31 @@ def build_site(site_dir: Path) -> None:
 # Native
 
 
-def run_training_script(what: str, runs: int, env=None) -> dict:
-    env = dict(os.environ, **(env or {}))
-    proc = subprocess.run([sys.executable, str(TRAINING), what, str(DATA), str(runs), *CONFIGS],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")), None)
-    if proc.returncode != 0 or line is None:
-        raise RuntimeError(f"{TRAINING.name} {what} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return json.loads(line[len("BENCH "):])
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def run_native(*args) -> dict | list:
+    """``python -m mlpsite.bench ARGS...`` with one BLAS thread (set before numpy loads): its result."""
+    proc = subprocess.run([sys.executable, "-m", "mlpsite.bench", *map(str, args)], cwd=ROOT,
+                          env=dict(os.environ, **ONE_THREAD), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"mlpsite.bench {args[0]} failed natively:\n"
+                           f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return bench_line(proc.stdout, f"mlpsite.bench {args[0]}, natively")
 
 
 def native(runs: int) -> dict:
-    one_thread = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     say("native training (mlp, one BLAS thread)")
-    out = {"mlp": run_training_script("mlp", runs, one_thread), "torch": None, "torch_skipped": None,
-           "matmul": run_training_script("matmul", runs, one_thread)}
+    out = {"mlp": run_native("training", DATA, runs, *CONFIGS), "torch": None, "torch_skipped": None,
+           "matmul": run_native("matmul", DATA, runs)}
     has_torch = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode == 0
     if has_torch:
         say("native training (PyTorch, one thread)")
-        out["torch"] = run_training_script("torch", runs, one_thread)
+        out["torch"] = run_native("torch", DATA, runs, *CONFIGS)
     else:
         out["torch_skipped"] = "torch is not installed"
     say("native: the SIMD kernel's figures (NumPy here) and the tutorial's full run")
-    out["kernel"] = kernel_native(runs, one_thread)
+    out["kernel"] = run_native("kernel", DATA, FULL_DATA, runs)
     return out
 
 
@@ -133,7 +154,14 @@ def targets(result: dict) -> dict:
         value = values[key]
         met = None if value is None else (value >= goal if op == ">=" else value <= goal)
         out[key] = {"label": label, "goal": f"{op} {goal:,} {unit}", "value": value, "met": met}
-    out.update(kernel_targets(result))
+    k = {"browser": result["browser"].get("kernel"), "native": result["native"].get("kernel")}
+    for key, (label, op, goal, unit, value_of) in KERNEL_TARGETS.items():
+        try:
+            value = value_of(k)
+        except (KeyError, TypeError, ZeroDivisionError):  # a backend or the full run was not measured
+            value = None
+        met = None if value is None else (value >= goal if op == ">=" else value <= goal)
+        out[key] = {"label": label, "goal": f"{op} {goal:,} {unit}".rstrip(), "value": value, "met": met}
     return out
 
 
@@ -146,6 +174,7 @@ def main(argv=None) -> int:
     parser.add_argument("--page", default="", help="page whose load is timed (default: the home page)")
     parser.add_argument("--cache-control", default="max-age=600", help="the server's Cache-Control header")
     parser.add_argument("--skip-lab", action="store_true", help="do not train through the lab page")
+    parser.add_argument("--port", type=int, default=0, help="the server's port (default: any free one)")
     args = parser.parse_args(argv)
     if args.runs < 3:
         parser.error(f"--runs must be at least 3 (medians of at least 3 runs); got {args.runs}")
@@ -165,7 +194,7 @@ def main(argv=None) -> int:
               "settings": {"runs": args.runs, "page": "/" + args.page, "cache_control": args.cache_control,
                            "native_threads": 1}}
     result["native"] = native(args.runs)
-    server = StaticServer(site_dir, cache_control=args.cache_control).start()
+    server = StaticServer(site_dir, cache_control=args.cache_control, port=args.port).start()
     try:
         result["browser"] = browser_measurements(server.url, args.page, args.runs, args.skip_lab)
     finally:

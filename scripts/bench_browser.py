@@ -1,6 +1,8 @@
-"""The browser half of scripts/bench: start-up, first output, training and the lab's long
-tasks, measured in headless Chromium (with the browser tests' Chromium settings) against a
-served site; scripts/bench.py runs it and reports the figures."""
+"""The browser half of scripts/bench: start-up, first output, training, the SIMD kernel and the
+lab's long tasks, measured in headless Chromium (with the browser tests' Chromium settings)
+against a served site; scripts/bench.py runs it and reports the figures. Training and the
+kernel run the workloads of ``mlpsite.bench`` (shipped in the site's mlpsite wheel) in the
+page's worker, through ``runtime.call``."""
 
 from __future__ import annotations
 
@@ -11,13 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_simd import kernel_browser
-
 from assets.browser import CHROMIUM_ARGS, find_chromium
 
-ROOT = Path(__file__).resolve().parent.parent
-TRAINING = ROOT / "scripts" / "bench_training.py"
-CONFIGS = ["default", "float64", "deep"]
+CONFIGS = ["default", "float64", "deep"]  # of mlpsite.bench.CONFIGS, in the order of the tables
 READY_TIMEOUT_MS = 180_000
 RUNTIME = "assets/site/runtime.js"  # the runtime module, relative to the site root
 
@@ -27,7 +25,6 @@ STEPS = [
     ("boot", "worker script running"),
     ("pyodide-loaded", "Pyodide, numpy and mlp loaded (in parallel)"),
     ("packages-imported", "import numpy, mlp, page"),
-    ("data-written", "MNIST subset written to /data"),
     ("ready", "ready reported to the page"),
 ]
 
@@ -41,6 +38,12 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def bench_line(text: str, what: str):
+    """The value of the line ``BENCH <json>`` that ``python -m mlpsite.bench`` prints."""
+    line = next((ln for ln in text.splitlines() if ln.startswith("BENCH ")), None)
+    if line is None:
+        raise RuntimeError(f"{what} printed no result:\n{text[-2000:]}")
+    return json.loads(line[len("BENCH "):])
 
 JS_MARKS = """() => {
   const marks = {};
@@ -104,14 +107,16 @@ JS_FIRST_OUTPUT_CELL = """async (runs) => {
   return times;
 }"""
 
-JS_TRAIN = """async ([url, code]) => {
+# mlpsite.bench.<name>(**kwargs) in the page's worker, after loading the data files named.
+JS_BENCH_CALL = """async ([url, name, kwargs, files]) => {
   const { runtime } = await import(url);
   await runtime.ready();
-  let out = "";
-  const add = (t) => { out += t; };
-  const r = await runtime.run(code, { scope: "bench", onStdout: add, onStderr: add });
-  const error = r.error ? `${r.error.type}: ${r.error.message}\\n${r.error.traceback}` : null;
-  return { ok: r.ok, error, out };
+  for (const file of files) await runtime.loadData(file);
+  try {
+    return { ok: true, value: await runtime.call("mlpsite.bench", name, kwargs, { scope: "bench" }) };
+  } catch (error) {
+    return { ok: false, error: `${error.name}: ${error.message}` };
+  }
 }"""
 
 JS_OBSERVE_LONG_TASKS = """() => {
@@ -208,17 +213,25 @@ def first_output(page, base: str, runs: int) -> dict:
             "api_runs": api, "cell_runs": cell}
 
 
+def bench_call(page, base: str, name: str, files=(), **kwargs):
+    """``mlpsite.bench.<name>(**kwargs)`` in the browser's worker: its value."""
+    result = page.evaluate(JS_BENCH_CALL, [base + RUNTIME, name, kwargs, list(files)])
+    if not result["ok"]:
+        raise RuntimeError(f"mlpsite.bench.{name} failed in the browser: {result['error']}")
+    return result["value"]
+
+
 def browser_training(page, base: str, runs: int) -> tuple[dict, int | None, list]:
-    code = TRAINING.read_text().replace('if __name__ == "__main__":', "if False:")
-    code += (f"\nprint('BENCH ' + json.dumps({{'results': mlp_throughput('/data/mnist-subset.npz', "
-             f"{CONFIGS!r}, {runs}), 'wasm_memory': wasm_memory_bytes(), "
-             f"'matmul': matmul_rates({runs})}}))\n")
-    result = page.evaluate(JS_TRAIN, [base + RUNTIME, code])
-    line = next((ln for ln in result["out"].splitlines() if ln.startswith("BENCH ")), None)
-    if not result["ok"] or line is None:
-        raise RuntimeError(f"training in the browser failed:\n{result['error']}\n{result['out'][-2000:]}")
-    data = json.loads(line[len("BENCH "):])
-    return data["results"], data["wasm_memory"], data["matmul"]
+    """Training throughput, the WebAssembly memory after training and the matrix products' rates."""
+    results = bench_call(page, base, "training", path="/data/mnist-subset.npz", names=CONFIGS, runs=runs)
+    memory = bench_call(page, base, "wasm_memory_bytes")
+    return results, memory, bench_call(page, base, "matmul_rates", runs=runs)
+
+
+def kernel_browser(page, base: str, runs: int) -> dict:
+    """Both matrix-product backends, where a batch's time goes, and the tutorial's full run."""
+    return bench_call(page, base, "kernel", files=["mnist-full.npz"], subset="/data/mnist-subset.npz",
+                      full="/data/mnist-full.npz", runs=runs)
 
 
 LAB_IDLE = ("() => document.querySelector('.lab-run') && !document.querySelector("
@@ -272,7 +285,7 @@ def browser_measurements(base: str, page_path: str, runs: int, skip_lab: bool) -
             say("training in the browser")
             out["training"], out["wasm_memory"], out["matmul"] = browser_training(page, base, runs)
             say("the SIMD kernel against the NumPy path, and the tutorial's full run")
-            out["kernel"] = kernel_browser(page, base + RUNTIME, runs)
+            out["kernel"] = kernel_browser(page, base, runs)
         finally:
             context.close()
         if skip_lab:

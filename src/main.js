@@ -31,8 +31,9 @@ startMath();
 startA11y();
 // The service worker's first install downloads the whole site (about 25 MB), so it waits for
 // the page's load and for Python, where this page starts it, to be up: it never competes with
-// the start-up.
-afterStartUp().then(() => registerOffline());
+// the start-up. `window.__offline` is the registration once this page's step is over (null:
+// none), for whoever needs to know it is (the tests).
+globalThis.__offline = afterStartUp().then(() => registerOffline());
 startExercises();
 if (globalThis.document$?.subscribe) globalThis.document$.subscribe(labPage);
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labPage);

@@ -12,12 +12,15 @@ names the bad value and what is allowed.
 """
 
 import io
-import math
 
 import numpy as np
 
 import mlp
 from mlp import _kernel, ops
+from mlp.checks import check_fits, check_weights, finite_or_none
+from mlp.tools.choices import choices as mlp_choices
+from mlp.tools.files import ZIP_MAGIC
+from mlp.tools.history import HistoryRecorder
 from mlpsite.network import network_figure
 from mlpsite.prediction import prediction_figure
 
@@ -74,11 +77,6 @@ def _run(run_id):
     return RUNS[run_id]
 
 
-def _finite(x):
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
 # --- the form's choices and the run's configuration --------------------------------------------
 
 # What the form shows when the page opens: the tutorial's sigmoid-with-momentum run, for 5
@@ -91,7 +89,7 @@ LAB_DATA = "subset"  # the form's data set: "subset" or "full"
 def choices():
     """Everything the lab's form offers and checks, from mlp: one call when the page opens.
 
-    Returns :func:`mlp.choices` (``activations``, ``optimizers``, ``dtypes``, ``schedules``,
+    Returns :func:`mlp.tools.choices.choices` (``activations``, ``optimizers``, ``dtypes``, ``schedules``,
     ``inputs``, ``classes``, ``limits``) plus ``backends``: the matrix-product backends of
     :mod:`mlp.ops` that work here (``"kernel"`` only where mlp's SIMD kernel loads, i.e. in
     the browser), the default one first; and ``defaults``: the values the form starts with,
@@ -100,7 +98,7 @@ def choices():
     """
     here = [name for name in ops.BACKENDS if name == "numpy" or _kernel.get() is not None]
     here.sort(key=lambda name: name != ops.backend())
-    return {**mlp.choices(), "backends": here, "defaults": {**LAB_CONFIG.to_dict(), "data": LAB_DATA}}
+    return {**mlp_choices(), "backends": here, "defaults": {**LAB_CONFIG.to_dict(), "data": LAB_DATA}}
 
 
 def run_config(config):
@@ -110,7 +108,7 @@ def run_config(config):
     of ``sizes``); a field it leaves out keeps :data:`LAB_CONFIG`'s value, the one the
     form starts with. The network's parameter count is checked against the lab's limit.
     """
-    c = mlp.choices()
+    c = mlp_choices()
     limit = c["limits"]["parameters"][1]
     values = {k: v for k, v in config.items() if k not in ("hidden", "backend")}
     if "hidden" in config:
@@ -119,7 +117,7 @@ def run_config(config):
         run = LAB_CONFIG.updated(values)
     except ValueError as e:
         raise LabError(str(e)) from None
-    count = mlp.parameter_count(run.sizes)
+    count = mlp.layers.parameter_count(run.sizes)
     if count > limit:
         raise LabError(f"this network has {count:,} parameters; the lab allows at most {limit:,}")
     return run
@@ -142,7 +140,7 @@ def start(run_id, config, data_path):
     (list of units), ``activation``, ``optimizer``, ``learning_rate``, ``beta`` (the
     optimiser's own β option), ``batch_size``, ``epochs``, ``dtype``, ``seed``,
     ``weight_decay`` (decoupled, set on the optimiser), ``dropout`` (rate), ``schedule`` (a
-    name of ``mlp.choices()["schedules"]``) with ``warmup_epochs`` (cosine) or
+    name of ``mlp.tools.choices.choices()["schedules"]``) with ``warmup_epochs`` (cosine) or
     ``step_epochs`` and ``gamma`` (step), ``keep_best`` (restore the epoch of the best test
     accuracy at the end, :class:`mlp.KeepBest`); and ``backend`` (a name of
     :func:`choices`'s ``backends``). Returns ``batches_per_epoch``, ``train_size``,
@@ -152,7 +150,7 @@ def start(run_id, config, data_path):
     raw = _raw(data_path)
     backend = _backend(config)
     try:
-        recorder = mlp.HistoryRecorder()
+        recorder = HistoryRecorder()
         data = mlp.Dataset(_pixels(data_path, "train", run.dtype), raw.y_train,
                            _pixels(data_path, "test", run.dtype), raw.y_test)
         trainer = mlp.build(run, data, callbacks=[recorder])
@@ -193,7 +191,7 @@ def step(run_id, max_seconds=SLICE_SECONDS):
         "batches_per_epoch": trainer.batches_per_epoch, "samples": trainer.samples,
         "elapsed": trainer.elapsed, "evaluating": trainer.batches_per_epoch - trainer.batch == 1,
         "kept": _kept(run),
-        "points": points, "records": [{k: _finite(v) if isinstance(v, float) else v for k, v in r.items()}
+        "points": points, "records": [{k: finite_or_none(v) if isinstance(v, float) else v for k, v in r.items()}
                                       for r in records],
     }
 
@@ -217,7 +215,7 @@ def stop(run_id):
 def evaluate(run_id):
     """Test-set figures of a run's current weights: ``mlp.evaluate``'s report and what the page draws.
 
-    Returns :meth:`mlp.EvaluationReport.to_dict`'s ``accuracy``, ``correct``, ``total``,
+    Returns :meth:`mlp.evaluation.EvaluationReport.to_dict`'s ``accuracy``, ``correct``, ``total``,
     ``loss``, ``confusion`` (10x10 counts), ``per_class_accuracy`` and ``misclassified``, and
     ``mistakes`` (up to 48 of ``{pixels: 784 ints 0..255, label, predicted, p}``),
     ``mistakes_total``, ``weights`` (first-layer weights of up to 64 units, each 784 ints in
@@ -226,7 +224,7 @@ def evaluate(run_id):
     run = _run(run_id)
     network, raw = run.network, _raw(run.data_path)
     try:
-        mlp.check_weights(network, "the model")
+        check_weights(network, "the model")
     except ValueError as e:
         raise LabError(str(e)) from None
     report = mlp.evaluate(network, _pixels(run.data_path, "test", network.dtype.name), raw.y_test)
@@ -261,7 +259,7 @@ def predict(run_id, pixels):
     if image.size != network.sizes[0]:
         raise LabError(f"a drawing must be {network.sizes[0]} pixels; got {image.size}")
     figure = prediction_figure(network, image, key="lab-path")
-    return {"probabilities": [_finite(v) for v in figure["probabilities"]], "figure": figure,
+    return {"probabilities": [finite_or_none(v) for v in figure["probabilities"]], "figure": figure,
             "network": network_figure(network, image, key="lab-network")}
 
 
@@ -280,7 +278,7 @@ def load(run_id, data, data_path, name="the file"):
     data = bytes(data)
     if not data:
         raise LabError(f"{name} is empty")
-    if data[:4] != b"PK\x03\x04":  # .npz files are zip archives
+    if data[:4] != ZIP_MAGIC:  # .npz files are zip archives
         raise LabError(f"{name} is not an .npz file (those are zip archives); choose weights saved "
                        f"by this page or by python -m mlp train --save")
     try:
@@ -289,7 +287,7 @@ def load(run_id, data, data_path, name="the file"):
         raise LabError(str(e).replace("<bytes>", name)) from None
     c = choices()
     try:
-        mlp.check_fits(network, c["inputs"], c["classes"], name)
+        check_fits(network, c["inputs"], c["classes"], name)
     except ValueError as e:
         raise LabError(str(e)) from None
     RUNS[run_id] = Run(network, data_path)

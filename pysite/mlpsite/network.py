@@ -11,7 +11,7 @@ The payload, field by field::
     key, title   str or None
     sizes        [784, 64, 10]: layer widths, input first
     activation   "sigmoid": the hidden layers' activation (None for sizes alone)
-    parameters   int: weights and biases in all, mlp.parameter_count(sizes)
+    parameters   int: weights and biases in all, mlp.layers.parameter_count(sizes)
     image        {"height": 28, "width": 28} when the input layer is a square picture, else None
     input        [height*width floats] in [0, 1]: the input as the network sees it, or None
     layers       one per layer, input first:
@@ -36,6 +36,7 @@ import math
 import numpy as np
 
 import mlp
+from mlp.checks import text_or_none
 
 __all__ = ["network_figure", "summary", "MAX_UNITS", "EDGES_PER_UNIT", "PIXEL_EDGES"]
 
@@ -43,12 +44,6 @@ MAX_UNITS = 12        # units drawn in a layer wider than this (the rest are sum
 EDGES_PER_UNIT = 3    # strongest incoming weights drawn per unit, once a layer pair has many
 ALL_EDGES = 48        # a layer pair with at most this many drawn pairs shows every weight
 PIXEL_EDGES = 2       # strongest pixels linked to each drawn first-layer unit
-
-
-def _text(name, value):
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{name} must be a string or None; got {type(value).__name__}")
-    return value
 
 
 def _arrays(net):
@@ -88,7 +83,7 @@ def _sizes(net, arrays):
 def _activations(arrays, activation, x):
     """Each layer's output for one input x (n_inputs,): the input, the hidden activations, P,
     as :meth:`mlp.Network.forward` computes them (f(a @ W + b), softmax at the end)."""
-    f = mlp.get_activation(activation)[0]
+    f = mlp.activations.get_activation(activation)[0]
     a = x[None, :]
     values = [x]
     for n, (W, b) in enumerate(arrays, 1):
@@ -146,8 +141,12 @@ def _alt(figure):
     for n, layer in enumerate(figure["layers"][1:-1], 1):
         top = sorted(zip(layer["values"], layer["units"]), key=lambda t: -t[0])[:3]
         text += f" Strongest units of hidden layer {n}: " + ", ".join(f"{j} ({v:.2f})" for v, j in top) + "."
-    c = figure["predicted"]
-    return text + f" It predicts {c} with probability {figure['layers'][-1]['values'][c]:.2f}."
+    c, p = figure["predicted"], figure["layers"][-1]["values"]
+    text += f" It predicts {c} with probability {p[c]:.2f}."
+    if len(p) > 1:   # the picture shows every output's bar: say the runner-up too
+        second = max((k for k in range(len(p)) if k != c), key=lambda k: p[k])
+        text += f" Next most probable: {second} ({p[second]:.2f})."
+    return text
 
 
 def network_figure(net, x=None, title=None, *, activation=None, key=None):
@@ -175,7 +174,7 @@ def network_figure(net, x=None, title=None, *, activation=None, key=None):
         For bad widths, an input without a network, a bad input (as
         :func:`mlp.inspection.check_input`) or a network whose activations are not finite.
     """
-    title, key = _text("title", title), _text("key", key)
+    title, key = text_or_none("title", title), text_or_none("key", key)
     arrays = _arrays(net)
     sizes = _sizes(net, arrays)
     if isinstance(net, mlp.Network):
@@ -185,7 +184,7 @@ def network_figure(net, x=None, title=None, *, activation=None, key=None):
         activation = net.activation
     elif arrays is not None:
         activation = activation or "sigmoid"
-        mlp.get_activation(activation)  # an unknown name fails here, with the names allowed
+        mlp.activations.get_activation(activation)  # an unknown name fails here, with the names allowed
     elif activation is not None:
         raise ValueError("activation applies to a network or a parameter dict, not to sizes alone")
     if x is not None and arrays is None:
@@ -221,7 +220,7 @@ def network_figure(net, x=None, title=None, *, activation=None, key=None):
     figure = {
         "kind": "network", "key": key, "title": title, "sizes": sizes,
         "activation": activation,
-        "parameters": mlp.parameter_count(sizes), "image": image,
+        "parameters": mlp.layers.parameter_count(sizes), "image": image,
         "input": None if values is None or not image else [float(v) for v in values[0]],
         "layers": layers, "links": links,
         "predicted": None if probabilities is None else int(np.argmax(probabilities)),

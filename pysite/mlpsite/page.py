@@ -5,16 +5,18 @@ from the data these functions hand over; nothing is rendered in Python. Run
 natively, each function checks its arguments the same way and prints a one-line
 summary instead, so cells stay runnable outside the browser.
 
-    page.digits(images, labels=None, title=None)
-    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False, logx=False)
+    page.digits(images, labels=None, title=None, truth=None)   # truth: wrong readings marked
+    page.chart(x, series, title=None, xlabel=None, ylabel=None, logy=False, logx=False,
+               colors=None)                     # colors: {series name: "train" | "eval" | "batch"}
     page.bars(values, labels=None, title=None, highlight=None)
-    page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None)
-    page.log(lines, title=None)        # text lines that scroll sideways instead of wrapping
-    page.prediction(network, x, title=None)   # one input's path through a network
-    page.network(net, x=None, title=None)     # a diagram of the layers, units and weights
-    page.stepper(forward, backward, params, X, Y)   # backpropagation, one node per step
+    page.heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, ylabel=None,
+                 shade="all")                   # shade="row": a confusion matrix's hits and misses
+    page.log(lines, title=None)                 # text lines that scroll sideways instead of wrapping
+    page.prediction(network, x, title=None)     # one input's path through a network
+    page.network(net, x=None, title=None, activation=None)   # the layers, units and weights
+    page.stepper(forward, backward, params, X, Y, title=None, check=None)   # backpropagation
     page.send(kind, **payload)
-    page.ProgressCallback(...)        # a live training chart, for mlp.Trainer
+    page.ProgressCallback(...)                  # a live training chart, for mlp.Trainer
 
 Every drawing function also takes ``key=``: a figure sent again with the same key
 replaces the earlier one in the cell's output (a live update) instead of adding one.
@@ -25,6 +27,8 @@ import math
 import sys
 
 import numpy as np
+
+from mlp.checks import text_or_none
 
 try:  # the bridge to the page, present only inside the site's Python worker
     import _cells_js as _bridge
@@ -65,14 +69,6 @@ def _show_natively(figure, summary):
         print(summary)
         return
     show(figure, summary)
-
-
-def _text(name, value):
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string or None; got {type(value).__name__}")
-    return value
 
 
 def _labels(name, labels, n):
@@ -179,7 +175,7 @@ def digits(images, labels=None, title=None, *, truth=None, key=None):
             raise ValueError(f"integer images must hold values 0..255; got {low}..{high}")
     pixels = np.ascontiguousarray(array, dtype=np.uint8)
     figure = {
-        "kind": "digits", "key": _key(key), "title": _text("title", title),
+        "kind": "digits", "key": _key(key), "title": text_or_none("title", title),
         "count": n, "height": height, "width": width,
         "pixels": pixels.tobytes(), "labels": _labels("labels", labels, n),
         "truth": _labels("truth", truth, n),
@@ -240,8 +236,8 @@ def chart(x, series=None, title=None, xlabel=None, ylabel=None, logy=False, *, l
             if (finite <= 0).any():
                 raise ValueError(f"logy=True needs positive values; series {name!r} has {finite.min():.4g}")
     figure = {
-        "kind": "chart", "key": _key(key), "title": _text("title", title),
-        "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel), "logy": bool(logy),
+        "kind": "chart", "key": _key(key), "title": text_or_none("title", title),
+        "xlabel": text_or_none("xlabel", xlabel), "ylabel": text_or_none("ylabel", ylabel), "logy": bool(logy),
         "logx": bool(logx), "x": xs.tolist(),
         "series": [{"name": name, "values": _nullable(values), "role": roles.get(name)}
                    for name, values in columns.items()],
@@ -279,7 +275,7 @@ def bars(values, labels=None, title=None, *, highlight=None, key=None):
         highlight = int(highlight)
     integers = bool(np.all(array == np.round(array)))
     figure = {
-        "kind": "bars", "key": _key(key), "title": _text("title", title),
+        "kind": "bars", "key": _key(key), "title": text_or_none("title", title),
         "values": array.tolist(), "labels": names, "highlight": highlight, "integers": integers,
     }
     _post_figure(figure, f"[bars: {len(array)} values" + (f", {title!r}" if title else "") + "]")
@@ -301,8 +297,8 @@ def heatmap(matrix, row_labels=None, col_labels=None, title=None, xlabel=None, y
         raise ValueError(f"heatmap draws 1x1 to {MAX_MATRIX}x{MAX_MATRIX} matrices; got {rows}x{cols}")
     integers = bool(np.all(array == np.round(array)))
     figure = {
-        "kind": "heatmap", "key": _key(key), "title": _text("title", title),
-        "xlabel": _text("xlabel", xlabel), "ylabel": _text("ylabel", ylabel),
+        "kind": "heatmap", "key": _key(key), "title": text_or_none("title", title),
+        "xlabel": text_or_none("xlabel", xlabel), "ylabel": text_or_none("ylabel", ylabel),
         "rows": rows, "cols": cols, "values": array.ravel().tolist(), "integers": integers, "shade": shade,
         "rowLabels": _labels("row_labels", row_labels, rows) or [str(i) for i in range(rows)],
         "colLabels": _labels("col_labels", col_labels, cols) or [str(i) for i in range(cols)],
@@ -389,7 +385,7 @@ def log(lines, title=None, *, key=None):
     lines = list(lines)
     if len(lines) > 10_000:
         raise ValueError(f"{len(lines)} lines is too many to show; at most 10000")
-    figure = {"kind": "log", "key": _key(key), "title": _text("title", title), "lines": lines}
+    figure = {"kind": "log", "key": _key(key), "title": text_or_none("title", title), "lines": lines}
     if _bridge is None:
         print("\n".join(lines))  # natively the lines are plain text, no drawing
         return

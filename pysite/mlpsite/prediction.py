@@ -40,16 +40,11 @@ The payload, field by field::
 """
 
 import mlp
+from mlp.checks import text_or_none
 
 __all__ = ["prediction_figure", "summary", "TOP"]
 
 TOP = 8  # first-layer weight images in a figure
-
-
-def _text(name, value):
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{name} must be a string or None; got {type(value).__name__}")
-    return value
 
 
 def _alt(path):
@@ -84,7 +79,7 @@ def prediction_figure(network, x, title=None, *, key=None, top=TOP):
     ValueError
         For a bad input or ``top``, or a diverged network, as :func:`mlp.prediction_path`.
     """
-    title, key = _text("title", title), _text("key", key)
+    title, key = text_or_none("title", title), text_or_none("key", key)
     path = mlp.prediction_path(network, x, top=top)
     figure = {"kind": "prediction", "key": key, "title": title, **path.to_dict()}
     figure["classes"] = [str(i) for i in range(len(path.logits))]

@@ -1,6 +1,6 @@
 """``page.ProgressCallback``: live training progress in a cell, for ``mlp.Trainer``.
 
-The numbers come from mlp's one progress recorder, :class:`mlp.HistoryRecorder`
+The numbers come from mlp's one progress recorder, :class:`mlp.tools.history.HistoryRecorder`
 (the lab uses the same); this module only turns them into the page's figures.
 """
 
@@ -9,8 +9,8 @@ import sys
 import time
 
 from mlp.callbacks import Callback, format_record
-from mlp.diagnosis import diagnose
-from mlp.history import HistoryRecorder
+from mlp.tools.diagnosis import diagnose
+from mlp.tools.history import HistoryRecorder
 
 from mlpsite import page
 

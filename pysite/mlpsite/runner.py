@@ -8,6 +8,7 @@
 """
 
 import builtins
+import contextlib
 import importlib
 import inspect
 import io
@@ -149,6 +150,25 @@ def install():
     time.sleep = _sleep_flushing
 
 
+@contextlib.contextmanager
+def interruptible():
+    """The block in which Stop (the page's interrupt buffer) can raise ``KeyboardInterrupt``.
+
+    Python takes an interrupt at its next check, wherever it is. Outside the reader's code (the
+    asyncio task that drives a run, the lines that set it up, the report of its result) the
+    exception would escape :func:`run` and :func:`call`, and the worker would take it for a
+    failure of Python itself and restart it: the variables would be lost. So interrupts are on
+    only here, inside the ``try`` that reports them; a Stop that comes before it waits there.
+    """
+    if _cells_js is not None:
+        _cells_js.interrupts(True)
+    try:
+        yield
+    finally:
+        if _cells_js is not None:
+            _cells_js.interrupts(False)
+
+
 def namespace(scope):
     ns = namespaces.get(scope)
     if ns is None:
@@ -274,7 +294,8 @@ async def run(code, scope, filename):
     try:
         from pyodide.code import eval_code_async  # only in the browser
 
-        value = await eval_code_async(code, globals=ns, filename=filename)
+        with interruptible():
+            value = await eval_code_async(code, globals=ns, filename=filename)
     except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and SystemExit included
         flush_all()
         result = {"ok": False, "error": error_report(error)}
@@ -326,9 +347,11 @@ async def call(module, name, kwargs=None):
         kwargs = _from_js(kwargs or {})
         if not isinstance(kwargs, dict):
             raise TypeError(f"call: keyword arguments must be an object, got {type(kwargs).__name__}")
-        value = _function(module, name)(**kwargs)
-        if inspect.isawaitable(value):
-            value = await value
+        fn = _function(module, name)
+        with interruptible():
+            value = fn(**kwargs)
+            if inspect.isawaitable(value):
+                value = await value
     except BaseException as error:  # noqa: BLE001 - reported to the page, KeyboardInterrupt included
         flush_all()
         trace = "" if isinstance(error, READER_ERRORS) else format_exception(error)

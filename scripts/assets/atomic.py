@@ -3,10 +3,10 @@
 A reader (a browser, another build running side by side) sees the old file or the new one,
 never half of one, and a failure or a kill mid-write leaves the old file intact.
 
-mlp.files.atomic_write is the package's own, for code that writes through a file object. The
-build keeps this one because it needs a temporary *path* (node, esbuild and numpy write files
-themselves) and because scripts/setup runs stamps.py, which writes atomically, before anything
-is installed: it may use the standard library only.
+mlp.tools.files.atomic_write is the package's own, for code that writes through a file object.
+The build keeps this one because it needs a temporary *path* (node, esbuild and numpy write
+files themselves) and because scripts/setup runs stamps.py, which writes atomically, before
+anything is installed: it may use the standard library only.
 """
 
 from __future__ import annotations

@@ -80,12 +80,16 @@ def matmul(r):
     rows = r.get("matmul")
     if not rows:
         return "*(not measured in this run)*"
-    out = ["| Product (m×k)·(k×n) | dtype | `@` | `einsum` | `mlp.matmul` (uses) | native `@` |",
-           "|---|---|--:|--:|--:|--:|"]
+    # mlp.ops.matmul's own column is the SIMD kernel in the browser; the NumPy path's pick (the
+    # einsum rule) is the column before it.
+    out = ["| Product (m×k)·(k×n) | dtype | `@` | `einsum` | NumPy path picks "
+           "| `mlp.ops.matmul` (the kernel) | native `@` |",
+           "|---|---|--:|--:|---|--:|--:|"]
     for row in rows:
         m, k, n = row["shape"]
+        pick = "`einsum`" if row["method"] == "einsum" else "`@`"
         out.append(f"| {row['name']}: ({m}×{k})·({k}×{n}) | {row['dtype']} | {_num(row['matmul'], 1)} "
-                   f"| {_num(row['einsum'], 1)} | {_num(row['helper'], 1)} ({row['method']}) "
+                   f"| {_num(row['einsum'], 1)} | {pick} | {_num(row['helper'], 1)} "
                    f"| {_num(row.get('native'), 0)} |")
     return "\n".join(out)
 
@@ -110,7 +114,7 @@ def targets(r):
 
 def kernel(r):
     """The SIMD kernel against the pure-NumPy path in the browser: samples/s, where a batch's
-    time goes, and the tutorial's full run (scripts/bench_simd.py measures them)."""
+    time goes, and the tutorial's full run (``mlpsite.bench.kernel`` measures them)."""
     b, n = r["browser"].get("kernel"), r["native"].get("kernel")
     if not b or not n:
         return "*(the SIMD kernel was not measured in this run)*"
@@ -186,8 +190,44 @@ FIELDS = {
     "einsum_min_dim": lambda r: str(_einsum_min_dim()),
     "native_over_browser": lambda r: _num(_native_over_browser(r), 1),
     "subset_epoch_s": lambda r: _num(_subset_epoch_s(r), 2),
+    "default_label": lambda r: _label(r, "default"),
+    "deep_label": lambda r: _label(r, "deep"),
+    "einsum_speedup": lambda r: _range([x["einsum"] / x["matmul"] for x in r["matmul"]
+                                        if x["method"] == "einsum"]),
+    "einsum_slowdown": lambda r: _range([x["matmul"] / x["einsum"] for x in r["matmul"]
+                                         if x["einsum"] < x["matmul"]]),
+    "einsum_slower_on": lambda r: _slower_on(r),
+    "deep_products_pct_numpy": lambda r: _share(r, "numpy", "deep", "matrix products"),
+    "deep_products_pct_kernel": lambda r: _share(r, "kernel", "deep", "matrix products"),
+    "deep_optimiser_pct_kernel": lambda r: _share(r, "kernel", "deep", "optimiser"),
+    "cold_range_ms": lambda r: _range([max(run.values()) for run in r["browser"]["cold"]["runs"]],
+                                      digits=0, unit=" ms", sep=" to "),
     "comparison": None,  # before.json against latest.json, see comparison()
 }
+
+
+def _label(r, name) -> str:
+    """A benchmarked network's description, e.g. "784-64-10 sigmoid, momentum, float32"."""
+    return r["browser"]["training"][name]["label"]
+
+
+def _range(values, digits=1, unit="×", sep="× to ") -> str:
+    """"1.5× to 2.4×": the smallest and largest of some figures (one figure if they round alike)."""
+    low, high = _num(min(values), digits), _num(max(values), digits)
+    return f"{low}{unit}" if low == high else f"{low}{sep}{high}{unit}"
+
+
+def _slower_on(r) -> str:
+    """The products (by name, each once) on which einsum is slower than `@` in every dtype measured."""
+    names = list(dict.fromkeys(x["name"] for x in r["matmul"]))
+    slower = [n for n in names if all(x["einsum"] < x["matmul"] for x in r["matmul"] if x["name"] == n)]
+    return " and ".join(f"*{n}*" for n in slower) if slower else "none of them"
+
+
+def _share(r, backend, network, part) -> str:
+    """A phase's share of one browser batch, in percent, e.g. "53 %"."""
+    phases = r["browser"]["kernel"]["phases"][backend][network]
+    return f"{100 * phases[part] / phases['batch']:.0f} %"
 
 
 def _native_over_browser(r) -> float:

@@ -16,11 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pyodide
+from . import pyodide, trim
 from .atomic import copy_atomic, write_atomic
 from .bytecode import compile_bytecode
 from .common import ROOT, AssetError, Context, log, run_tool
-from .stamps import Stamp, inputs_key
+from .stamps import Stamp, file_digest, inputs_key
 
 SERVED_LOCK = "pyodide-lock.json"
 
@@ -44,8 +44,9 @@ WHEELS = (
 
 
 def owns(file_name: str) -> bool:
-    """Whether a file of out/pyodide is this job's (a wheel of ours, its bytecode, or the lock)."""
-    return file_name == SERVED_LOCK or any(
+    """Whether a file of out/pyodide is this job's (a wheel of ours, its bytecode, the lock, or
+    the trimmed runtime of trim.py)."""
+    return file_name == SERVED_LOCK or trim.owns(file_name) or any(
         file_name.startswith(f"{w.name}-") or file_name == bytecode_name(w) for w in WHEELS)
 
 
@@ -56,10 +57,13 @@ def bytecode_name(wheel: Wheel) -> str:
 
 def build(ctx: Context, wheels=WHEELS) -> list[Path]:
     built = [build_wheel(ctx, wheel) for wheel in wheels]
-    write_served_lock(ctx.out, built)
     # Compiled once here rather than at every start of Python in the browser.
     for wheel, path in zip(wheels, built):
         compile_bytecode(ctx, path, bytecode_name(wheel), wheel=True)
+    lock = pyodide.verify(ctx.out)
+    numpy = ctx.out / "pyodide" / lock["packages"]["numpy"]["file_name"]
+    served_numpy = trim.build(ctx, numpy, built)
+    write_served_lock(ctx.out, built, {"numpy": served_numpy})
     return built
 
 
@@ -97,11 +101,12 @@ def build_wheel(ctx: Context, wheel: Wheel) -> Path:
     return dest_dir / built[0].name
 
 
-def write_served_lock(out: Path, wheels: list[Path]) -> Path:
+def write_served_lock(out: Path, wheels: list[Path], replaced: dict[str, Path] | None = None) -> Path:
     """Write out/pyodide/pyodide-lock.json: the served packages of the official lock plus wheels.
 
     Only the packages the site serves are listed, so that asking for any other package fails
-    with "no known package" instead of a request for a file that is not there.
+    with "no known package" instead of a request for a file that is not there. `replaced`
+    maps a package name to the file served instead of the official one (trim.py's numpy).
     """
     from pyodide_lock import PyodideLockSpec
     from pyodide_lock.utils import add_wheels_to_spec
@@ -111,6 +116,9 @@ def write_served_lock(out: Path, wheels: list[Path]) -> Path:
     spec = PyodideLockSpec(info=lock["info"], packages={n: lock["packages"][n] for n in names})
     dest_dir = out / "pyodide"
     spec = add_wheels_to_spec(spec, wheels, base_path=dest_dir)
+    for name, path in (replaced or {}).items():
+        spec.packages[name].file_name = path.name
+        spec.packages[name].sha256 = file_digest(path)
     text = json.dumps(spec.model_dump(), indent=1, sort_keys=True) + "\n"
     dest = dest_dir / SERVED_LOCK
     if not dest.exists() or dest.read_text() != text:

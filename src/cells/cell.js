@@ -3,6 +3,7 @@
 
 import { el, enable } from "../ui/dom.js";
 import { runtime } from "../runtime/runtime.js";
+import { cellView } from "./cell-view.js";
 import { icon } from "./icons.js";
 import { Output } from "./output.js";
 import { encodeCellLink } from "./share.js";
@@ -38,43 +39,19 @@ export class Cell {
       this.staleEdit = saved.original !== fingerprint(this.original);
     }
 
-    const label = `cell ${this.number}`;
-    this.runButton = this.button("run", "Run", `Run ${label}`, `Run (${RUN_KEYS} or Shift+Enter in the code)`,
-      () => page.run(this));
-    this.stopButton = this.button("stop", "Stop", `Stop ${label}`, "Stop the running code", () => page.stop(this));
-    this.resetButton = this.button("reset", "Reset", `Reset ${label} to the page's code`,
-      "Restore the original code", () => this.reset());
-    this.copyButton = this.button("copy", "Copy", `Copy the code of ${label}`, "Copy the code", () => this.copy());
-    this.linkButton = this.button("link", "Link", `Copy a link to ${label} with its code`,
-      "Copy a link that opens this page with this code in this cell", () => this.copyLink());
     this.shared = null;           // {banner, mine}: showing code from a share link, not saved
-    enable(this.stopButton, false);
     this.unsaved = false;         // the last save failed (storage full): retried at each change and Run
-    this.edited = el("span", { class: "pycell__edited", text: "edited", title: SAVED_TITLE });
     this.undoButton = null;
-    this.numberLabel = el("span", { class: "pycell__number", text: label });
-    this.statusText = el("span", { class: "pycell__status-text", "aria-hidden": "true" });
-    this.statusIcon = el("span", { class: "pycell__status-icon", "aria-hidden": "true" });
-    this.live = el("span", { class: "pycell__sr", role: "status" });
-    this.codeHost = el("div", { class: "pycell__code" });
-    // Not a live region: screen readers hear the end of a run (with what it printed) from
-    // this.live, not every streamed line.
-    this.outputNode = el("div", { class: "pycell__output", role: "group", "aria-label": `Output of ${label}`, hidden: true });
+    // The nodes (CellView in cell-view.js): root, codeHost, the five buttons (runButton,
+    // stopButton, resetButton, copyButton, linkButton), numberLabel, edited, statusIcon,
+    // statusText, live and outputNode.
+    Object.assign(this, cellView({
+      index, lines: this.code.split("\n").length, folded: block.classList.contains("folded"),
+      expectError: this.expectError, runKeys: RUN_KEYS, savedTitle: SAVED_TITLE,
+      actions: { run: () => page.run(this), stop: () => page.stop(this), reset: () => this.reset(),
+        copy: () => this.copy(), link: () => this.copyLink() },
+    }));
     this.output = new Output(this.outputNode);
-    // A folded cell (```{.python .cell .folded}```): its code hides under a one-line toggle; it
-    // runs as any other (e.g. as a "cell above"), its output shows.
-    const lines = this.code.split("\n").length;
-    const codeArea = !block.classList.contains("folded") ? this.codeHost
-      : el("details", { class: "pycell__fold" }, el("summary", { text: `Show the code (${lines} lines)` }), this.codeHost);
-    this.root = el("div", {
-      class: "pycell", role: "group", "aria-label": `Python ${label}`,
-      "data-cell-index": index, "data-cell-state": "idle", "data-expect": this.expectError ? "error" : null,
-    },
-    codeArea,
-    el("div", { class: "pycell__bar" },
-      el("div", { class: "pycell__buttons" }, this.numberLabel, this.runButton, this.stopButton, this.resetButton, this.copyButton, this.linkButton),
-      el("div", { class: "pycell__status" }, this.edited, this.statusIcon, this.statusText, this.live)),
-    this.outputNode);
 
     block.replaceWith(this.root);
     // Until the editor arrives, the highlighted block stays visible (read-only).
@@ -90,16 +67,6 @@ export class Cell {
       this.staleNote = this.output.note("The page's code for this cell has changed since you edited it. "
         + "Your edit is shown; Reset shows the new code.", { kind: "warning" });
     }
-  }
-
-  button(name, text, ariaLabel, title, onclick) {
-    // aria-disabled, not disabled: a focused button keeps the focus while it is unavailable.
-    const button = el("button", {
-      type: "button", class: `pycell__btn pycell__btn--${name}`, "aria-label": ariaLabel, title,
-      "aria-disabled": "false",
-      onclick: () => { if (button.getAttribute("aria-disabled") !== "true") onclick(); },
-    }, icon(name), el("span", { class: "pycell__btn-text", text }));
-    return button;
   }
 
   async attachEditor() {

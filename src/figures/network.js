@@ -11,7 +11,7 @@
 // of the site (uPlot) draws.
 
 import { el } from "../ui/dom.js";
-import { percent } from "../ui/format.js";
+import { grouped, percent } from "../ui/format.js";
 import { frame } from "./common.js";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -210,7 +210,7 @@ function legend(figure) {
       : figure.links[0]?.edges ? "the units with the largest incoming weights" : "their first units";
     parts.push(`Wide layers show ${which}. `);
   }
-  parts.push(`${figure.parameters.toLocaleString("en-US")} weights and biases in all.`);
+  parts.push(`${grouped(figure.parameters)} weights and biases in all.`);
   return el("p", { class: "net__legend" }, parts);
 }
 

@@ -4,9 +4,8 @@
 // class most and least: activation as a shaded cell, contribution as a signed bar, numbers on
 // hover or focus), the logits and the probabilities; below, the weight images of the
 // strongest first-layer units. The figure's `alt` sentence, shown under it, is its text
-// alternative; the
-// numbers are also on the node as data attributes (data-predicted, data-logits,
-// data-probabilities) for tools and tests.
+// alternative; the numbers are also on the node as data attributes (data-predicted,
+// data-logits, data-probabilities) for tools and tests.
 // update(next) redraws in place: the lab's live panel.
 
 import { el } from "../ui/dom.js";

@@ -25,6 +25,19 @@ const NAMES = ["x", "h", "o"];
 const none = (v) => v === null || v === undefined;  // Python's None arrives as undefined
 const PHASES = { forward: "Forward", backward: "Backward", check: "Check" };
 
+/**
+ * A node's mark ("dz 0.012|-0.034": a name, then one value per sample) as one line per sample,
+ * the values padded to one width so that they line up under each other in the monospace font:
+ * side by side, the marks of neighbouring columns touch at phone width. Pure.
+ */
+export function markLines(mark) {
+  const space = mark.lastIndexOf(" ");
+  const name = space < 0 ? "" : mark.slice(0, space + 1);
+  const values = mark.slice(name.length).split("|");
+  const wide = Math.max(...values.map((v) => v.length));
+  return values.map((v, i) => (i ? " ".repeat(name.length) : name) + v.padStart(wide, " "));
+}
+
 /** Positions of the nodes: three columns, each centred vertically. Pure. */
 export function nodePositions(sizes, width) {
   const rows = Math.max(...sizes);
@@ -50,7 +63,8 @@ function diagram(figure, index, width) {
     return svg("g", { class: `stp__node${now ? " stp__node--now" : ""}` },
       svg("circle", { cx: x, cy: y, r: R }),
       svg("text", { x, y: y + 4, "text-anchor": "middle", class: "stp__node-name" }, `${NAMES[layer]}${k}`),
-      mark ? svg("text", { x, y: y + R + 13, "text-anchor": "middle", class: "stp__mark" }, mark) : null);
+      mark ? svg("text", { x, y: y + R + 12, "text-anchor": "middle", class: "stp__mark" },
+        markLines(mark).map((line, i) => svg("tspan", { x, dy: i ? 11 : 0 }, line))) : null);
   }));
   const height = 30 + Math.max(...figure.sizes) * ROW;
   const lossStep = figure.steps.findIndex((s) => s.array === "L");

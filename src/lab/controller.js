@@ -12,6 +12,7 @@
 import { FIELDS, pythonConfig, runDetail, runLabel, parameterCount } from "./form-model.js";
 import { measuring } from "./describe.js";
 import { SERIES_COLORS } from "../ui/theme.js";
+import { grouped } from "../ui/format.js";
 import { predictor } from "./predictor.js";
 
 const MODULE = "mlpsite.lab";
@@ -309,7 +310,7 @@ export class LabController {
    */
   async importWeights(file) {
     if (file.size > MAX_IMPORT_BYTES) {
-      const mb = (n) => Math.round(n / 1e6).toLocaleString("en");
+      const mb = (n) => grouped(Math.round(n / 1e6));
       throw new LabError(`${file.name} is ${mb(file.size)} MB; the lab loads weights files of at most ${mb(MAX_IMPORT_BYTES)} MB.`);
     }
     const id = this.newRunId();  // taken now: a run started meanwhile gets another

@@ -2,11 +2,10 @@
 // and the message after a run ends. One rule for "which epoch" serves all three, so they never
 // disagree (after Stop in the middle of epoch 2 every text says epoch 2).
 
-import { duration, plural } from "../ui/format.js";
+import { duration, grouped, plural } from "../ui/format.js";
 import { formatLr } from "./form-model.js";
 
 const CHANCE_LOSS = Math.log(10); // cross-entropy of a uniform guess over 10 classes
-const grouped = (n) => Math.round(n).toLocaleString("en");
 const fixed4 = (x) => (x === null || x === undefined ? "–" : x.toFixed(4));
 
 /**
@@ -40,7 +39,7 @@ export function stats(run) {
   const accuracy = !training && run.result ? run.result.accuracy : run.epochs.at(-1)?.test_acc;
   return [
     ["Epoch", `${epochOf(p)} of ${p.epochs}`],
-    ["Samples/s", grouped(training ? p.rate : p.samples / p.elapsed)],
+    ["Samples/s", grouped(Math.round(training ? p.rate : p.samples / p.elapsed))],
     training ? ["Time left", `about ${duration(1000 * p.eta)}`] : ["Training time", duration(1000 * p.elapsed)],
     ["Test accuracy", fixed4(accuracy)],
   ];

@@ -1,7 +1,9 @@
 // The lab form's values and checks, with no DOM: the raw strings of the fields become a run's
 // configuration, or messages that name the bad value and what is allowed. The lists, limits and
-// first values come from Python (mlpsite.lab.choices(): mlp.choices() and mlp.RunConfig's fields);
-// only the wording is here.
+// first values come from Python (mlpsite.lab.choices(): mlp.tools.choices.choices() and
+// mlp.RunConfig's fields); only the wording is here.
+
+import { grouped } from "../ui/format.js";
 
 /**
  * What the form offers and checks, as mlpsite.lab.choices() returns it.
@@ -114,7 +116,6 @@ export function betaLabel(choices, optimizer) {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const INTEGER = /^[+-]?\d+$/;
-const grouped = (n) => n.toLocaleString("en");
 const show = (text) => (text.length > 24 ? `"${text.slice(0, 24)}…"` : `"${text}"`);
 const cap = (s) => (/^[a-z]/.test(s) ? s[0].toUpperCase() + s.slice(1) : s);
 
@@ -156,7 +157,7 @@ function oneOf(raw, names, what) {
 /**
  * Number of weights and biases of a fully connected network of these layer sizes:
  * sum of (n_in + 1) * n_out. The form's instant estimate; Python's start() checks the limit
- * again with mlp.parameter_count, and the run shows Python's count.
+ * again with mlp.layers.parameter_count, and the run shows Python's count.
  * @param {number[]} sizes  e.g. [784, 64, 10]
  * @returns {number}
  */

@@ -29,9 +29,11 @@ try {
     swDest: join(site, "sw.js"),
     globDirectory: site,
     globPatterns: ["**/*.{html,js,mjs,css,json,wasm,zip,whl,npz,py,xml,woff2,svg,png,ico,webmanifest}"],
-    // python_stdlib.zip: the runtime loads its compiled copy, python_stdlib.pyc.zip.
-    globIgnores: ["sw.js", "assets/data/mnist-full.npz", "assets/pyodide/python_stdlib.zip", "notebooks/**",
-      "**/*.map", "assets/javascripts/lunr/**"],
+    // The runtime loads python_start.zip and the trimmed numpy wheel (scripts/assets/trim.py), not
+    // the full standard library (sources or bytecode), numpy's official wheel or its bytecode.
+    globIgnores: ["sw.js", "assets/data/mnist-full.npz", "assets/pyodide/python_stdlib.zip",
+      "assets/pyodide/python_stdlib.pyc.zip", "assets/pyodide/numpy.pyc.zip",
+      "assets/pyodide/numpy-+([0-9.])-cp*.whl", "notebooks/**", "**/*.map", "assets/javascripts/lunr/**"],
     maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
   });
   for (const w of warnings) console.error(`warning: ${w}`);

@@ -80,6 +80,25 @@ async function missing(registration, url) {
   }
 }
 
+const RELOADED_KEY = "offline-reloaded-for-isolation";
+
+/**
+ * True the first time this tab asks for `key`, which is then marked (sessionStorage). False
+ * where storage is blocked (reading it throws): what cannot be marked is not done, so a
+ * reload never loops.
+ * @param {string} key
+ * @returns {boolean}
+ */
+function firstTimeInTab(key) {
+  try {
+    if (sessionStorage.getItem(key)) return false;
+    sessionStorage.setItem(key, "1");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The page's service worker URL, from its <meta name="site-service-worker">, or null. */
 export function workerURL() {
   const meta = document.querySelector('meta[name="site-service-worker"]');
@@ -118,9 +137,7 @@ export async function registerOffline({ url = workerURL(), reloadForIsolation = 
     });
   });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    const key = "offline-reloaded-for-isolation";
-    if (firstInstall && !window.crossOriginIsolated && !sessionStorage.getItem(key) && reloadForIsolation()) {
-      sessionStorage.setItem(key, "1"); // once per tab, never a loop
+    if (firstInstall && !window.crossOriginIsolated && reloadForIsolation() && firstTimeInTab(RELOADED_KEY)) {
       window.location.reload();
     }
   }, { once: true });

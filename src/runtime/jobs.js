@@ -1,3 +1,4 @@
+// @ts-check
 // The work runtime.js queues: a run of code (never rejects: it resolves to a result object the
 // cells show) and a call of a named Python function (resolves to its value or rejects). Each
 // job ends exactly once, whichever way: settled by the worker, failed, cancelled before it
@@ -5,11 +6,16 @@
 
 import * as Comlink from "comlink";
 
-/** The error of work that was running when Python was restarted. */
+/** @typedef {import("./worker-api.js").RemoteWorker} RemoteWorker */
+/** @typedef {import("./worker-api.js").PythonError} PythonError */
+/** @typedef {import("./worker-api.js").RunResult} RunResult */
+
+/** The error of work that was running when Python was restarted. @returns {PythonError} */
 export function stoppedError() {
   return { type: "Stopped", message: "Stopped: Python was restarted, so every variable is gone.", traceback: "" };
 }
 
+/** @param {string} message @returns {PythonError} */
 function fatalError(message) {
   return { type: "FatalError", traceback: "",
     message: `Python stopped working: ${message}. It is being restarted, so every variable is gone.` };
@@ -43,11 +49,18 @@ export class Job {
   /** Python could not start. @param {string} message */
   failStart(message) { this._fail({ type: "RuntimeError", message, traceback: "" }); }
 
-  /** Python was restarted while it ran. */
+  /** Python was restarted while it ran. @param {PythonError} error */
   stopped(error) { this._fail(error, { stopped: true, namespaceReset: true }); }
 
   /** Pyodide broke for good while it ran. @param {string} message */
   fatal(message) { this._fail(fatalError(message)); }
+
+  /**
+   * Ends the job with `error`: RunJob and CallJob each do it their own way.
+   * @param {PythonError} error
+   * @param {{cancelled?: boolean, stopped?: boolean, namespaceReset?: boolean}} [extra]
+   */
+  _fail(error, extra) { throw new Error(`${this.constructor.name} cannot end with ${error.type}`, { cause: extra }); }
 }
 
 export class RunJob extends Job {
@@ -64,6 +77,7 @@ export class RunJob extends Job {
     try { fn(...args); } catch (error) { console.error(error); }
   }
 
+  /** @param {RemoteWorker} remote @returns {Promise<RunResult>} */
   start(remote) {
     this._handle("onStart");
     const callbacks = Comlink.proxy({
@@ -75,10 +89,14 @@ export class RunJob extends Job {
     return remote.run(this.code, this.scope, this.filename, callbacks);
   }
 
+  /** @param {RunResult} result */
   settle(result) { this._end(true, result); }
 
-  /** The worker's run failed outside Python's code: false, so the caller treats it as fatal. */
-  failed() { return false; }
+  /**
+   * The worker's run failed outside Python's code: false, so the caller treats it as fatal.
+   * @param {Error} _error
+   */
+  failed(_error) { return false; }
 
   _fail(error, extra = {}) { this._end(true, { ok: false, ...extra, error }); }
 }
@@ -92,13 +110,17 @@ export class CallJob extends Job {
     this.transfer = transfer;
   }
 
+  /** @param {RemoteWorker} remote @returns {Promise<any>} */
   start(remote) {
     return remote.call(this.module, this.name, Comlink.transfer(this.kwargs, this.transfer));
   }
 
   settle(value) { this._end(true, value); }
 
-  /** A Python exception (named by its type) rejects the call; true unless Pyodide broke. */
+  /**
+   * A Python exception (named by its type) rejects the call; true unless Pyodide broke.
+   * @param {Error} error
+   */
   failed(error) {
     if (error?.name === "FatalError") return false;
     this._end(false, error);

@@ -1,3 +1,4 @@
+// @ts-check
 // The site's Python runtime: one Pyodide per tab, in a Web Worker (worker.js, driven through
 // Comlink). Pages never touch Pyodide: they use this module. It survives Material's instant
 // navigation (an ES module runs once per tab), so Python loads once per visit.
@@ -18,18 +19,24 @@
 //   runtime.keptFiles               {paths, notKept: {count, first}}: the working directory's
 //        files a restart puts back, as the last run left them (work-files.js)
 //
-// Runs and calls are queued and executed one at a time, in order. ARCHITECTURE.md has the rest.
+// Runs and calls are queued and executed one at a time, in order. The worker's own API, which
+// this module calls, is typed in worker-api.js. ARCHITECTURE.md has the rest.
 
 import * as Comlink from "comlink";
 import { siteURL } from "../ui/urls.js";
 import { RunJob, CallJob, stoppedError } from "./jobs.js";
 import { KeptFiles } from "./work-files.js";
 
+/** @typedef {import("./worker-api.js").RemoteWorker} RemoteWorker */
+/** @typedef {import("./worker-api.js").WorkerConfig} WorkerConfig */
+/** @typedef {import("./worker-api.js").ReadyDetail} ReadyDetail */
+
 const PYODIDE_URL = siteURL("assets/pyodide/");
 const DATA_URL = siteURL("assets/data/");
 const PRELOAD = ["mnist-subset.npz"];
 const LOAD_TIMEOUT_MS = 180_000;   // then "failed", with a Retry; the status shows the seconds meanwhile
-const INTERRUPT_GRACE_MS = 1500;   // a KeyboardInterrupt gets this long before the worker is replaced
+const INTERRUPT_GRACE_MS = 1500;   // Python gets this long to take a KeyboardInterrupt...
+const UNWIND_GRACE_MS = 5000;      // ...and, once taken, this long more for its result; then the worker is replaced
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,13 +50,16 @@ class Runtime {
     this.canInterrupt = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
     this._listeners = new Set();
     this._resetListeners = new Set();
+    /** @type {Worker | null} */
     this._worker = null;
+    /** @type {RemoteWorker | null} */
     this._remote = null;
     this._lost = null;              // rejects when the current worker is replaced
+    /** @type {{promise: Promise<void>, resolve: () => void, reject: (error: Error) => void} | null} */
     this._ready = null;
-    /** @type {import("./jobs.js").Job[]} */
+    /** @type {(RunJob | CallJob)[]} */
     this._queue = [];
-    /** @type {import("./jobs.js").Job | null} */
+    /** @type {RunJob | CallJob | null} */
     this._active = null;
     this._interrupt = null;
     this._timer = null;
@@ -135,13 +145,23 @@ class Runtime {
     this._queue = this._queue.filter((job) => !mine(job));
     const job = this._active;
     if (!job || !mine(job)) return { stopped: false, namespaceReset: false };
-    if (this._interrupt) {
-      this._interrupt[0] = 2; // SIGINT: Python raises KeyboardInterrupt at its next check
-      const stopped = await Promise.race([job.done.then(() => true), sleep(INTERRUPT_GRACE_MS).then(() => false)]);
-      if (stopped) return { stopped: true, namespaceReset: false };
-    }
+    if (this._interrupt && await this._interrupted(job)) return { stopped: true, namespaceReset: false };
+    if (this._active !== job) return { stopped: true, namespaceReset: false };  // it ended meanwhile
     this._restart("stop");
     return { stopped: true, namespaceReset: true };
+  }
+
+  // Asks Python to raise KeyboardInterrupt in `job`'s code; true once the job has ended.
+  // Python clears the buffer when it takes the interrupt, so a busy page or machine, or the
+  // code's own `finally` blocks, can delay the result past INTERRUPT_GRACE_MS without the
+  // worker (and every variable) being replaced; code that does not check for interrupts
+  // (a long call into C), or swallows them, is.
+  async _interrupted(job) {
+    this._interrupt[0] = 2; // SIGINT: Python raises KeyboardInterrupt at its next check
+    const ended = job.done.then(() => true);
+    if (await Promise.race([ended, sleep(INTERRUPT_GRACE_MS).then(() => false)])) return true;
+    if (this._interrupt[0] !== 0) return false;  // not taken
+    return Promise.race([ended, sleep(UNWIND_GRACE_MS).then(() => false)]);
   }
 
   /**
@@ -227,13 +247,19 @@ class Runtime {
     } else {
       this._interrupt = null;
     }
+    /** @type {WorkerConfig} */
     const config = {
       indexURL: PYODIDE_URL,
       lockFileURL: PYODIDE_URL + "pyodide-lock.json",
-      // The standard library as bytecode (scripts/compile_stdlib.mjs): nothing to compile at start-up.
-      stdLibURL: PYODIDE_URL + "python_stdlib.pyc.zip",
-      // The __pycache__ of numpy, mlp and mlpsite, likewise (checked against their sources).
-      bytecode: ["numpy", "mlp", "mlpsite"].map((name) => `${PYODIDE_URL}${name}.pyc.zip`),
+      // The standard library modules the site imports, as bytecode (scripts/assets/trim.py);
+      // every other module is fetched from more/ when code imports it (mlpsite.ondemand).
+      stdLibURL: PYODIDE_URL + "python_start.zip",
+      onDemandURL: PYODIDE_URL + "more/",
+      // numpy.random, served after start (trim.py DEFERRED), fetched as soon as Python is ready.
+      prefetch: ["numpy.random"],
+      // The __pycache__ of mlp and mlpsite (checked against their sources); numpy's wheel
+      // holds bytecode in place of its sources.
+      bytecode: ["mlp", "mlpsite"].map((name) => `${PYODIDE_URL}${name}.pyc.zip`),
       dataURL: DATA_URL,
       preload: PRELOAD,
       interruptBuffer: buffer,
@@ -251,11 +277,12 @@ class Runtime {
     }, LOAD_TIMEOUT_MS);
   }
 
+  /** @param {ReadyDetail} detail */
   _onReady(detail) {
     clearTimeout(this._timer);
     this.timings = { ...this.timings, ready: Math.round(performance.now()), worker: detail.timings };
     // The worker's start-up steps as marks of this page (python:boot, python:pyodide-loaded,
-    // python:packages-imported, python:data-written), then python:ready.
+    // python:packages-imported), then python:ready.
     for (const [name, epochMs] of Object.entries(detail.marks ?? {})) {
       performance.mark(`python:${name}`, { startTime: epochMs - performance.timeOrigin });
     }

@@ -1,36 +1,40 @@
+// @ts-check
 // The site's Python: one Pyodide in a module Web Worker, driven by runtime.js through Comlink.
-//
-// Exposed API (Comlink.expose):
-//   init(config, hooks)   starts Python; resolves to the "ready" detail {timings, marks,
-//                         resources, interrupts}, rejects with the reason it could not start.
-//                         hooks (a Comlink.proxy): fatal(message) when Pyodide breaks for good.
-//                         config.files: the working directory's files of the previous worker
-//                         (work-files.js), written back before "ready".
-//   run(code, scope, filename, callbacks)   cell code; callbacks (a Comlink.proxy) get
-//                         stdout(text), stderr(text), figure(fig), message(msg) as it runs;
-//                         resolves to {ok, value?} | {ok: false, error: {type, message, traceback}},
-//                         with `files` (work-files.js) when the working directory changed
-//   call(module, name, kwargs)   module.name(**kwargs) -> plain JS value; bytes arrive as a
-//                         Uint8Array whose buffer is transferred; a Python error rejects
-//   loadData(name)        fetches assets/data/<name> into /data/<name> -> the path
-//   drop(scope)           forgets a namespace
+// It exposes (Comlink.expose) the API that worker-api.js types and documents: init(config,
+// hooks), run(code, scope, filename, callbacks), call(module, name, kwargs), loadData(name)
+// and drop(scope).
+// config.preload: data files fetched into /data/ once ready, config.prefetch: archives of
+// modules served on demand, likewise; runs and calls wait for them (preload() below).
 
 import * as Comlink from "comlink";
 import { startupFailure } from "./startup-failure.js";
 import { WorkFiles } from "./work-files.js";
+
+/** @typedef {import("./worker-api.js").WorkerAPI} WorkerAPI */
+/** @typedef {import("./worker-api.js").WorkerConfig} WorkerConfig */
+/** @typedef {import("./worker-api.js").WorkerHooks} WorkerHooks */
+/** @typedef {import("./worker-api.js").RunCallbacks} RunCallbacks */
+/** @typedef {import("./worker-api.js").ReadyDetail} ReadyDetail */
+/** An error of the worker; `fromPython`: an exception of the code called, not of Pyodide. */
+/** @typedef {Error & {fromPython?: boolean}} WorkerError */
 
 const PACKAGES = ["numpy", "mlp", "mlpsite"];
 
 let pyodide = null;
 let runner = null;
 let booted = null;          // promise of the finished start-up
+/** @type {WorkerHooks | null} */
 let hooks = null;           // the page's {fatal}
+/** @type {RunCallbacks | null} */
 let output = null;          // callbacks of the run producing output (late output included)
 let pendingOutput = Promise.resolve();   // the last callback sent: awaited before a result
 let broken = null;          // the error that broke Pyodide for good, once it happens
+/** @type {Promise<unknown>} */
 let queue = Promise.resolve();
+/** @type {WorkerConfig | null} */
 let config = null;
 let workFiles = null;       // the working directory's files, reported after each run
+let interrupts = null;      // the page's interrupt buffer (a Uint8Array on a SharedArrayBuffer)
 
 const message = (error) => (error && error.message ? error.message : String(error));
 
@@ -82,7 +86,7 @@ function plain(value) {
 function send(kind, payload) {
   if (!output) return;
   try {
-    const sent = output[kind](payload);
+    const sent = Promise.resolve(output[kind](payload));
     sent.catch(() => {}); // the page went away: nothing to show it in
     pendingOutput = sent;
   } catch {
@@ -95,32 +99,31 @@ const bridge = {
   post_stream(name, text) { send(name === "stderr" ? "stderr" : "stdout", text); },
   post_figure(figure) { send("figure", plain(figure)); },
   post_message(msg) { send("message", plain(msg)); },
+  // Interrupts on only while the reader's code runs (mlpsite.runner.interruptible): Python
+  // takes one at its next check, and anywhere else it would break the run's own machinery.
+  // Off, the buffer keeps a Stop's request until they are on again.
+  interrupts(on) { if (interrupts) pyodide.setInterruptBuffer(on ? interrupts : undefined); },
 };
 
+/** @param {WorkerConfig} cfg @returns {Promise<ReadyDetail>} */
 async function boot(cfg) {
   const t0 = performance.now();
+  /** @type {Record<string, number>} */
   const timings = {};
   const since = () => Math.round(performance.now() - t0);
   // Start-up steps in epoch milliseconds, comparable across threads (runtime.js turns them
   // into performance marks of the page).
+  /** @type {Record<string, number>} */
   const marks = {};
   const mark = (name) => { marks[name] = performance.timeOrigin + performance.now(); };
   mark("boot");
   const failure = startupFailure(cfg.indexURL);
   self.fetch = namingFetch;
   try {
-    // Everything that does not need Python is fetched while Pyodide starts.
-    const data = Promise.all(cfg.preload.map(async (name) => {
-      const bytes = new Uint8Array(await (await fetchOk(cfg.dataURL + name, name)).arrayBuffer());
-      timings[`data ${name}`] = since();
-      return [name, bytes];
-    }));
     // Compiled __pycache__ of packages: an optimisation, so a failure only costs time.
     const bytecode = Promise.all(cfg.bytecode.map((url) => fetchOk(url, "bytecode")
       .then((r) => r.arrayBuffer())
       .catch((error) => { console.warn(`worker: ${error.message}; compiling instead`); return null; })));
-    data.catch(() => {}); // unhandled until awaited below: keep it from being reported twice
-
     const { loadPyodide } = await import(/* @vite-ignore */ cfg.indexURL + "pyodide.mjs");
     // `packages` starts the numpy, mlp and mlpsite downloads as soon as the lock file is read,
     // while the WebAssembly module is still being compiled.
@@ -151,6 +154,8 @@ async function boot(cfg) {
     for (const buffer of await bytecode) {
       if (buffer) pyodide.unpackArchive(buffer, "zip", { extractDir: purelib });
     }
+    // Any module not served at start is fetched when first imported.
+    pyodide.runPython(`import mlpsite.ondemand; mlpsite.ondemand.install(${JSON.stringify(cfg.onDemandURL)})`);
     // Cells write `import page`: it is mlpsite.page. The first cell's imports are done ahead.
     pyodide.runPython("import sys, numpy, mlp, mlpsite.page, mlpsite.runner\n"
       + "sys.modules['page'] = mlpsite.page\nmlpsite.runner.install()");
@@ -158,9 +163,7 @@ async function boot(cfg) {
     mark("packages-imported");
 
     pyodide.FS.mkdirTree("/data");
-    for (const [name, bytes] of await data) pyodide.FS.writeFile(`/data/${name}`, bytes);
-    mark("data-written");
-    if (cfg.interruptBuffer) pyodide.setInterruptBuffer(new Uint8Array(cfg.interruptBuffer));
+    if (cfg.interruptBuffer) interrupts = new Uint8Array(cfg.interruptBuffer);
     timings.total = since();
     self.fetch = networkFetch;
     return { timings, marks, resources: resourceTimings(), interrupts: Boolean(cfg.interruptBuffer) };
@@ -174,7 +177,8 @@ async function boot(cfg) {
 // The files this worker fetched: start and end in epoch milliseconds, bytes over the network
 // (0 when the HTTP cache answered).
 function resourceTimings() {
-  return performance.getEntriesByType("resource").map((e) => ({
+  const entries = /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByType("resource"));
+  return entries.map((e) => ({
     name: e.name.split("/").pop(),
     start: performance.timeOrigin + e.startTime,
     end: performance.timeOrigin + e.responseEnd,
@@ -185,7 +189,7 @@ function resourceTimings() {
 function onFatal(error) {
   if (broken) return;
   broken = error;
-  hooks?.fatal(message(error)).catch(() => {});
+  Promise.resolve(hooks?.fatal(message(error))).catch(() => {});
 }
 
 // Once Pyodide is broken, its pending calls fail in their own ways until runtime.js ends this
@@ -194,11 +198,17 @@ for (const type of ["error", "unhandledrejection"]) {
   self.addEventListener(type, (event) => {
     if (!broken) return;
     event.preventDefault();
-    console.warn("worker: after the fatal error:", event.message ?? event.reason?.message ?? event.reason);
+    const { message: text, reason } = /** @type {ErrorEvent & PromiseRejectionEvent} */ (event);
+    console.warn("worker: after the fatal error:", text ?? reason?.message ?? reason);
   });
 }
 
-// One piece of Python at a time, in the order asked.
+/**
+ * One piece of Python at a time, in the order asked.
+ * @template T
+ * @param {() => Promise<T>} task
+ * @returns {Promise<T>}
+ */
 function serial(task) {
   const result = queue.then(task);
   queue = result.catch(() => {});
@@ -213,20 +223,59 @@ function buffers(value, found = []) {
   return found;
 }
 
-// Runs `task` once Python is up. An error that is not a Python exception of the code (those
-// are marked `fromPython`) means Pyodide itself broke: it is named FatalError for the page.
+// The data files every page's code may read (cfg.preload: the MNIST subset) are fetched once
+// Python is ready, not before: a first visit downloads what Python needs first, and the reader
+// reads before pressing Run. Every run and call waits for them; when one cannot be fetched,
+// that run fails with a message naming the file (Python itself is fine), and the next run
+// fetches it again. Resolves to null, or to that message.
+// cfg.prefetch: archives of modules served on demand that nearly every run imports
+// (numpy.random), fetched at the same time into the folder mlpsite.ondemand reads them from; if
+// one cannot be, the import fetches it and names it if that fails too.
+let preloaded = null;
+function preload() {
+  preloaded ??= Promise.all([...config.prefetch.map(async (name) => {
+    try {
+      const bytes = new Uint8Array(await (await fetchOk(`${config.onDemandURL}${name}.zip`, name)).arrayBuffer());
+      pyodide.FS.mkdirTree(ON_DEMAND_DIR);
+      pyodide.FS.writeFile(`${ON_DEMAND_DIR}/${name}.zip`, bytes);
+    } catch (error) {
+      console.warn(`worker: ${message(error)}; it is fetched when imported`);
+    }
+  }), ...config.preload.map(async (name) => {
+    const path = `/data/${name}`;
+    if (pyodide.FS.analyzePath(path).exists) return;
+    const bytes = new Uint8Array(await (await fetchOk(config.dataURL + name, name)).arrayBuffer());
+    pyodide.FS.writeFile(path, bytes);
+  })]).then(() => null, (error) => {
+    preloaded = null;
+    return `${message(error)}; check the connection and run the code again`;
+  });
+  return preloaded;
+}
+const DATA_ERROR = "DataUnavailable";
+const ON_DEMAND_DIR = "/lib/python_more"; // mlpsite.ondemand.ARCHIVE_DIR
+
+/**
+ * Runs `task` once Python is up. An error that is not a Python exception of the code (those
+ * are marked `fromPython`) means Pyodide itself broke: it is named FatalError for the page.
+ * @template T
+ * @param {() => Promise<T>} task
+ * @returns {Promise<T>}
+ */
 async function python(task) {
   await booted;
   try {
     if (broken) throw new Error(`Python stopped working: ${message(broken)}`);
     return await task();
   } catch (error) {
+    /** @type {WorkerError} */
     const reported = error instanceof Error ? error : new Error(message(error));
     if (!reported.fromPython) reported.name = "FatalError";
     throw reported;
   }
 }
 
+/** @type {WorkerAPI} */
 const api = {
   init(cfg, pageHooks) {
     config = cfg;
@@ -234,6 +283,7 @@ const api = {
     booted = boot(cfg).then((detail) => {
       workFiles = new WorkFiles(pyodide.FS);
       workFiles.restore(cfg.files ?? []);
+      preload(); // (a failure is reported by the first run)
       return detail;
     });
     return booted;
@@ -243,6 +293,8 @@ const api = {
     return serial(() => python(async () => {
       output?.[Comlink.releaseProxy]?.();
       output = callbacks;
+      const missing = await preload();
+      if (missing) return { ok: false, error: { type: DATA_ERROR, message: missing, traceback: "" } };
       const result = JSON.parse(await runner.run(code, scope, filename));
       await pendingOutput.catch(() => {}); // the page has all the output before the result
       const files = workFiles.changes();
@@ -253,17 +305,22 @@ const api = {
 
   call(module, name, kwargs) {
     return serial(() => python(async () => {
+      const missing = await preload();
+      if (missing) throw Object.assign(new Error(missing), { name: DATA_ERROR, fromPython: true });
       const proxy = await runner.call(module, name, kwargs ?? {});
       const answer = plain(proxy);
       proxy.destroy();
       await pendingOutput.catch(() => {});
       if (!answer.ok) {
+        /** @type {WorkerError} */
         const error = new Error(answer.error.message);
         error.name = answer.error.type;
         error.fromPython = true;
         throw error;
       }
-      return Comlink.transfer(answer.value, buffers(answer.value));
+      const value = answer.value;
+      // Comlink.transfer keys a WeakMap by the value: a number, string or undefined is returned as is.
+      return value !== null && typeof value === "object" ? Comlink.transfer(value, buffers(value)) : value;
     }));
   },
 

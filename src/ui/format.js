@@ -17,6 +17,16 @@ export function duration(ms) {
 }
 
 /**
+ * A number with thousands separators, as the texts of the lab and the figures write it:
+ * "12,345", "0.5" (at most 3 decimals, the rest rounded off).
+ * @param {number} n
+ * @returns {string}
+ */
+export function grouped(n) {
+  return n.toLocaleString("en-US");
+}
+
+/**
  * A number in a figure: whole numbers with thousands separators when `integers`; otherwise
  * 3 decimals below 1, 2 above (a whole number without them: "3"), and exponent notation outside
  * [0.001, 1e5).
@@ -25,7 +35,7 @@ export function duration(ms) {
  * @returns {string}
  */
 export function formatNumber(value, integers = false) {
-  if (integers) return Math.round(value).toLocaleString("en-US");
+  if (integers) return grouped(Math.round(value));
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 0.001 || abs >= 1e5)) return value.toExponential(2);
   return value.toFixed(abs < 1 ? 3 : 2).replace(/\.?0+$/, (m) => (m.startsWith(".") ? "" : m));

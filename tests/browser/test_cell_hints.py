@@ -7,7 +7,9 @@ On the built site's playground page (docs/playground.md), as in test_cells.py.
 
 from __future__ import annotations
 
-from test_cells import cell, open_cells, original_code, output, run_cell, set_code, state, wait_ready, wait_state
+from test_cells import (cell, open_cells, original_code, output, run_cell, set_code, state, wait_output, wait_ready,
+                        wait_state)
+from waits import settle
 
 # The backward pass of chapter 5 with 128 pictures, 64 hidden units and 10 classes.
 BACKPROP = """import numpy as np
@@ -74,7 +76,7 @@ def test_shape_hint_screenshots_light_and_dark_wide_and_phone(new_page, screensh
             page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
         for size, width in (("wide", 1280), ("phone", 390)):
             page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(200)
+            settle(page)
             cell(page, 5).screenshot(path=str(out / f"shape-hint-{scheme}-{size}.png"))
         colours[scheme] = cell(page, 5).locator(".pycell__hint").evaluate(
             "n => [getComputedStyle(n).color, getComputedStyle(n.previousElementSibling).color]")
@@ -154,9 +156,9 @@ def test_a_stop_that_restarts_python_keeps_the_files_the_cells_wrote(page):
     assert not page.evaluate("window.__cells.runtime.canInterrupt")  # Stop replaces the worker here
     assert run_alone(page, 4, WRITE_FILES)["state"] == "done"
     assert run_alone(page, 4, "import os\nos.remove('old.txt')\nx = 1\n")["state"] == "done"
-    set_code(page, 5, "open('notes.txt', 'w').write('lost')\nwhile True:\n    pass\n")
+    set_code(page, 5, "open('notes.txt', 'w').write('lost')\nprint('looping', flush=True)\nwhile True:\n    pass\n")
     run_cell(page, 5, "running")
-    page.wait_for_timeout(500)
+    wait_output(page, 5, "looping")
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
     wait_state(page, 5, "stopped", timeout=5_000)
     note = output(page, 5)
@@ -172,9 +174,9 @@ def test_a_stop_that_restarts_python_keeps_the_files_the_cells_wrote(page):
 def test_a_cell_the_reader_stopped_is_skipped_by_run_the_cells_above(page):
     open_cells(page)
     wait_ready(page)
-    set_code(page, 1, "while True:\n    pass\n")
+    set_code(page, 1, "print('looping', flush=True)\nwhile True:\n    pass\n")
     run_cell(page, 1, "running")
-    page.wait_for_timeout(500)
+    wait_output(page, 1, "looping")
     cell(page, 1).get_by_role("button", name="Stop cell 2").click()
     wait_state(page, 1, "stopped", timeout=5_000)
     run_cell(page, 2, ["done", "error"], timeout=90_000)

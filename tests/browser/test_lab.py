@@ -33,6 +33,7 @@ from labpage import (
     wait_idle,
     wait_prediction,
 )
+from waits import settle
 
 EPOCHS = 3
 
@@ -228,7 +229,8 @@ def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, scr
         page.click(".lab-export")
     assert "python -m mlp evaluate" in page.inner_text(".lab-file-message")
     page.click("[data-preset=relu-sgd]")
-    fill_form(page, epochs=20)
+    # The most epochs the form allows, so the run is still going when the screenshots are done.
+    fill_form(page, epochs=100)
     page.click(".lab-train")
     # Into the second epoch, so the model has learned something, then Stop.
     page.wait_for_function("Number(document.querySelector('.lab-charts').dataset.epochs) >= 2",
@@ -248,12 +250,12 @@ def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, scr
     message = page.inner_text(".lab-message")
     assert "model trained so far is kept" in message
     epochs_done = int(page.get_attribute(".lab-charts", "data-epochs"))
-    assert 2 <= epochs_done < 20
+    assert 2 <= epochs_done < 100
     # The stats, the status line and the message name the same epoch: the one it stopped in.
     stats = page.inner_text(".lab-stats")
     epochs = [re.search(pattern, text) for pattern, text in [
-        (r"Epoch\s+(\d+) of 20", stats), (r"in epoch (\d+) of 20", page.inner_text(".lab-status")),
-        (r"^Stopped in epoch (\d+) of 20", message)]]
+        (r"Epoch\s+(\d+) of 100", stats), (r"in epoch (\d+) of 100", page.inner_text(".lab-status")),
+        (r"^Stopped in epoch (\d+) of 100", message)]]
     assert all(epochs) and len({m.group(1) for m in epochs}) == 1, (stats, message)
     assert int(epochs[0].group(1)) in (epochs_done, epochs_done + 1)
     # The stopped model is the one in use: evaluated, and it predicts a drawn digit.
@@ -278,7 +280,7 @@ def test_stop_mid_run_keeps_a_model_that_predicts_and_runs_are_compared(lab, scr
     set_scheme(page, "dark")
     shoot(page, screenshot_dir, "wide-dark-after")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(300)
+    settle(page)
     shoot(page, screenshot_dir, "phone-dark-after")
     set_scheme(page, "light")
     shoot(page, screenshot_dir, "phone-light-after")

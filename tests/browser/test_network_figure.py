@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from labpage import set_scheme
-from test_cells import RUN_TIMEOUT_MS, cell, open_cells, output, run_cell, set_code, wait_ready
-
-WIDTHS = {"wide": 1280, "phone": 390}
+from test_cells import RUN_TIMEOUT_MS, cell, open_cells, output, run_cell, run_through, set_code, wait_ready
 
 # Three diagrams in one cell; the numbers they need are printed for the test to rebuild natively.
 CELL = """\
@@ -43,21 +40,19 @@ def native_probabilities(arrays, x, f):
     return (e / e.sum())[0]
 
 
-def shoot(page, locator, screenshot_dir, name):
-    for scheme in ("light", "dark"):
-        set_scheme(page, scheme)
-        for width_name, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(250)
-            locator.screenshot(path=str(screenshot_dir / f"network-{name}-{width_name}-{scheme}.png"))
-            if width == 390:  # the drawing fits the phone's column: nothing cut off, no sideways scroll
-                box = locator.locator(".net").evaluate("(b) => [b.scrollWidth, b.clientWidth]")
-                assert box[0] <= box[1] + 1, (name, box)
-    set_scheme(page, "light")
-    page.set_viewport_size({"width": 1280, "height": 900})
+def fits_the_phone(locator, width):
+    """At 390 px the drawing fits the phone's column: nothing cut off, no sideways scroll."""
+    if width == 390:
+        box = locator.locator(".net").evaluate("(b) => [b.scrollWidth, b.clientWidth]")
+        assert box[0] <= box[1] + 1, box
 
 
-def test_diagrams_of_any_depth_match_numpy_and_read_at_phone_width(new_page, screenshot_dir):
+def shots(figures):
+    """{file name: locator} for shoot_each_look: screenshots/network-<name>-<width>-<scheme>.png."""
+    return {f"network-{name}-{{width}}-{{scheme}}.png": figure for name, figure in figures.items()}
+
+
+def test_diagrams_of_any_depth_match_numpy_and_read_at_phone_width(new_page, screenshot_dir, shoot_each_look):
     page = new_page(viewport={"width": 1280, "height": 900})
     open_cells(page)
     wait_ready(page)
@@ -102,8 +97,7 @@ def test_diagrams_of_any_depth_match_numpy_and_read_at_phone_width(new_page, scr
     assert deep.locator("circle.net__unit").count() == 12 * 3 + 10
     assert np.isclose(sum(json.loads(deep.get_attribute("data-probabilities"))), 1)
     assert deep.locator(".net__pixel").count() > 100
-    for name, figure in (("sizes", sizes), ("small", small), ("deep", deep)):
-        shoot(page, figure, screenshot_dir, name)
+    shoot_each_look(page, shots({"sizes": sizes, "small": small, "deep": deep}), screenshot_dir, fits_the_phone)
 
 
 LIVE = """\
@@ -144,17 +138,13 @@ def test_a_keyed_diagram_is_redrawn_in_place_while_a_cell_trains(page):
     assert len(set(seen)) >= 3, "the diagram changed while the network trained"
 
 
-def test_the_chapters_draw_their_diagrams(new_page, screenshot_dir):
+def test_the_chapters_draw_their_diagrams(new_page, screenshot_dir, shoot_each_look):
     """Architecture draws the structure from sizes; Forward draws the untrained network on a
     test picture, with the probabilities of the page's own forward pass."""
     page = new_page(viewport={"width": 1280, "height": 900})
     for path, name, predicted in (("architecture/", "architecture", False), ("forward/", "forward", True)):
         page.goto(path)
-        page.wait_for_function("window.__cells && window.__cells.list().length > 0")
-        page.evaluate("window.__cells.ready()")
-        results = page.evaluate("window.__cells.runAll()")
-        failed = [r for r in results if not r["ok"] and not r["expectError"]]
-        assert not failed, failed
+        run_through(page, "page.network(")   # every cell's run is the tour's (test_pages.py)
         figure = page.locator(".pycell-fig--network")
         assert figure.count() == 1
         assert figure.get_attribute("data-sizes") == "784-64-10"
@@ -162,4 +152,4 @@ def test_the_chapters_draw_their_diagrams(new_page, screenshot_dir):
         if predicted:
             assert figure.locator(".net__pixel").count() > 50, "the test picture is drawn"
             assert np.isclose(sum(json.loads(figure.get_attribute("data-probabilities"))), 1)
-        shoot(page, figure, screenshot_dir, name)
+        shoot_each_look(page, shots({name: figure}), screenshot_dir, fits_the_phone)

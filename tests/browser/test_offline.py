@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from labpage import fill_form, runs, wait_idle
-from test_cells import cell, open_cells, output, run_cell, set_code, wait_ready, wait_state
+from test_cell_hints import BLOCK_STORAGE
+from test_cells import cell, open_cells, output, run_cell, set_code, start_kept_loop, wait_ready, wait_state
 
 REPO = Path(__file__).resolve().parents[2]
 SW_TIMEOUT_MS = 90_000  # the first install downloads about 27 MB
@@ -95,6 +96,18 @@ def test_after_one_visit_the_site_works_offline(new_page):
     page.context.set_offline(False)
 
 
+def test_with_storage_blocked_the_first_install_throws_nothing(new_page):
+    """Where the reader blocks the site's data, reading sessionStorage throws: the worker's
+    first taking control of the page (controllerchange) must not."""
+    page = new_page(service_workers="allow")
+    page.add_init_script(BLOCK_STORAGE)
+    page.goto("")
+    wait_controlled(page)
+    assert page.evaluate("() => { try { return sessionStorage && 'readable'; } catch (e) { return e.name; } }") \
+        == "SecurityError"
+    assert page.guard.page_errors == []
+
+
 def test_stop_keeps_the_variables_on_a_host_without_coop_coep(new_page):
     page = new_page(service_workers="allow")                  # on `server`: no COOP/COEP
     open_cells(page)
@@ -109,9 +122,7 @@ def test_stop_keeps_the_variables_on_a_host_without_coop_coep(new_page):
     assert page.evaluate(coep, "/assets/pyodide/pyodide-lock.json") is None
     wait_ready(page)
     assert page.evaluate("window.__cells.runtime.canInterrupt") is True
-    set_code(page, 5, "kept = 'still here'\nwhile True:\n    pass\n")
-    run_cell(page, 5, "running")
-    page.wait_for_timeout(300)
+    start_kept_loop(page)
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
     wait_state(page, 5, "stopped", timeout=2_000)
     set_code(page, 5, "print(kept)")
@@ -188,30 +199,33 @@ def test_pages_without_a_worker_register_none_and_drop_an_earlier_ones(new_page,
         html.write_text(re.sub(r'<meta name="site-service-worker"[^>]*>', "", html.read_text()))
     page.reload()   # still the earlier build's page, from the worker's cache: it finds no sw.js
     registrations = "navigator.serviceWorker.getRegistrations().then((r) => r.length)"
-    deadline = time.monotonic() + 60
-    while page.evaluate(registrations) and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-    assert page.evaluate(registrations) == 0
+    page.wait_for_function(f"{registrations}.then((n) => n === 0)", timeout=60_000)
 
     fresh = new_page(base=url, service_workers="allow")
     open_cells(fresh, "forward/")
     wait_ready(fresh)
-    fresh.wait_for_timeout(500)   # past the page's registration step
+    assert fresh.evaluate("window.__offline.then((r) => r === null)")   # the page's registration step
     assert fresh.evaluate(registrations) == 0
     assert not [u for u in fresh.guard.requests if u.endswith("/sw.js")]
 
 
 def test_a_page_the_worker_controls_makes_no_request_that_fails_or_is_cut_short(new_page):
     page = new_page(service_workers="allow")
-    cut = []
-    page.on("requestfailed", lambda req: cut.append(f"{req.method} {req.url}: {req.failure}"))
+    # Only the controlled page's requests count: the reload cuts short what the first,
+    # uncontrolled load still had in flight (its editor's chunk, say), as any navigation does.
+    first_load, cut = set(), []
+    page.on("request", lambda req: None if controlled else first_load.add(req))
+    page.on("requestfailed", lambda req: None if req in first_load
+            else cut.append(f"{req.method} {req.url}: {req.failure}"))
+    controlled = False
     page.goto("forward/")
     wait_controlled(page)
+    controlled = True
     page.reload()
     open_cells(page, "forward/")
     wait_ready(page)
     # The registration runs once Python is up; the worker's own update check is the browser's.
     page.wait_for_function("navigator.serviceWorker.getRegistration().then((r) => r && r.active)")
-    page.wait_for_timeout(1000)
+    assert page.evaluate("window.__offline.then((r) => r !== null)")   # its check of sw.js is over
     assert not cut, cut
     assert not [u for u in page.guard.requests if u.endswith("/sw.js")]

@@ -7,12 +7,15 @@
   would show there) and every figure is drawn. The exercises' folded solutions print PASS.
   The cells run during the site's one tour (tour.py), shared with test_a11y.py; timings per
   page go to build/test-results/page-cells.json.
+- The Results page's words about its first experiment hold for the build's report of it.
 - Screenshots of every page, light and dark, wide and phone, go to screenshots/pages/
   (<page>-<scheme>-<size>.png, and <page>-run-light-wide.png with the cells' output).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,30 @@ def test_the_tour_met_no_console_error_or_failed_request(tour, request):
     """The tab that ran every page's cells and trained in the lab: what its guard saw."""
     problems = tour.guard.problems(request.node)
     assert not problems, "the tour's tab reported:\n  " + "\n  ".join(problems)
+
+
+def test_experiment_1_as_results_describes_it():
+    """The Results page says the gap between test and training loss widens: the build's report
+    (build/results/, written by `mkdocs build` through hooks/results.py) shows it."""
+    path = REPO / "build" / "results" / "sigmoid_momentum.json"
+    if not path.exists():
+        pytest.skip("build/results/sigmoid_momentum.json: build the site first (mkdocs build)")
+    history = json.loads(path.read_text())["history"]
+    gaps = [r["test_loss"] - r["train_loss"] for r in history]
+    prose = re.sub(r"\s+", " ", (REPO / "docs" / "results.md").read_text())
+    assert "the gap between the test and the training loss widens" in prose
+    assert gaps[-1] > gaps[0], gaps
+
+
+def test_experiment_2_is_still_rising_and_experiment_1_levels_off():
+    reports = {name: REPO / "build" / "results" / f"{name}.json" for name in ("relu_sgd", "sigmoid_momentum")}
+    if not all(p.exists() for p in reports.values()):
+        pytest.skip("build/results/: build the site first (mkdocs build)")
+    relu, sigmoid = ([r["test_acc"] for r in json.loads(p.read_text())["history"]] for p in reports.values())
+    text = re.sub(r"\s+", " ", (REPO / "docs" / "results.md").read_text())
+    assert f"still rising at epoch {len(relu)}" in text and relu[-1] > relu[-2] > relu[-3], relu
+    # "the last epochs add little": the last half of training adds less than a twentieth of what
+    # the first epoch gave over chance (0.1)
+    assert "the last epochs add little" in text
+    half = len(sigmoid) // 2
+    assert sigmoid[-1] - sigmoid[half - 1] < 0.05 * (sigmoid[0] - 0.1), sigmoid

@@ -11,19 +11,18 @@ import json
 
 import numpy as np
 import pytest
-from labpage import MNIST, TRAIN_TIMEOUT_MS, mnist_test_image, open_lab, runs, set_scheme, trace_digit
+from labpage import MNIST, TRAIN_TIMEOUT_MS, mnist_test_image, open_lab, runs, trace_digit
 
 import mlp
 
 SIZES = [784, 48, 24, 10]  # two hidden layers: the panel draws one strip each
-WIDTHS = {"wide": 1280, "phone": 390}
 
 
 @pytest.fixture(scope="module")
 def weights(tmp_path_factory):
     """A small two-hidden-layer network trained natively on 5,000 MNIST pictures, saved by mlp.save."""
-    x = mlp.normalize(mlp.read_idx(MNIST / "train-images-idx3-ubyte")[:6000].reshape(-1, 784))
-    y = mlp.one_hot(mlp.read_idx(MNIST / "train-labels-idx1-ubyte")[:6000])
+    x = mlp.normalize(mlp.data.read_idx(MNIST / "train-images-idx3-ubyte")[:6000].reshape(-1, 784))
+    y = mlp.one_hot(mlp.data.read_idx(MNIST / "train-labels-idx1-ubyte")[:6000])
     network = mlp.Network(SIZES, activation="relu", seed=3)
     mlp.Trainer(network, mlp.make_optimizer("adam", 0.002), x[:5000], y[:5000], x[5000:], y[5000:],
                 batch_size=64, epochs=2, seed=0).fit()
@@ -32,19 +31,7 @@ def weights(tmp_path_factory):
     return path
 
 
-def shoot_each_look(page, locator, screenshot_dir, name):
-    """Screenshots of one element in the light and dark palettes, wide and phone width."""
-    for scheme in ("light", "dark"):
-        set_scheme(page, scheme)
-        for width_name, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(200)
-            locator.screenshot(path=str(screenshot_dir / f"prediction-{name}-{width_name}-{scheme}.png"))
-    set_scheme(page, "light")
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def test_the_lab_panel_follows_the_drawing_and_matches_forward(new_page, weights, screenshot_dir):
+def test_the_lab_panel_follows_the_drawing_and_matches_forward(new_page, weights, screenshot_dir, shoot_each_look):
     page = new_page(accept_downloads=True)
     open_lab(page)
     assert "Draw a digit" in page.inner_text(".lab-panel--path")
@@ -100,12 +87,12 @@ def test_the_lab_panel_follows_the_drawing_and_matches_forward(new_page, weights
     unit.focus()
     assert page.inner_text(".lab-path .pycell-prediction__readout >> nth=0").startswith(f"unit {unit.get_attribute('data-unit')}: activation")
 
-    shoot_each_look(page, page.locator(".lab-panel--path"), screenshot_dir, "lab")
+    shoot_each_look(page, {"prediction-lab-{width}-{scheme}.png": page.locator(".lab-panel--path")}, screenshot_dir)
     page.click(".lab-clear")  # an empty pad empties the panel
     page.wait_for_selector(".lab-panel--path .lab-empty")
 
 
-def test_the_chapter_cell_draws_the_path_of_a_mistake(new_page, screenshot_dir):
+def test_the_chapter_cell_draws_the_path_of_a_mistake(new_page, screenshot_dir, shoot_each_look):
     page = new_page()
     page.goto("training/")
     page.wait_for_function("window.__cells && window.__cells.list().length > 0")
@@ -119,4 +106,4 @@ def test_the_chapter_cell_draws_the_path_of_a_mistake(new_page, screenshot_dir):
     assert "same probabilities as net.forward: True" in cell.locator(".pycell__output").inner_text()
     figure = cell.locator(".pycell-fig--prediction")
     assert figure.locator(".pycell-prediction__stage--layer").count() == 1
-    shoot_each_look(page, figure, screenshot_dir, "chapter")
+    shoot_each_look(page, {"prediction-chapter-{width}-{scheme}.png": figure}, screenshot_dir)

@@ -13,7 +13,9 @@ import pytest
 
 from assets.bytecode import BYTECODE_PACKAGES, COMPILED_STDLIB
 from assets.pyodide import CORE_SHA256
+from assets.trim import START
 from assets.wheels import WHEELS, bytecode_name
+from waits import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 OFFICIAL_LOCK = REPO / "node_modules" / "pyodide" / "pyodide-lock.json"
@@ -59,22 +61,27 @@ def test_site_holds_every_runtime_file_with_the_official_hash(site_dir, served_l
         assert sha256(pyodide_dir / name) == sha256(REPO / "node_modules" / "pyodide" / name), name
 
     # Every package of the served lock except our own (mlp, mlpsite) is the official entry, and
-    # its file is there.
+    # its file is there; numpy's entry names its trimmed wheel (scripts/assets/trim.py, checked
+    # in tests/browser/test_startup.py), and the official wheel it was made from is there too.
     others = {n: e for n, e in served_lock["packages"].items() if n not in OUR_WHEELS}
     assert "numpy" in others
     for name, entry in others.items():
-        assert entry == official["packages"][name], f"{name}: lock entry differs from the official one"
-        path = pyodide_dir / entry["file_name"]
-        assert path.is_file(), f"{entry['file_name']} is listed but not served"
-        assert sha256(path) == entry["sha256"], f"{entry['file_name']}: sha256 differs from the official lock"
+        official_entry = official["packages"][name]
+        if name == "numpy":
+            assert entry["file_name"] == official_entry["file_name"].replace("-2.0.2-", "-2.0.2-1-")
+            assert sha256(pyodide_dir / official_entry["file_name"]) == official_entry["sha256"]
+            entry = {**entry, "file_name": official_entry["file_name"], "sha256": official_entry["sha256"]}
+        else:
+            assert sha256(pyodide_dir / entry["file_name"]) == entry["sha256"], entry["file_name"]
+        assert entry == official_entry, f"{name}: lock entry differs from the official one"
         for dep in entry["depends"]:
             assert dep in served_lock["packages"], f"{name} depends on {dep}, which is not served"
 
     # No stray package files: every wheel or zip served is in the lock, or is bytecode compiled
     # from the pinned python_stdlib.zip, from a served wheel (tests/browser/test_startup.py) or
-    # from one of our own wheels.
+    # from one of our own wheels, or the trimmed standard library.
     listed = {e["file_name"] for e in served_lock["packages"].values()} | set(pins)
-    listed.add(COMPILED_STDLIB)
+    listed |= {COMPILED_STDLIB, START, official["packages"]["numpy"]["file_name"]}
     listed |= {f"{name}.pyc.zip" for name in BYTECODE_PACKAGES}
     listed |= {bytecode_name(wheel) for wheel in WHEELS}
     for f in pyodide_dir.iterdir():
@@ -173,7 +180,7 @@ def test_browser_runs_numpy_and_mlp_from_the_site(page, server):
 
     served = server.paths()
     for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
-                 "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
+                 "numpy-2.0.2-1-cp312-cp312-pyodide_2024_0_wasm32.whl",
                  f"mlp-{source_version()}-py3-none-any.whl"):
         assert f"/assets/pyodide/{name}" in served, f"{name} was not fetched from the site"
     # The page guard fails the test on any request to another origin.
@@ -221,6 +228,10 @@ CALL_THROUGH_RUNTIME = r"""async () => {
   out.transferred = bytes.byteLength === 0;
   out.valueError = await fail(runtime.call("mlpsite.page", "bars", { values: [1, -2] }));
   out.missing = await fail(runtime.call("mlpsite.page", "no_such_function", {}));
+  // Values that are not objects come back as they are (Comlink cannot transfer them).
+  out.plain = [await runtime.call("statistics", "median", { data: [1, 5, 3] }).catch((e) => e.name),
+               await runtime.call("builtins", "str", { object: 7 }).catch((e) => e.name),
+               await runtime.call("builtins", "print", {}).catch((e) => e.name)];
   // A call that never ends and one queued behind it: Stop (no interrupts on this server)
   // replaces the worker; neither promise may hang.
   await runtime.run("import sys, types\nspin = types.ModuleType('spin')\n"
@@ -247,6 +258,7 @@ def test_runtime_call_passes_bytes_and_errors_and_never_hangs_on_a_restart(page)
     assert out["valueError"]["name"] == "ValueError" and "-2" in out["valueError"]["message"]
     assert "Traceback" not in out["valueError"]["message"]
     assert out["missing"]["name"] == "AttributeError" and "no_such_function" in out["missing"]["message"]
+    assert out["plain"] == [3, "7", None]  # a number, a string, None (undefined) through call
     assert out["stop"] == {"stopped": True, "namespaceReset": True}
     assert out["running"]["name"] == "Stopped", out["running"]
     assert out["queued"]["name"] == "Cancelled", out["queued"]
@@ -280,7 +292,7 @@ def test_page_guard_blocks_and_records_other_origins_also_from_workers(page):
       const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
       w.onmessage = () => resolve();
     })""")
-    page.wait_for_timeout(200)
+    wait_until(page, lambda: len(page.guard.foreign_requests) >= 2, what="the guard to record both requests")
     blocked = " ".join(page.guard.foreign_requests)
     assert "example.invalid/from-page" in blocked
     assert "example.invalid/from-worker" in blocked
@@ -293,11 +305,9 @@ def test_page_guard_records_errors_thrown_in_workers(page):
       const src = 'setTimeout(() => { throw new Error("thrown in a worker") }, 0);';
       new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
     }""")
-    for _ in range(50):  # the error reaches the guard asynchronously; a loaded machine is slow
-        page.wait_for_timeout(200)
-        if any("thrown in a worker" in e for e in page.guard.page_errors):
-            break
-    assert any("thrown in a worker" in e for e in page.guard.page_errors)
+    # The error reaches the guard asynchronously; a loaded machine is slow.
+    wait_until(page, lambda: any("thrown in a worker" in e for e in page.guard.page_errors),
+               timeout_ms=10_000, what="the worker's error to reach the guard")
 
 
 def test_isolated_server_makes_pages_cross_origin_isolated(new_page, isolated_server):
@@ -316,7 +326,7 @@ READY_OR_REASON = """async () => {
 # the failure names the file, and Retry, once it is served again, starts Python.
 @pytest.mark.allow_failed_requests
 @pytest.mark.allow_console_errors
-@pytest.mark.parametrize("name", ["pyodide.asm.wasm", "pyodide.asm.js", "python_stdlib.pyc.zip",
+@pytest.mark.parametrize("name", ["pyodide.asm.wasm", "pyodide.asm.js", "python_start.zip",
                                   "pyodide-lock.json", "mlpsite-*.whl"])
 def test_a_blocked_runtime_file_is_named_and_retry_works(page, name):
     url = f"**/assets/pyodide/{name}"
@@ -333,6 +343,32 @@ def test_a_blocked_runtime_file_is_named_and_retry_works(page, name):
       await runtime.retry();
       return runtime.status;
     }""") == "ready"
+
+
+# The MNIST subset is fetched once Python is ready: when it cannot be, Python is ready all
+# the same, a run says which file is missing and why, and the next run, once it is served, reads it.
+RUN_SUBSET = """async () => {
+  const { runtime } = await import(new URL("assets/site/runtime.js", location.href).href);
+  await runtime.ready();
+  let out = "";
+  const r = await runtime.run("import os; print(os.path.getsize('/data/mnist-subset.npz'))",
+                              { scope: "test-data", onStdout: (text) => { out += text; } });
+  return r.ok ? out.trim() : `${r.error.type}: ${r.error.message}`;
+}"""
+
+
+@pytest.mark.allow_failed_requests
+@pytest.mark.allow_console_errors
+def test_an_unreachable_data_file_fails_the_run_not_the_start_and_arrives_later(page, site_dir):
+    url = "**/assets/data/mnist-subset.npz"
+    page.context.route(url, lambda route: route.abort("internetdisconnected"))
+    page.goto("")
+    assert page.evaluate(READY_OR_REASON) == "ready"
+    message = page.evaluate(RUN_SUBSET)
+    assert message.startswith("DataUnavailable: could not fetch mnist-subset.npz (http"), message
+    assert message.endswith("check the connection and run the code again"), message
+    page.context.unroute(url)
+    assert page.evaluate(RUN_SUBSET) == str((site_dir / "assets" / "data" / "mnist-subset.npz").stat().st_size)
 
 
 def test_a_browser_without_webassembly_is_told_so_instead_of_a_spinner(page):

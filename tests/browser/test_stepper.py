@@ -10,7 +10,8 @@ import json
 
 import numpy as np
 from labpage import set_scheme
-from test_cells import RUN_TIMEOUT_MS, wait_state
+from test_cells import RUN_TIMEOUT_MS, run_through, wait_state
+from waits import settle
 
 WIDTHS = {"wide": 1280, "phone": 390}
 STEPS = 1 + 4 + 4 + 2 + 2 + 1 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1
@@ -96,10 +97,7 @@ page.stepper(forward, backward, small, X_two, Y_two, check=gradient_check)
 def test_the_stepper_walks_every_step_with_the_keyboard_as_numpy_computes_it(new_page, screenshot_dir):
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto("backprop/")
-    page.wait_for_function("window.__cells && window.__cells.list().length > 0")
-    page.evaluate("window.__cells.ready()")
-    results = page.evaluate("window.__cells.runAll()")
-    assert not [r for r in results if not r["ok"] and not r["expectError"]]
+    run_through(page, "page.stepper(")   # every cell's run is the tour's (test_pages.py)
     figure = page.locator(".pycell-fig--stepper")
     assert figure.count() == 1
     stepper = figure.locator(".stp")
@@ -120,17 +118,18 @@ def test_the_stepper_walks_every_step_with_the_keyboard_as_numpy_computes_it(new
     assert figure.get_by_role("button", name="Previous step").is_enabled()
 
     # Screenshots: the first step, a backward sum over the batch (dW2), the check.
-    marks = {"start": 0, "dW2": seen.index("dW2"), "check": STEPS - 1}
+    marks = {"start": ["Home"], "dW2": ["Home"] + ["ArrowRight"] * seen.index("dW2"), "check": ["End"]}
     for scheme in ("light", "dark"):
         set_scheme(page, scheme)
         for width_name, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 1000})
-            for name, k in marks.items():
+            for name, keys in marks.items():
                 stepper.focus()
-                page.keyboard.press("Home")
-                for _ in range(k):
-                    page.keyboard.press("ArrowRight")
-                page.wait_for_timeout(150)
+                for key in keys:
+                    page.keyboard.press(key)
+                step = len(keys) - 1 if name != "check" else STEPS - 1
+                page.wait_for_function("([s, k]) => s.dataset.step === String(k)", arg=[stepper.element_handle(), step])
+                settle(page)
                 figure.screenshot(path=str(screenshot_dir / f"stepper-{name}-{width_name}-{scheme}.png"))
             box = stepper.evaluate("(s) => [s.scrollWidth, s.clientWidth]")
             assert box[0] <= box[1] + 1, box

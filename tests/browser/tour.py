@@ -61,6 +61,17 @@ def site_pages(site_dir: Path) -> list[str]:
     return pages
 
 
+STILL = """() => new Promise((done) => {
+    if (!document.getElementById("tour-still")) {
+        const style = document.createElement("style");
+        style.id = "tour-still";
+        style.textContent = "*, *::before, *::after { transition: none !important; }";
+        document.head.append(style);
+    }
+    requestAnimationFrame(() => requestAnimationFrame(done));
+})"""
+
+
 def set_scheme(page, scheme: str) -> None:
     """Switch Material's palette the way its toggle does (attributes on <body>)."""
     name, primary, accent = SCHEMES[scheme]
@@ -69,9 +80,11 @@ def set_scheme(page, scheme: str) -> None:
         document.body.setAttribute("data-md-color-primary", primary);
         document.body.setAttribute("data-md-color-accent", accent);
     }""", [name, primary, accent])
-    # Charts and heatmap numbers take the palette's colours after the switch; colour
-    # transitions (Material's and ours, up to 250 ms) must be over before colours are measured.
-    page.wait_for_timeout(400)
+    # Charts and heatmap numbers take the palette's colours in an observer of that switch, which
+    # has run when evaluate returns. Colour transitions (Material's and ours, up to 250 ms) would
+    # still be under way when colours are measured, so the tour's tab has none (STILL), and two
+    # frames later every colour is the new palette's.
+    page.evaluate(STILL)
 
 
 AXE_RUN = """async ([context, options]) => {

@@ -1,7 +1,7 @@
 // Unit tests of src/ui/format.js (node --test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { duration, fileSize, formatNumber, keptFilesText, percent, plural, pythonStatusText } from "../../src/ui/format.js";
+import { duration, fileSize, formatNumber, grouped, keptFilesText, percent, plural, pythonStatusText } from "../../src/ui/format.js";
 
 test("duration: ms below a second, one decimal below 10 s, minutes from 90 s", () => {
   assert.equal(duration(0.2), "1 ms");
@@ -10,6 +10,14 @@ test("duration: ms below a second, one decimal below 10 s, minutes from 90 s", (
   assert.equal(duration(17_400), "17 s");
   assert.equal(duration(185_000), "3 min 05 s");
   assert.equal(duration(NaN), "–");
+});
+
+test("grouped: thousands separators, at most 3 decimals", () => {
+  assert.equal(grouped(20_000_000), "20,000,000");
+  assert.equal(grouped(4096), "4,096");
+  assert.equal(grouped(0.5), "0.5");
+  assert.equal(grouped(1234.56789), "1,234.568");
+  assert.equal(grouped(-1500), "-1,500");
 });
 
 test("formatNumber: integers grouped, a whole number without decimals, exponents outside [0.001, 1e5)", () => {

@@ -39,6 +39,9 @@ test("broken link 1: cut off while copying", () => {
   // Cut early: more settings missing than the message lists, and one stop after the list.
   const early = decodeLink(`#${link.slice(0, link.indexOf("&lr"))}`, CHOICES).error;
   assert.match(early, /lacks [A-Za-z]+(, [A-Za-z]+){4}, …; the form shows its usual values\.$/);
+  // Cut inside a name: "…&be" is missing beta and the rest, not an unknown setting "be".
+  assert.match(decodeLink("#lab=1&hidden=64&activation=sigmoid&optimizer=momentum&lr=4&be", CHOICES).error,
+    /incomplete, perhaps cut off .* lacks beta, batchSize, epochs, weightDecay, dropout, …/);
   // Cut in the middle of the last value: "data=fu".
   assert.match(decodeLink(`#${link.slice(0, -2)}`, CHOICES).error, /Unknown data set "fu"/);
 });
@@ -54,6 +57,7 @@ test("broken link 2: settings the lab does not know, or values out of range", ()
 
 test("broken link 3: garbage and other versions", () => {
   assert.match(decodeLink("#lab=%E0%A4%A&&&=x", CHOICES).error, /format the lab does not read/);
+  assert.match(decodeLink("#lab=%F0%9F%92%A5%%zz", CHOICES).error, /format the lab does not read \(version "💥%%zz"\)/);
   assert.match(decodeLink("#lab=2&hidden=64", CHOICES).error, /format the lab does not read \(version "2"\)/);
   assert.match(decodeLink(`#${encodeLink(CHANGED)}&%00%ff=%%%`, CHOICES).error, /settings the lab does not know/);
   assert.match(decodeLink(`#${encodeLink(CHANGED).split("&seed")[0]}&se`, CHOICES).error, /incomplete, .* lacks seed, data/);

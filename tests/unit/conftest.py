@@ -23,20 +23,20 @@ def mnist_dir():
 @pytest.fixture(scope="session")
 def mnist(mnist_dir):
     """The whole of MNIST, raw uint8."""
-    return mlp.load_mnist(mnist_dir)
+    return mlp.data.load_mnist(mnist_dir)
 
 
 @pytest.fixture(scope="session")
 def small(mnist):
     """A class-balanced subset, 2000 train + 500 test, ready to train on (float32, one-hot)."""
-    return mlp.prepare(mlp.make_subset(mnist, 2000, 500, seed=1))
+    return mlp.data.prepare(mlp.data.make_subset(mnist, 2000, 500, seed=1))
 
 
 @pytest.fixture(scope="session")
 def subset_file(mnist, tmp_path_factory):
     """A subset file in the site's format: 3000 train + 1000 test images."""
     path = tmp_path_factory.mktemp("data") / "subset.npz"
-    mlp.save_subset(path, *mlp.make_subset(mnist, 3000, 1000, seed=0))
+    mlp.data.save_subset(path, *mlp.data.make_subset(mnist, 3000, 1000, seed=0))
     return path
 
 

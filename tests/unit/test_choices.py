@@ -1,4 +1,4 @@
-"""The optimiser registry and the lists and limits front ends get from mlp.choices()."""
+"""The optimiser registry and the lists and limits front ends get from mlp.tools.choices.choices()."""
 
 import json
 
@@ -49,7 +49,7 @@ def test_classic_momentum_with_lr_times_one_minus_beta_takes_the_average_forms_s
 
 
 def test_choices_is_one_json_dict_of_lists_and_limits():
-    c = mlp.choices()
+    c = mlp.tools.choices.choices()
     assert json.loads(json.dumps(c)) == c
     assert c["activations"] == list(mlp.ACTIVATIONS) and c["dtypes"] == ["float32", "float64"]
     assert (c["inputs"], c["classes"]) == (784, 10)
@@ -65,4 +65,4 @@ def test_choices_is_one_json_dict_of_lists_and_limits():
     for name in ("layers", "batch_size", "epochs"):
         assert 1 == limits[name][0] < limits[name][1]
     c["limits"]["units"][1] = 1  # a copy: changing it changes nothing in mlp
-    assert mlp.choices()["limits"]["units"][1] == 4096
+    assert mlp.tools.choices.choices()["limits"]["units"][1] == 4096

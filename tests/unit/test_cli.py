@@ -8,7 +8,7 @@ import pytest
 from conftest import run_cli
 
 import mlp
-from mlp.cli import main
+from mlp.tools.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_subset_command_writes_the_site_format(work, mnist):
     data = mlp.load_subset(d / "subset.npz")
     assert np.bincount(data.y_train).tolist() == [300] * 10
     assert np.bincount(data.y_test).tolist() == [100] * 10
-    same = mlp.make_subset(mnist, 3000, 1000, seed=0)  # the library function behind the command
+    same = mlp.data.make_subset(mnist, 3000, 1000, seed=0)  # the library function behind the command
     assert all(np.array_equal(a, b) for a, b in zip(data, same, strict=True))
 
 
@@ -151,7 +151,7 @@ BAD_TRAIN = [
 
 
 def in_process(*args):
-    """``mlp.cli.main(args)`` in this interpreter: its exit status (argparse errors raise SystemExit)."""
+    """``mlp.tools.cli.main(args)`` in this interpreter: its exit status (argparse errors raise SystemExit)."""
     try:
         return main([str(a) for a in args])
     except SystemExit as e:

@@ -8,7 +8,7 @@ from bad_files import empty_test_set, huge_w1_bytes, idx_overflow, write_weights
 from conftest import run_cli
 
 import mlp
-from mlp.cli import main
+from mlp.tools.cli import main
 
 LIMIT = str(16 * 1024**3)  # the memory limit the checks use here, whatever this machine has
 

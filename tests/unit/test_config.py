@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import mlp
-from mlp import cli, config
-from mlp.cli_args import dest, flag, run_config
+from mlp import config
+from mlp.tools import cli
+from mlp.tools.cli import dest, flag, run_config
 
 
 def parse_train(*argv):
@@ -43,7 +44,7 @@ def test_limits_are_the_fields_and_choices_lists_them():
         assert low < high
         if name in config.FIELDS:
             assert config.FIELDS[name].metadata["limits"] == [low, high]
-    assert mlp.choices()["limits"] == config.LIMITS
+    assert mlp.tools.choices.choices()["limits"] == config.LIMITS
 
 
 def test_build_makes_the_trainer_of_every_setting():

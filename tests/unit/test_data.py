@@ -46,7 +46,7 @@ def fake_mnist(directory, n_train=30, n_test=20, gz=False):
 def test_read_idx_types(tmp_path, code, dtype):
     scale, shift = (1, 0) if dtype == np.uint8 else (3, 10)
     a = (np.arange(24).reshape(2, 3, 4) * scale - shift).astype(dtype)
-    out = mlp.read_idx(write(tmp_path / "a.idx", idx_bytes(a, code)))
+    out = mlp.data.read_idx(write(tmp_path / "a.idx", idx_bytes(a, code)))
     assert out.dtype == dtype and out.dtype.isnative and out.shape == (2, 3, 4)
     np.testing.assert_array_equal(out, a)
     out[0, 0, 0] = 1  # writable
@@ -55,8 +55,8 @@ def test_read_idx_types(tmp_path, code, dtype):
 def test_read_idx_gzipped_whatever_the_name(tmp_path):
     a = np.arange(10, dtype=np.uint8)
     content = gzip.compress(idx_bytes(a))
-    np.testing.assert_array_equal(mlp.read_idx(write(tmp_path / "labels.gz", content)), a)
-    np.testing.assert_array_equal(mlp.read_idx(write(tmp_path / "labels-idx1-ubyte", content)), a)
+    np.testing.assert_array_equal(mlp.data.read_idx(write(tmp_path / "labels.gz", content)), a)
+    np.testing.assert_array_equal(mlp.data.read_idx(write(tmp_path / "labels-idx1-ubyte", content)), a)
 
 
 GOOD = idx_bytes(np.arange(12, dtype=np.uint8).reshape(3, 4))
@@ -79,19 +79,19 @@ GOOD = idx_bytes(np.arange(12, dtype=np.uint8).reshape(3, 4))
 def test_read_idx_refuses_bad_files(tmp_path, content, message):
     path = write(tmp_path / "broken-idx3-ubyte", content)
     with pytest.raises(mlp.DataError, match=message) as e:
-        mlp.read_idx(path)
+        mlp.data.read_idx(path)
     assert str(path) in str(e.value)
 
 
 def test_read_idx_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="nothing-here: no such file"):
-        mlp.read_idx(tmp_path / "nothing-here")
+        mlp.data.read_idx(tmp_path / "nothing-here")
 
 
 @pytest.mark.parametrize("gz", [False, True])
 def test_load_mnist_from_files_written_here(tmp_path, gz):
     arrays = fake_mnist(tmp_path, gz=gz)
-    data = mlp.load_mnist(tmp_path)
+    data = mlp.data.load_mnist(tmp_path)
     assert data.x_train.shape == (30, 784) and data.x_test.shape == (20, 784)
     np.testing.assert_array_equal(data.x_train, arrays["x_train"].reshape(30, 784))
     np.testing.assert_array_equal(data.y_test, arrays["y_test"])
@@ -99,24 +99,24 @@ def test_load_mnist_from_files_written_here(tmp_path, gz):
 
 def test_load_mnist_problems(tmp_path):
     with pytest.raises(FileNotFoundError, match="MNIST data directory not found"):
-        mlp.load_mnist(tmp_path / "absent")
+        mlp.data.load_mnist(tmp_path / "absent")
     fake_mnist(tmp_path)
     (tmp_path / "t10k-labels-idx1-ubyte").unlink()
     with pytest.raises(FileNotFoundError,
                        match="missing t10k-labels-idx1-ubyte \\(or t10k-labels-idx1-ubyte.gz\\)"):
-        mlp.load_mnist(tmp_path)
+        mlp.data.load_mnist(tmp_path)
     write(tmp_path / "t10k-labels-idx1-ubyte", idx_bytes(np.zeros(19, np.uint8)))
     with pytest.raises(mlp.DataError, match="20 test images but 19 test labels"):
-        mlp.load_mnist(tmp_path)
+        mlp.data.load_mnist(tmp_path)
     write(tmp_path / "t10k-labels-idx1-ubyte", idx_bytes(np.full(20, 10, np.uint8)))
     with pytest.raises(mlp.DataError, match="label 10 is not a digit"):
-        mlp.load_mnist(tmp_path)
+        mlp.data.load_mnist(tmp_path)
     write(tmp_path / "t10k-labels-idx1-ubyte", idx_bytes(np.zeros((20, 1), np.uint8)))
     with pytest.raises(mlp.DataError, match=r"expected uint8 labels \(n,\); found uint8 \(20, 1\)"):
-        mlp.load_mnist(tmp_path)
+        mlp.data.load_mnist(tmp_path)
     write(tmp_path / "train-images-idx3-ubyte", idx_bytes(np.zeros((30, 28, 28), np.int32), 0x0C))
     with pytest.raises(mlp.DataError, match=r"train-images-idx3-ubyte: expected uint8 images"):
-        mlp.load_mnist(tmp_path)
+        mlp.data.load_mnist(tmp_path)
 
 
 def test_the_real_mnist(mnist):
@@ -138,7 +138,7 @@ def test_default_source_and_load_dataset(tmp_path, monkeypatch, mnist_dir):
     assert mdata.default_source() == str(tmp_path)
     assert len(mlp.load_dataset().x_train) == 30
     subset = tmp_path / "s.npz"
-    mlp.save_subset(subset, *mlp.load_dataset())
+    mlp.data.save_subset(subset, *mlp.load_dataset())
     assert len(mlp.load_dataset(subset).x_test) == 20
     with pytest.raises(FileNotFoundError, match="data not found: .*nowhere .*directory of MNIST IDX files"):
         mlp.load_dataset(tmp_path / "nowhere")
@@ -215,7 +215,7 @@ def test_one_hot():
 
 
 def test_prepare(mnist):
-    data = mlp.prepare(mlp.make_subset(mnist, 100, 50), "float64")
+    data = mlp.data.prepare(mlp.data.make_subset(mnist, 100, 50), "float64")
     assert [a.dtype for a in data] == [np.float64] * 4
     assert data.x_train.shape == (100, 784) and data.y_train.shape == (100, 10)
     assert 0 <= data.x_test.min() and data.x_test.max() <= 1
@@ -224,7 +224,7 @@ def test_prepare(mnist):
 # --- subsets -------------------------------------------------------------------------
 
 def test_balanced_subset(mnist):
-    sub = mlp.make_subset(mnist, 1005, 200, seed=0)
+    sub = mlp.data.make_subset(mnist, 1005, 200, seed=0)
     assert np.bincount(sub.y_train).tolist() == [101] * 5 + [100] * 5
     assert np.bincount(sub.y_test).tolist() == [20] * 10
     assert sub.y_train[:20].tolist() != sorted(sub.y_train[:20].tolist())  # shuffled, not grouped by class
@@ -233,8 +233,8 @@ def test_balanced_subset(mnist):
     # each selected image is the original with its own label
     i = np.flatnonzero((mnist.x_train == sub.x_train[0]).all(axis=1))
     assert sub.y_train[0] in mnist.y_train[i]
-    again = mlp.make_subset(mnist, 1005, 200, seed=0)
-    other = mlp.make_subset(mnist, 1005, 200, seed=1)
+    again = mlp.data.make_subset(mnist, 1005, 200, seed=0)
+    other = mlp.data.make_subset(mnist, 1005, 200, seed=1)
     assert all(np.array_equal(a, b) for a, b in zip(sub, again, strict=True))
     assert not np.array_equal(sub.y_train, other.y_train)
 
@@ -254,9 +254,9 @@ def test_unbalanced_subset_and_errors(mnist):
 # --- the subset file -----------------------------------------------------------------
 
 def test_subset_file_round_trip(tmp_path, mnist):
-    sub = mlp.make_subset(mnist, 200, 50, seed=0)
+    sub = mlp.data.make_subset(mnist, 200, 50, seed=0)
     path = tmp_path / "mnist-subset.bin"  # no .npz added to the name
-    mlp.save_subset(path, *sub)
+    mlp.data.save_subset(path, *sub)
     assert path.exists() and not (tmp_path / "mnist-subset.bin.npz").exists()
     with np.load(path) as npz:  # the format of ARCHITECTURE.md
         assert sorted(npz.files) == ["x_test", "x_train", "y_test", "y_train"]
@@ -265,7 +265,7 @@ def test_subset_file_round_trip(tmp_path, mnist):
     loaded = mlp.load_subset(path)
     assert all(np.array_equal(a, b) for a, b in zip(sub, loaded, strict=True))
     buffer = io.BytesIO()
-    mlp.save_subset(buffer, *sub)
+    mlp.data.save_subset(buffer, *sub)
     for source in (buffer.getvalue(), io.BytesIO(buffer.getvalue())):
         assert np.array_equal(mlp.load_subset(source).x_test, sub.x_test)
     ready = mlp.load_subset(path, scaled=True, as_one_hot=True, dtype="float32")
@@ -274,14 +274,14 @@ def test_subset_file_round_trip(tmp_path, mnist):
 
 
 def test_subset_file_problems(tmp_path, mnist):
-    sub = mlp.make_subset(mnist, 20, 10, seed=0)
+    sub = mlp.data.make_subset(mnist, 20, 10, seed=0)
     with pytest.raises(FileNotFoundError, match="absent.npz: no such file"):
         mlp.load_subset(tmp_path / "absent.npz")
     junk = write(tmp_path / "junk.npz", b"this is not a zip file" * 10)
     with pytest.raises(mlp.DataError, match="junk.npz: cannot read it as a .npz file"):
         mlp.load_subset(junk)
     good = tmp_path / "good.npz"
-    mlp.save_subset(good, *sub)
+    mlp.data.save_subset(good, *sub)
     cut = write(tmp_path / "cut.npz", good.read_bytes()[:-200])
     with pytest.raises(mlp.DataError, match="cut.npz: cannot read it as a .npz file"):
         mlp.load_subset(cut)
@@ -294,4 +294,4 @@ def test_subset_file_problems(tmp_path, mnist):
     with pytest.raises(mlp.DataError, match="x_train must be uint8"):
         mlp.load_subset(floats)
     with pytest.raises(mlp.DataError, match="20 train images but 19 labels"):
-        mlp.save_subset(tmp_path / "x.npz", sub.x_train, sub.y_train[:-1], sub.x_test, sub.y_test)
+        mlp.data.save_subset(tmp_path / "x.npz", sub.x_train, sub.y_train[:-1], sub.x_test, sub.y_test)

@@ -75,13 +75,13 @@ def test_fits():
     net = mlp.Network([784, 8, 5])
     with pytest.raises(ValueError, match="w.npz holds a 784-8-5 network; this data needs 784 inputs "
                                          "and 10 outputs"):
-        mlp.check_fits(net, 784, 10, name="w.npz")
-    assert mlp.check_fits(net, 784, 5) is net
+        mlp.checks.check_fits(net, 784, 10, name="w.npz")
+    assert mlp.checks.check_fits(net, 784, 5) is net
 
 
 def test_parameter_count():
-    assert mlp.parameter_count([784, 64, 10]) == 784 * 64 + 64 + 64 * 10 + 10 == 50890
+    assert mlp.layers.parameter_count([784, 64, 10]) == 784 * 64 + 64 + 64 * 10 + 10 == 50890
     assert mlp.Network([784, 32, 16, 10]).parameter_count() == \
         sum(p.size for p in mlp.Network([784, 32, 16, 10]).params.values())
     n = 99999999999
-    assert mlp.parameter_count([784, n, 10]) == 784 * n + n + n * 10 + 10
+    assert mlp.layers.parameter_count([784, n, 10]) == 784 * n + n + n * 10 + 10

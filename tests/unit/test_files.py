@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 
 import mlp
-from mlp.cli import main
+from mlp.tools.cli import main
 
 
 @contextlib.contextmanager
@@ -34,14 +34,14 @@ def test_atomic_write_keeps_the_old_file_when_the_writer_fails(tmp_path):
     target.write_bytes(b"old content")
     os.chmod(target, 0o640)
     with pytest.raises(RuntimeError, match="midway"):
-        with mlp.atomic_write(target) as f:
+        with mlp.tools.files.atomic_write(target) as f:
             f.write(b"new content, half written")
             raise RuntimeError("midway")
     assert target.read_bytes() == b"old content" and os.listdir(tmp_path) == ["data.bin"]
-    with mlp.atomic_write(target) as f:
+    with mlp.tools.files.atomic_write(target) as f:
         f.write(b"new")
     assert target.read_bytes() == b"new" and stat.S_IMODE(os.stat(target).st_mode) == 0o640
-    with mlp.atomic_write(tmp_path / "new.txt", "w") as f:
+    with mlp.tools.files.atomic_write(tmp_path / "new.txt", "w") as f:
         f.write("text")
     umask = os.umask(0)
     os.umask(umask)

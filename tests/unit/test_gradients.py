@@ -19,7 +19,7 @@ def away_from_zero(rng, shape):
 
 @pytest.mark.parametrize("name", sorted(mlp.ACTIVATIONS))
 def test_activation_derivative(name):
-    f, df = mlp.get_activation(name)
+    f, df = mlp.activations.get_activation(name)
     rng = np.random.default_rng(0)
     z = away_from_zero(rng, (6, 7))
     r = rng.standard_normal(z.shape)  # random weights make sum(f(z) * r) sensitive to every element
@@ -33,7 +33,7 @@ def test_fused_softmax_cross_entropy_gradient():
     z = rng.standard_normal((5, 10)) * 4
     y = mlp.one_hot(rng.integers(0, 10, 5), dtype="float64")
     numeric = numerical_gradient(lambda: mlp.cross_entropy(mlp.softmax(z), y), z)
-    analytic = mlp.softmax_cross_entropy_grad(mlp.softmax(z), y)
+    analytic = mlp.losses.softmax_cross_entropy_grad(mlp.softmax(z), y)
     assert relative_error(analytic, numeric) < TOL
 
 
@@ -90,7 +90,7 @@ def test_sigmoid_is_stable_for_large_inputs(dtype):
         warnings.simplefilter("error")
         with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
             s = mlp.sigmoid(z)
-            d = mlp.DERIVATIVES["sigmoid"](s)
+            d = mlp.activations.DERIVATIVES["sigmoid"](s)
     assert s.dtype == dtype and d.dtype == dtype
     assert s[0] == 0 and s[-1] == 1 and s[4] == 0.5
     assert np.all(np.isfinite(d)) and np.all(np.diff(s) >= 0)

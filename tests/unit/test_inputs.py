@@ -11,7 +11,7 @@ def test_idx_dimensions_that_overflow_name_the_file(tmp_path):
     path = idx_overflow(tmp_path / "mnist") / "train-images-idx3-ubyte"
     with pytest.raises(mlp.DataError, match=rf"^{path}: truncated: shape \(2147483648, 2147483648, 4\) needs "
                                             r"18446744073709551632 bytes, file has 16$"):
-        mlp.read_idx(path)
+        mlp.data.read_idx(path)
 
 
 def test_a_text_file_is_not_an_npz_file(tmp_path):
@@ -54,7 +54,7 @@ def test_nan_weights_same_rule_for_files_and_networks():
     with pytest.raises(mlp.DataError, match="<bytes>: W2 holds 1 NaN or infinite value; a usable network"):
         mlp.load(weights_bytes(net))
     with pytest.raises(ValueError, match="the network: W2 holds 1 NaN or infinite value; a usable network"):
-        mlp.check_weights(net)
+        mlp.checks.check_weights(net)
 
 
 def test_networks_too_large_for_memory(monkeypatch):
@@ -62,18 +62,18 @@ def test_networks_too_large_for_memory(monkeypatch):
     with pytest.raises(mlp.MemoryLimitError, match=r"a 784-99999999999-10 network \(float32\) needs about "
                                                    r"867.7 TB of memory; at most 1.0 GB is available"):
         mlp.Network([784, 99999999999, 10])
-    assert mlp.training_memory([784, 64, 10]) < 50 * 2**20  # mostly one evaluation pass of 4096 images
-    mlp.check_memory(mlp.training_memory([784, 64, 10]), "training")
+    assert mlp.tools.resources.training_memory([784, 64, 10]) < 50 * 2**20  # mostly one evaluation pass of 4096 images
+    mlp.tools.resources.check_memory(mlp.tools.resources.training_memory([784, 64, 10]), "training")
     monkeypatch.setenv("MLP_MEMORY_LIMIT", "lots")
     with pytest.raises(ValueError, match="MLP_MEMORY_LIMIT must be a number of bytes; got 'lots'"):
         mlp.Network([784, 10])
 
 
 def test_output_paths(tmp_path):
-    assert mlp.check_output_path(tmp_path / "new.npz") == tmp_path / "new.npz"
+    assert mlp.tools.files.check_output_path(tmp_path / "new.npz") == tmp_path / "new.npz"
     for path, message in [("", "the path is empty"),
                           (tmp_path / "no" / "w.npz", "directory .*no does not exist"),
                           (tmp_path, "is a directory"), ("/dev/null", "not a regular file"),
                           ("/proc/w.npz", "cannot write in directory /proc")]:
         with pytest.raises(ValueError, match=message):
-            mlp.check_output_path(path)
+            mlp.tools.files.check_output_path(path)

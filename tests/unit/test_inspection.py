@@ -100,7 +100,7 @@ def test_piecewise_linear_networks_split_the_logit_exactly(activation):
     """For relu: contributions of any hidden layer + the later biases through the active units = logit."""
     net = make_net([64, 16, 12, 8, 10], activation, "float64", seed=4)
     path = mlp.prediction_path(net, pixels(64, seed=4))
-    c, derivative = path.predicted, mlp.DERIVATIVES[activation]
+    c, derivative = path.predicted, mlp.activations.DERIVATIVES[activation]
     hidden = [layer.activations for layer in path.layers]
     for k, layer in enumerate(path.layers):
         bias_path = np.zeros_like(hidden[k])

@@ -12,8 +12,8 @@ def test_accuracy_and_confusion_matrix():
     assert cm.dtype == np.int64
     assert cm.tolist() == [[1, 1, 0], [0, 2, 0], [1, 0, 1]]
     assert mlp.confusion_matrix(y_true, y_pred, num_classes=4).shape == (4, 4)
-    np.testing.assert_allclose(mlp.per_class_accuracy(y_true, y_pred), [0.5, 1.0, 0.5])
-    per_class = mlp.per_class_accuracy(y_true, y_pred, num_classes=4)
+    np.testing.assert_allclose(mlp.metrics.per_class_accuracy(y_true, y_pred), [0.5, 1.0, 0.5])
+    per_class = mlp.metrics.per_class_accuracy(y_true, y_pred, num_classes=4)
     assert np.isnan(per_class[3])  # no sample of class 3
 
 

@@ -15,7 +15,7 @@ def test_accuracy_and_confusion_matrix_on_random_labels(seed):
     assert mlp.accuracy(true, predicted) == pytest.approx(metrics.accuracy_score(true, predicted), abs=1e-15)
     np.testing.assert_array_equal(mlp.confusion_matrix(true, predicted, num_classes=10),
                                   metrics.confusion_matrix(true, predicted, labels=range(10)))
-    np.testing.assert_allclose(mlp.per_class_accuracy(true, predicted, num_classes=10),
+    np.testing.assert_allclose(mlp.metrics.per_class_accuracy(true, predicted, num_classes=10),
                                metrics.recall_score(true, predicted, average=None, labels=range(10)))
 
 

@@ -87,7 +87,7 @@ def test_bad_networks():
     with pytest.raises(ValueError, match="unsupported dtype 'float16'"):
         mlp.Network([4, 2], dtype="float16")
     with pytest.raises(ValueError, match="unknown activation"):
-        mlp.get_activation("Sigmoid")
+        mlp.activations.get_activation("Sigmoid")
 
 
 def test_bad_inputs():

@@ -78,7 +78,7 @@ def test_adam_with_bias_correction():
 
 @pytest.mark.parametrize("name", sorted(mlp.OPTIMIZERS))
 def test_float32_parameters_stay_float32(name):
-    optimizer = mlp.get_optimizer(name, learning_rate=np.float64(0.01))
+    optimizer = mlp.make_optimizer(name, learning_rate=np.float64(0.01))
     w = np.ones((3, 2), dtype=np.float32)
     for _ in range(3):
         optimizer.step({"w": w}, {"w": np.full((3, 2), 0.5, dtype=np.float32)})
@@ -98,7 +98,7 @@ def test_state_is_kept_per_parameter():
 
 def test_bad_settings():
     with pytest.raises(ValueError, match="unknown optimizer 'nadam'.*sgd, momentum, rmsprop, adam"):
-        mlp.get_optimizer("nadam")
+        mlp.make_optimizer("nadam")
     for lr in (0, -1, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="learning rate must be a positive number"):
             mlp.SGD(lr)
@@ -145,3 +145,29 @@ def test_momentum_training_matches_the_tutorials_code(small):
         tutorial_step(ref, velocity, xb, yb, lr=4, beta=0.9)
     for k, v in net.params.items():
         np.testing.assert_allclose(v, ref[k].T.reshape(v.shape), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", [
+    lambda: mlp.Momentum(4.0, 0.9),
+    lambda: mlp.Momentum(0.4, 0.9, form="classic", nesterov=True),
+    lambda: mlp.Adam(0.01, weight_decay=0.1),
+], ids=["momentum", "classic-nesterov", "adamw"])
+@pytest.mark.parametrize("dtype, rtol", [("float32", 1e-5), ("float64", 1e-12)])
+def test_the_readable_update_and_the_in_place_one_agree(optimizer, dtype, rtol):
+    """The formula as written (fused = False) and the in-place version step() uses by default."""
+    rng = np.random.default_rng(0)
+    start = {"W1": rng.standard_normal((30, 20)).astype(dtype), "b1": np.zeros(20, dtype)}
+    grads = [{k: rng.standard_normal(v.shape).astype(dtype) for k, v in start.items()} for _ in range(20)]
+    readable, in_place = optimizer(), optimizer()
+    readable.fused = False
+    assert in_place.fused and type(readable).update_in_place is not mlp.Optimizer.update_in_place
+    results = []
+    for opt in (readable, in_place):
+        params = {k: v.copy() for k, v in start.items()}
+        for g in grads:
+            opt.step(params, g)
+        assert all(p.dtype == dtype for p in params.values())
+        results.append(params)
+    for key in start:
+        np.testing.assert_allclose(results[0][key], results[1][key], rtol=rtol, atol=rtol)
+        assert not np.allclose(results[0][key], start[key])  # the steps moved the weights

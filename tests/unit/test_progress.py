@@ -12,7 +12,7 @@ import mlp
 
 
 def test_recorder_keeps_thinned_smoothed_points_and_hands_over_what_is_new(small):
-    recorder = mlp.HistoryRecorder(points_per_epoch=8)
+    recorder = mlp.tools.history.HistoryRecorder(points_per_epoch=8)
     trainer = make_trainer(small, callbacks=[recorder], epochs=2)  # 32 batches per epoch: every 4th
     trainer.run(max_batches=10)
     points, records = recorder.take()
@@ -26,7 +26,7 @@ def test_recorder_keeps_thinned_smoothed_points_and_hands_over_what_is_new(small
 
 
 def test_recorder_smoothing_is_bias_corrected_and_zero_keeps_raw_losses(small):
-    raw, smooth = mlp.HistoryRecorder(points_per_epoch=None, smoothing=0), mlp.HistoryRecorder(None, 0.9)
+    raw, smooth = mlp.tools.history.HistoryRecorder(points_per_epoch=None, smoothing=0), mlp.tools.history.HistoryRecorder(None, 0.9)
     losses = []
 
     class Losses(mlp.Callback):
@@ -41,25 +41,25 @@ def test_recorder_smoothing_is_bias_corrected_and_zero_keeps_raw_losses(small):
         average, weight = 0.9 * average + 0.1 * loss, 0.9 * weight + 0.1
     assert smooth.points[-1][1] == pytest.approx(average / weight)
     with pytest.raises(ValueError, match="smoothing must be in"):
-        mlp.HistoryRecorder(smoothing=1)
+        mlp.tools.history.HistoryRecorder(smoothing=1)
 
 
 def test_format_record_without_train_figures_and_with_a_named_evaluation_set():
     record = {"epoch": 2, "seconds": 1.5, "train_loss": None, "train_acc": None, "test_loss": 0.25,
               "test_acc": 0.9}
-    assert mlp.format_record(record, 5) == "epoch 2/5: 1.50s, test loss 0.2500, test acc 0.9000"
-    assert mlp.format_record(record, eval_name="validation") == \
+    assert mlp.callbacks.format_record(record, 5) == "epoch 2/5: 1.50s, test loss 0.2500, test acc 0.9000"
+    assert mlp.callbacks.format_record(record, eval_name="validation") == \
         "epoch 2: 1.50s, validation loss 0.2500, validation acc 0.9000"
     full = dict(record, train_loss=0.125, train_acc=0.95)
-    assert mlp.format_record(full, 5) == \
+    assert mlp.callbacks.format_record(full, 5) == \
         "epoch 2/5: 1.50s, train loss 0.1250, train acc 0.9500, test loss 0.2500, test acc 0.9000"
 
 
 def test_validation_data_is_named_so_in_the_log(small):
     log = io.StringIO()
-    recorder = mlp.HistoryRecorder()
+    recorder = mlp.tools.history.HistoryRecorder()
     trainer = make_trainer(small, epochs=1, evaluate_train=False, eval_name="validation",
-                           callbacks=[mlp.EpochLog(log), recorder])
+                           callbacks=[mlp.callbacks.EpochLog(log), recorder])
     trainer.fit()
     line = log.getvalue().strip()
     assert line.startswith("epoch 1/1: ") and ", validation loss " in line and "validation acc" in line
@@ -91,12 +91,12 @@ def test_run_in_time_slices(small):
 
 def test_worse_than_guessing():
     assert mlp.guessing_loss(10) == pytest.approx(2.302585, rel=1e-6)
-    assert mlp.worse_than_guessing(2.2, 10, 4, 1) is None and mlp.worse_than_guessing(None) is None
-    message = mlp.worse_than_guessing(4.2, 10, 4, 1)
+    assert mlp.tools.diagnosis.worse_than_guessing(2.2, 10, 4, 1) is None and mlp.tools.diagnosis.worse_than_guessing(None) is None
+    message = mlp.tools.diagnosis.worse_than_guessing(4.2, 10, 4, 1)
     assert message == ("worse than guessing: the loss 4.20 is above ln(10) = 2.30, the loss of giving "
                        "each of the 10 classes probability 1/10; the learning rate 4 is likely too high "
                        "for batch size 1: try a smaller one, e.g. 0.4, or larger batches")
-    assert "NaN" in mlp.worse_than_guessing(math.nan)
+    assert "NaN" in mlp.tools.diagnosis.worse_than_guessing(math.nan)
 
 
 def test_diagnose_a_run_that_learns_nothing(small):
@@ -106,9 +106,9 @@ def test_diagnose_a_run_that_learns_nothing(small):
     trainer = mlp.Trainer(net, mlp.Momentum(4, 0.9), x, y, batch_size=1, epochs=1)
     trainer.fit()
     assert trainer.history[-1]["train_loss"] > 4 and trainer.history[-1]["train_acc"] < 0.2
-    message = mlp.diagnose(trainer)
+    message = mlp.tools.diagnosis.diagnose(trainer)
     assert message.startswith("worse than guessing: the train loss ") and "batch size 1" in message
     good = make_trainer(small, epochs=1)
-    assert mlp.diagnose(good) is None
+    assert mlp.tools.diagnosis.diagnose(good) is None
     good.fit()
-    assert mlp.diagnose(good) is None and np.isfinite(good.history[-1]["train_loss"])
+    assert mlp.tools.diagnosis.diagnose(good) is None and np.isfinite(good.history[-1]["train_loss"])

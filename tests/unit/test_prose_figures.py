@@ -79,3 +79,27 @@ def test_a_hand_typed_figure_is_caught():
     for pattern, _field in CLAIMS.values():
         match = pattern.search(text)
         assert match and match.group(1) in ("ten", "a")
+
+
+def test_how_it_runs_states_the_matrix_products_as_measured(hook):
+    """The einsum rule's speed-ups and slow-downs, and the deep network's batch, from the JSON."""
+    text = (DOCS / "about" / "how-it-runs.md").read_text()
+    out = re.sub(r"\s+", " ", hook.on_page_markdown(
+        text, SimpleNamespace(file=SimpleNamespace(src_uri="about/how-it-runs.md")), {}, None))
+    rows = LATEST["matmul"]
+    fast = [r["einsum"] / r["matmul"] for r in rows if min(r["shape"][1:]) >= 32]
+    slow = [r["matmul"] / r["einsum"] for r in rows if r["einsum"] < r["matmul"]]
+    assert all(f > 1 for f in fast), "einsum is no longer faster on the large products: reword"
+    assert f"einsum is {min(fast):.1f}× to {max(fast):.1f}× as fast as `@`" in out
+    assert f"{min(slow):.1f}× to {max(slow):.1f}× slower than `@`" in out
+    names = sorted({r["name"] for r in rows if r["einsum"] < r["matmul"]
+                    and all(s["einsum"] < s["matmul"] for s in rows if s["name"] == r["name"])})
+    stated = re.search(r"does not pay when one of them is 10 \(.*?\): on (.*?) it is", out)[1]
+    assert sorted(re.findall(r"\*([^*]+)\*", stated)) == names
+    assert all(10 in r["shape"][1:] for r in rows if r["name"] in names)
+    phases = LATEST["browser"]["kernel"]["phases"]
+    share = {k: 100 * phases[k]["deep"]["matrix products"] / phases[k]["deep"]["batch"] for k in phases}
+    assert (f"their share falls from {share['numpy']:.0f} % of a batch's time on the NumPy path to "
+            f"{share['kernel']:.0f} %") in out
+    assert share["kernel"] < share["numpy"] and LATEST["browser"]["training"]["deep"]["label"] in out
+    assert "{{" not in out and "several times faster" not in out

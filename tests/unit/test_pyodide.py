@@ -24,9 +24,11 @@ import fs from "fs";
 const [mlpDir, subset, code] = process.argv.slice(2);
 const py = await loadPyodide({ indexURL: "%(assets)s/" });
 await py.loadPackage("%(wheel)s");
-py.FS.mkdirTree("/home/pyodide/mlp");
-for (const f of fs.readdirSync(mlpDir).filter((f) => f.endsWith(".py") || f.endsWith(".wasm")))
-  py.FS.writeFile("/home/pyodide/mlp/" + f, fs.readFileSync(mlpDir + "/" + f));
+for (const dir of ["", "/tools"]) {  // the package and its subpackage
+  py.FS.mkdirTree("/home/pyodide/mlp" + dir);
+  for (const f of fs.readdirSync(mlpDir + dir).filter((f) => f.endsWith(".py") || f.endsWith(".wasm")))
+    py.FS.writeFile("/home/pyodide/mlp" + dir + "/" + f, fs.readFileSync(mlpDir + dir + "/" + f));
+}
 py.FS.writeFile("/home/pyodide/subset.npz", fs.readFileSync(subset));
 console.log(await py.runPythonAsync(fs.readFileSync(code, "utf8")));
 """

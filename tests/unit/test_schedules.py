@@ -21,7 +21,7 @@ def test_cosine_schedule_with_warm_up_by_hand():
     assert cosine(2, 3) == pytest.approx(0.55)          # half-way down: 0.1 + 0.9 / 2
     assert cosine(1.5, 3) == pytest.approx(0.1 + 0.45 * (1 + math.cos(math.pi / 4)))
     assert cosine(3, 3) == pytest.approx(0.1)           # the end
-    no_warmup = mlp.CosineSchedule()
+    no_warmup = mlp.schedules.CosineSchedule()
     assert no_warmup(0, 4) == 1.0 and no_warmup(4, 4) == pytest.approx(0.0, abs=1e-15)
 
 
@@ -82,8 +82,8 @@ def test_decoupled_weight_decay_follows_the_scheduled_learning_rate():
 
 
 def test_choices_lists_the_schedules_and_the_regularisation_limits():
-    c = mlp.choices()
-    assert c["schedules"] == list(mlp.SCHEDULES) == ["constant", "step", "cosine"]
+    c = mlp.tools.choices.choices()
+    assert c["schedules"] == list(mlp.schedules.SCHEDULES) == ["constant", "step", "cosine"]
     limits = c["limits"]
     assert {"weight_decay", "l2", "dropout", "warmup_epochs", "step_epochs", "gamma"} <= set(limits)
     # Each end the limits include is accepted; the excluded ends are refused.

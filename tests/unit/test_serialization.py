@@ -40,7 +40,7 @@ def test_load_weights_into_a_matching_network(tmp_path, trained):
     path = tmp_path / "w.npz"
     mlp.save(trained, path)
     net = mlp.Network([784, 16, 10], activation="tanh", seed=99, dtype="float64")
-    mlp.load_weights(net, path)
+    mlp.serialization.load_weights(net, path)
     assert net.params["W1"].dtype == np.float64
     np.testing.assert_allclose(net.params["W1"], trained.params["W1"])
 
@@ -50,9 +50,9 @@ def test_mismatched_network_is_refused(tmp_path, trained):
     mlp.save(trained, path)
     with pytest.raises(ValueError, match=r"w.npz holds a network with sizes \[784, 16, 10\]; "
                                          r"this network has sizes \[784, 32, 10\]"):
-        mlp.load_weights(mlp.Network([784, 32, 10], activation="tanh"), path)
+        mlp.serialization.load_weights(mlp.Network([784, 32, 10], activation="tanh"), path)
     with pytest.raises(ValueError, match="activation 'tanh'; this network has activation 'relu'"):
-        mlp.load_weights(mlp.Network([784, 16, 10], activation="relu"), path)
+        mlp.serialization.load_weights(mlp.Network([784, 16, 10], activation="relu"), path)
 
 
 def test_bad_weight_files(tmp_path, trained, subset_file):

@@ -173,7 +173,7 @@ def test_unknown_runs_and_data_files_are_named(data, tmp_path):
 def test_choices_add_the_matrix_products_that_work_here():
     c = lab.choices()
     assert c["backends"] == ["numpy"]  # natively: NumPy's BLAS; the kernel is for the browser
-    assert {k: v for k, v in c.items() if k not in ("backends", "defaults")} == mlp.choices()
+    assert {k: v for k, v in c.items() if k not in ("backends", "defaults")} == mlp.tools.choices.choices()
 
 
 def test_regularisation_and_schedule_settings_reach_mlps_trainer(data):
@@ -216,7 +216,7 @@ def test_the_js_tests_fixture_is_pythons_answer():
     assert {**fixture, "backends": lab.choices()["backends"]} == lab.choices()
 
 
-@pytest.mark.parametrize("schedule", mlp.SCHEDULES)
+@pytest.mark.parametrize("schedule", mlp.schedules.SCHEDULES)
 @pytest.mark.parametrize("optimizer", mlp.OPTIMIZERS)
 def test_the_forms_first_values_are_what_a_run_trains_with(data, optimizer, schedule):
     """The values the form shows (choices()["defaults"]) are the ones the trainer gets, sent or left out."""

@@ -33,7 +33,9 @@ def test_a_network_and_an_input_give_numpy_activations_and_the_strongest_weights
     for i, j, w in first["edges"]:
         assert w == net.params["W1"][i, j]
         assert abs(x[i] / 255 * w) >= np.sort(np.abs(x / 255 * net.params["W1"][:, j]))[-PIXEL_EDGES] - 1e-12
-    assert f["alt"].endswith(f"It predicts {f['predicted']} with probability {p.max():.2f}.")
+    second = int(np.argsort(p)[-2])
+    assert f["alt"].endswith(f"It predicts {f['predicted']} with probability {p.max():.2f}. "
+                             f"Next most probable: {second} ({p[second]:.2f}).")
 
 
 def test_a_parameter_dict_is_drawn_whole():

@@ -37,7 +37,7 @@ def test_progress_uses_the_history_recorder_and_names_the_validation_set(small, 
     progress = page.ProgressCallback(interval=1e-9, title="Run")
     trainer = make_trainer(small, epochs=2, eval_name="validation", callbacks=[progress])
     trainer.fit()
-    assert isinstance(progress.recorder, mlp.HistoryRecorder) and progress.eval_name == "validation"
+    assert isinstance(progress.recorder, mlp.tools.history.HistoryRecorder) and progress.eval_name == "validation"
     assert progress.recorder.records == trainer.history
     loss, accuracy = bridge.last("#loss"), bridge.last("#accuracy")
     names = {s["name"]: s["role"] for s in loss["series"]}
@@ -47,7 +47,7 @@ def test_progress_uses_the_history_recorder_and_names_the_validation_set(small, 
     assert accuracy["series"][1]["values"] == [r["test_acc"] for r in trainer.history]
     log = bridge.last("#log")
     assert log["kind"] == "log" and len(log["lines"]) == 2
-    assert log["lines"][1] == mlp.format_record(trainer.history[1], 2, "validation")
+    assert log["lines"][1] == mlp.callbacks.format_record(trainer.history[1], 2, "validation")
     assert "validation acc" in log["lines"][0] and "test" not in " ".join(log["lines"])
     epochs = [m for m in bridge.messages if m["kind"] == "epoch"]
     assert [m["eval_name"] for m in epochs] == ["validation", "validation"]
@@ -57,7 +57,7 @@ def test_progress_prints_its_log_natively_and_says_test_by_default(small, capsys
     trainer = make_trainer(small, epochs=1, callbacks=[page.ProgressCallback()])
     trainer.fit()
     out = capsys.readouterr().out
-    assert mlp.format_record(trainer.history[0], 1, "test") in out.splitlines()
+    assert mlp.callbacks.format_record(trainer.history[0], 1, "test") in out.splitlines()
 
 
 def test_chart_colors_name_roles_and_refuse_others(bridge):

@@ -16,7 +16,7 @@ def test_a_loss_above_ln10_at_the_end_is_called_worse_than_guessing(small, capsy
     # sigmoid, momentum, learning rate 4, batch size 1: the loss stays near 4, above ln(10) = 2.30
     trainer = train(small, 4, 1)
     err = capsys.readouterr().err
-    assert err.strip().splitlines()[-1] == "Warning: " + mlp.diagnose(trainer)
+    assert err.strip().splitlines()[-1] == "Warning: " + mlp.tools.diagnosis.diagnose(trainer)
     assert "worse than guessing: the train loss " in err and "batch size 1" in err
 
     train(small, 0.1, 32)

@@ -181,7 +181,7 @@ def test_divergence_names_the_learning_rate(small, activation, lr, scale, loss, 
 @pytest.mark.parametrize("name", sorted(mlp.OPTIMIZERS))
 def test_every_optimizer_learns_and_keeps_float32(small, name):
     lr = {"sgd": 0.5, "momentum": 4, "classic": 0.4, "nesterov": 4, "rmsprop": 0.005, "adam": 0.005}[name]
-    trainer = make_trainer(small, optimizer=mlp.get_optimizer(name, learning_rate=lr), epochs=2)
+    trainer = make_trainer(small, optimizer=mlp.make_optimizer(name, learning_rate=lr), epochs=2)
     trainer.fit()
     assert trainer.history[-1]["test_acc"] > 0.6  # 2 epochs on 2000 images; chance is 0.1
     assert all(p.dtype == np.float32 for p in trainer.network.params.values())
@@ -240,13 +240,13 @@ def test_bad_training_settings(small):
 
 def test_progress_bar_and_epoch_log(small):
     bar_out, log_out = io.StringIO(), io.StringIO()
-    bar = mlp.ProgressBar(bar_out, interval=0, force=True)
-    trainer = make_trainer(small, callbacks=[bar, mlp.EpochLog(log_out)])
+    bar = mlp.callbacks.ProgressBar(bar_out, interval=0, force=True)
+    trainer = make_trainer(small, callbacks=[bar, mlp.callbacks.EpochLog(log_out)])
     trainer.fit()
     assert "epoch 2/2 [########################] 32/32 loss" in bar_out.getvalue()
     lines = log_out.getvalue().splitlines()
     assert (len(lines) == 2 and lines[1].startswith("epoch 2/2: ") and "test acc 0.9" in lines[1]
             or "test acc 0.8" in lines[1])
     quiet = io.StringIO()  # not a terminal: no bar unless forced
-    make_trainer(small, epochs=1, callbacks=[mlp.ProgressBar(quiet)]).fit()
+    make_trainer(small, epochs=1, callbacks=[mlp.callbacks.ProgressBar(quiet)]).fit()
     assert quiet.getvalue() == ""

@@ -3,12 +3,11 @@
 // site's figure renderers.
 
 import { el } from "../../ui/dom.js";
-import { percent } from "../../ui/format.js";
+import { grouped, percent } from "../../ui/format.js";
 import { drawDigits, drawHeatmap } from "../../figures/index.js";
 import { modelName, panel, showStats, tabs } from "./panel.js";
 
 const DIGITS = Array.from({ length: 10 }, (_, d) => String(d));
-const grouped = (n) => n.toLocaleString("en");
 
 function confusion(r) {
   return drawHeatmap({

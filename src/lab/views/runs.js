@@ -2,6 +2,7 @@
 // Remove), and the weights files: Download weights (.npz) and Load weights….
 
 import { el } from "../../ui/dom.js";
+import { grouped } from "../../ui/format.js";
 import { label } from "../form-model.js";
 import { panel, runColor, swatch } from "./panel.js";
 
@@ -15,7 +16,7 @@ function speed(run) {
   const p = run.progress;
   if (!p || !p.elapsed) return null;
   const backend = run.config.backend ? ` · ${label(run.config.backend)}` : "";
-  return `${Math.round(p.samples / p.elapsed).toLocaleString("en")} samples/s${backend}`;
+  return `${grouped(Math.round(p.samples / p.elapsed))} samples/s${backend}`;
 }
 
 function runRow(lab, run) {

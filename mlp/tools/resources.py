@@ -1,7 +1,10 @@
-"""Checks that a network can be used: the same rules for the CLI, the lab and library code.
+"""Memory: how much a job needs, how much this process may use, and the check between them.
 
-Each check raises ``ValueError`` with one line that names the problem and what is
-allowed, so any front end can show the message as it is.
+The same rule for the CLI, the lab and library code: :class:`mlp.Network` and
+:func:`mlp.load` refuse a network too large to allocate (``mlp`` installs
+:func:`check_memory` as the network's memory check when it is imported), and the CLI
+refuses a training run too large for memory before it reads the data. The message
+names the job, what it needs and what is available, so any front end can show it.
 """
 
 import os
@@ -9,69 +12,14 @@ import sys
 
 import numpy as np
 
-from .chunks import EVAL_CHUNK
-from .layers import parameter_count
+from ..chunks import EVAL_CHUNK
+from ..layers import parameter_count
 
 WASM_MEMORY = 2 * 1024**3  # what a browser tab's Python (32-bit WebAssembly) can use at most, about
 
 
 class MemoryLimitError(ValueError):
     """A job needs more memory than is available (see :func:`check_memory`)."""
-
-
-def check_finite(params, name="the network"):
-    """Refuse parameters (a dict of arrays: ``W1``, ``b1``, ...) holding NaN or infinite values.
-
-    Raises
-    ------
-    ValueError
-        Naming the first parameter that is not finite and how many values are bad.
-    """
-    for key, param in params.items():
-        finite = np.isfinite(param)
-        if not finite.all():
-            bad = int(finite.size - np.count_nonzero(finite))
-            raise ValueError(f"{name}: {key} holds {bad} NaN or infinite value{'s' * (bad != 1)}; "
-                             f"a usable network has finite weights (a diverged training gives such weights)")
-    return params
-
-
-def check_weights(network, name="the network"):
-    """Refuse a network whose weights or biases hold NaN or infinite values.
-
-    Such a network (a diverged training, or a damaged file) predicts nothing
-    meaningful: its outputs are NaN, and an accuracy computed from them would
-    be a silent wrong result. :func:`mlp.load` applies the same rule to files.
-
-    Raises
-    ------
-    ValueError
-        As :func:`check_finite`.
-    """
-    check_finite(network.params, name)
-    return network
-
-
-def check_fits(network, n_inputs, n_classes, name="the network"):
-    """Refuse a network whose input or output width does not fit the data.
-
-    Parameters
-    ----------
-    n_inputs : int
-        Features per sample (784 pixels for MNIST).
-    n_classes : int
-        Classes of the labels (10 for MNIST).
-
-    Raises
-    ------
-    ValueError
-        ``"<name> holds a 784-64-5 network; this data needs 784 inputs and 10 outputs"``.
-    """
-    sizes = network.sizes
-    if sizes[0] != n_inputs or sizes[-1] != n_classes:
-        raise ValueError(f"{name} holds a {'-'.join(map(str, sizes))} network; this data needs "
-                         f"{n_inputs} inputs and {n_classes} outputs")
-    return network
 
 
 def format_bytes(n):

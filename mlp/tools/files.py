@@ -1,11 +1,12 @@
-"""Writing files so that nothing is lost, and checking output paths before the work starts.
+"""Writing files so that nothing is lost, checking output paths before the work starts,
+and naming and opening the ``.npz`` files that :mod:`mlp.data` and :mod:`mlp.serialization` read.
 
 :func:`atomic_write` writes to a temporary file in the target's folder and moves
 it over the target with ``os.replace`` only once it is complete: a failure or a
 kill mid-write (a full disk, a size limit, Ctrl-C) leaves the old file as it was,
 and no reader ever sees half a file. ``os.replace`` is atomic within one file
 system on POSIX and Windows, which is why the temporary file lives in the same
-folder. Build scripts import it too.
+folder. The build has its own (scripts/assets/atomic.py says why).
 """
 
 import contextlib

@@ -9,12 +9,12 @@ extreme case, is caught by the trainer as a NaN or huge loss).
 
 import math
 
+from ..checks import whole
+
 
 def guessing_loss(n_classes=10):
     """``ln(n_classes)``: the cross-entropy (nats) of predicting every class with probability 1/n_classes."""
-    if isinstance(n_classes, bool) or int(n_classes) < 2:
-        raise ValueError(f"n_classes must be an integer of at least 2; got {n_classes!r}")
-    return math.log(n_classes)
+    return math.log(whole("n_classes", n_classes, low=2, what="an integer of at least 2"))
 
 
 def worse_than_guessing(loss, n_classes=10, learning_rate=None, batch_size=None, what="loss"):

@@ -7,12 +7,12 @@ limits, like the defaults, are :class:`mlp.RunConfig`'s.
 
 import copy
 
-from .activations import ACTIVATIONS
-from .config import LIMITS
-from .data import NUM_CLASSES
-from .init import INITIALIZERS
-from .optimizers import OPTIMIZERS
-from .schedules import SCHEDULES
+from ..activations import ACTIVATIONS
+from ..config import LIMITS
+from ..data import NUM_CLASSES
+from ..init import INITIALIZERS
+from ..optimizers import OPTIMIZERS
+from ..schedules import SCHEDULES
 
 INPUTS = 784  # pixels of a 28 x 28 MNIST image
 
@@ -34,7 +34,7 @@ def choices():
         :func:`mlp.make_schedule`); the limits are :data:`mlp.config.LIMITS`, the
         ranges of :class:`mlp.RunConfig`'s fields. A fresh copy on every call.
     """
-    from .network import DTYPES
+    from ..network import DTYPES
 
     return {
         "activations": list(ACTIVATIONS),

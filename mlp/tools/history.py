@@ -8,7 +8,8 @@ that trains in slices draws only what changed.
 
 import math
 
-from .callbacks import Callback
+from ..callbacks import Callback
+from ..checks import whole
 
 
 class HistoryRecorder(Callback):
@@ -39,8 +40,8 @@ class HistoryRecorder(Callback):
     """
 
     def __init__(self, points_per_epoch=40, smoothing=0.9):
-        if points_per_epoch is not None and (isinstance(points_per_epoch, bool) or int(points_per_epoch) < 1):
-            raise ValueError(f"points_per_epoch must be a positive integer or None; got {points_per_epoch!r}")
+        if points_per_epoch is not None:
+            points_per_epoch = whole("points_per_epoch", points_per_epoch, what="a positive integer or None")
         if not 0 <= smoothing < 1:
             raise ValueError(f"smoothing must be in [0, 1); got {smoothing!r}")
         self.points_per_epoch, self.smoothing = points_per_epoch, float(smoothing)
