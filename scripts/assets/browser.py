@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import io
 import os
+import re
 import shutil
 import sys
 import threading
@@ -71,6 +72,10 @@ class StaticServer:
     # While true, every connection is closed unanswered, as by a host that is gone (the tests
     # of offline use in engines whose driver cannot take the tab offline).
     down: bool = False
+    # Serve sitemap.xml with its addresses on this server's port. Material's instant navigation
+    # follows only links the sitemap lists, port included (it takes the page's protocol and
+    # host, not its port), so a second server of one build needs it (two test runs at once).
+    sitemap_on_own_port: bool = False
 
     def start(self) -> StaticServer:
         outer = self
@@ -89,6 +94,9 @@ class StaticServer:
                 super().end_headers()
 
             def send_head(self):
+                if outer.sitemap_on_own_port and self.path.split("?")[0] == "/sitemap.xml":
+                    return self.body(re.sub(rb"http://(127\.0\.0\.1|localhost):\d+/", outer.url.encode(),
+                                            (outer.root / "sitemap.xml").read_bytes()), "application/xml")
                 cookie = self.headers.get("Cookie") or ""
                 if not outer.head_script or "head-script=1" not in cookie:
                     return super().send_head()
@@ -99,12 +107,15 @@ class StaticServer:
                 if path.suffix != ".html" or not path.is_file() or not asked.endswith(("/", ".html")):
                     return super().send_head()
                 script = b"<head><script>" + outer.head_script.encode() + b"</script>"
-                body = path.read_bytes().replace(b"<head>", script, 1)
+                return self.body(path.read_bytes().replace(b"<head>", script, 1), "text/html; charset=utf-8")
+
+            def body(self, data: bytes, content_type: str):
+                """Answers 200 with `data`, made here rather than read from a file."""
                 self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                return io.BytesIO(body)
+                return io.BytesIO(data)
 
             def handle_one_request(self):
                 if outer.down:

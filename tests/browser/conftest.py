@@ -96,20 +96,25 @@ def built_port(site: Path) -> int:
 
 @pytest.fixture(scope="session")
 def server(site_dir):
-    """The site served at the address it was built for, or on a free port if that one is busy.
+    """The site served at the address it was built for. Where that port is busy, or under
+    MLP_TEST_BESIDE=1 (a second test run beside the first, as scripts/test runs the other
+    engines' tours), on a free port whose server puts its own address in sitemap.xml.
 
-    `server.matches_site_url` says which: without it, Material navigates by full page loads.
+    `server.matches_site_url` says whether Material's instant navigation works: not for a site
+    built for an address other than 127.0.0.1 or localhost, which navigates by full loads.
     """
     port = built_port(site_dir)
-    try:
-        srv = StaticServer(site_dir, port=port).start()
-        srv.matches_site_url = port != 0
-    except OSError as exc:
-        warnings.warn(f"port {port}, the one the site was built for, is busy ({exc}); serving on "
-                      f"a free port, so pages navigate by full loads. Set MLP_TEST_PORT to a free "
-                      f"port for the build and the tests.", stacklevel=2)
-        srv = StaticServer(site_dir).start()
-        srv.matches_site_url = False
+    srv = None
+    if port and os.environ.get("MLP_TEST_BESIDE") != "1":
+        try:
+            srv = StaticServer(site_dir, port=port).start()
+        except OSError as exc:
+            warnings.warn(f"port {port}, the one the site was built for, is busy ({exc}); serving "
+                          f"on a free port with the sitemap moved to it. Set MLP_TEST_PORT to a "
+                          f"free port for the build and the tests.", stacklevel=2)
+    if srv is None:
+        srv = StaticServer(site_dir, sitemap_on_own_port=port != 0).start()
+    srv.matches_site_url = port != 0
     yield srv
     srv.stop()
 

@@ -9,8 +9,12 @@ Firefox's as WebDriver BiDi reports them, WebKit's through the hook engines/hook
 test server puts in every page (WebKitWebDriver has no log API); the server's own log gives
 every answer >= 400.
 
-What each tour covers, so that each takes well under 90 s here (the Chromium tests already
-take most of the suite's 15 minutes, and they run every cell of every page):
+What each tour covers: the Chromium tests already take most of the suite's 15 minutes and
+run every cell of every page, so here the chapters' cells are shared out (Firefox gets
+about 40 s of Chromium's cell time, each WebKit tour about 13: WebKit computes at half the
+speed and takes three times as long to start Python), and each tour starts Python as few times as its checks need (the first visit, the restart
+after Stop, the share link's full load, offline). Each tour's seconds, step by step, are in
+engines.json: they grow several-fold when the machine is shared.
 - Firefox: the cells of the heaviest chapters (COVERAGE), the lab trained for an epoch, and
   offline. It runs the relaxed-SIMD kernel, like Chromium, about as fast.
 - WebKit as Safari (JSC_useSharedArrayBuffer=true: SharedArrayBuffer once isolated, so Stop
