@@ -83,9 +83,7 @@ def test_train_whose_save_fails_at_the_end_keeps_the_old_file_and_the_report(tmp
 def test_ctrl_c_during_training_saves_the_model_trained_so_far(tmp_path, subset_file):
     save, report = tmp_path / "w.npz", tmp_path / "r.json"
     process = subprocess.Popen(
-        # -u: each epoch's line arrives as it is printed, not in a pipe's 8 KB blocks, so the
-        # signal comes in epoch 2 and not after the last epoch.
-        [sys.executable, "-u", "-m", "mlp", "train", "--sizes", "784,32,10", "--lr", "4", "--beta", "0.9",
+        [sys.executable, "-m", "mlp", "train", "--sizes", "784,32,10", "--lr", "4", "--beta", "0.9",
          "--epochs", "500", "--data", subset_file,
          "--save", save, "--report", report, "--quiet"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
