@@ -322,7 +322,8 @@ def screenshot_full_page(page, path) -> None:
     # Two frames: one for the resize, one for the editors to draw their new lines.
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     try:
-        page.screenshot(path=str(path), full_page=True)
+        jpeg = {"quality": 80} if Path(path).suffix in {".jpg", ".jpeg"} else {}  # type from the name
+        page.screenshot(path=str(path), full_page=True, **jpeg)
     finally:
         page.set_viewport_size(size)
 

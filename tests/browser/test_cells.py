@@ -719,7 +719,7 @@ def test_screenshots_before_and_after_running(new_page, screenshot_dir, full_pag
         for size in SIZES:
             page.set_viewport_size(SIZES[size])
             settle(page)  # charts follow their box's new width
-            full_page_screenshot(page, out / f"playground-{when}-{scheme}-{size}.png")
+            full_page_screenshot(page, out / f"playground-{when}-{scheme}-{size}.jpg")
             # Code and tables scroll inside their boxes.
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{when}, {size}: the page is {overflow} px wider than the screen"

@@ -9,7 +9,7 @@
   page go to build/test-results/page-cells.json.
 - The Results page's words about its first experiment hold for the build's report of it.
 - Screenshots of every page, light and dark, wide and phone, go to screenshots/pages/
-  (<page>-<scheme>-<size>.png, and <page>-run-light-wide.png with the cells' output).
+  (<page>-<scheme>-<size>.jpg, and <page>-run-light-wide.jpg with the cells' output).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
-from tour import SIZES, site_pages
+from tour import SHOT, SIZES, site_pages
 
 REPO = Path(__file__).resolve().parents[2]
 TUTORIAL = ["", "data/", "architecture/", "forward/", "softmax/", "backprop/", "optimizers/",
@@ -63,7 +63,7 @@ def test_every_page_loads_cleanly(tour, site_dir, screenshot_dir):
     for path in pages:
         for scheme in ("light", "dark"):
             for size in SIZES:
-                shot = screenshot_dir / "pages" / f"{path.strip('/') or 'home'}-{scheme}-{size}.png"
+                shot = screenshot_dir / "pages" / f"{path.strip('/') or 'home'}-{scheme}-{size}.{SHOT}"
                 assert shot.is_file() and shot.stat().st_mtime >= tour.started, f"no new {shot.name}"
 
 

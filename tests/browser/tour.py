@@ -26,6 +26,10 @@ SCHEMES = {"light": ("default", "indigo", "deep-orange"), "dark": ("slate", "ind
 SIZES = {"wide": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 PYTHON_TIMEOUT_MS = 240_000    # Python's start on a loaded machine
 CELLS_TIMEOUT_MS = 240_000     # every cell of one page
+# axe-core's WCAG 2.1 A/AA rules that look at colours: text contrast, and links told from
+# the text around them by colour alone.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+SHOT = "jpg"    # the tour's page shots: JPEG encodes a 13,000-px page in half PNG's time
 _axe = Axe()
 
 
@@ -94,9 +98,10 @@ AXE_RUN = """async ([context, options]) => {
 }"""
 
 
-def serious_violations(page, within: list[str] | None = None) -> list[dict]:
+def serious_violations(page, within: list[str] | None = None, rules: list[str] | None = None) -> list[dict]:
     """axe-core's serious or critical WCAG 2.1 A/AA violations on the page, or only within the
-    elements the CSS selectors `within` find: [{id, targets}].
+    elements the CSS selectors `within` find, of every rule or of the axe-core rule ids
+    `rules`: [{id, targets}].
 
     axe-core (from axe-playwright-python) is put into the page once; it stays through Material's
     instant navigation, so the tour's audits do not load it again.
@@ -104,17 +109,22 @@ def serious_violations(page, within: list[str] | None = None) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(_axe.axe_script)
     context = {"include": [[selector] for selector in within]} if within else None
-    options = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": TAGS}
+    options = {"runOnly": only, "resultTypes": ["violations"]}
     return page.evaluate(AXE_RUN, [context, options])
 
 
 def audit(page, where: str, tour: Tour, within: list[str] | None = None) -> None:
     """Adds the serious or critical WCAG 2.1 A/AA violations on `page` (or `within` the
-    elements those selectors find), in both palettes."""
+    elements those selectors find), in both palettes: every rule in the light one, and in
+    the dark one the rules whose outcome depends on colour (COLOUR_RULES). The others read
+    the document's structure, names and roles, which a palette does not change, and they
+    take a quarter of an audit's time (color-contrast takes the rest)."""
     for scheme in SCHEMES:
         set_scheme(page, scheme)
         tour.audited.append(f"{where} [{scheme}]")
-        for v in serious_violations(page, within):
+        rules = None if scheme == "light" else COLOUR_RULES
+        for v in serious_violations(page, within, rules):
             tour.audits[f"{where} [{scheme}] {v['id']}"] = v["targets"]
     set_scheme(page, "light")
 
@@ -209,7 +219,7 @@ def check_and_shoot(page, path: str, tour: Tour, shots: Path, full_page_screensh
         set_scheme(page, scheme)
         for size, viewport in SIZES.items():
             page.set_viewport_size(viewport)
-            full_page_screenshot(page, shots / f"{name}-{scheme}-{size}.png")
+            full_page_screenshot(page, shots / f"{name}-{scheme}-{size}.{SHOT}")
     page.set_viewport_size(SIZES["wide"])
 
 
@@ -232,7 +242,7 @@ def visit(page, path: str, tour: Tour, shots: Path, full_page_screenshot) -> Non
         solutions = page.locator("details .pycell")
         run.solutions = [solutions.nth(i).locator(".pycell__output").text_content()  # folded away
                          for i in range(solutions.count())]
-    full_page_screenshot(page, shots / f"{path.strip('/') or 'home'}-run-light-wide.png")
+    full_page_screenshot(page, shots / f"{path.strip('/') or 'home'}-run-light-wide.{SHOT}")
     # What running changed: the cells (output, figures, status) and the page's Python status.
     audit(page, where + " after its cells ran", tour, within=[".pycell", ".pycell-runtime", ".exercise-progress"])
 

@@ -86,7 +86,10 @@ def test_ctrl_c_during_training_saves_the_model_trained_so_far(tmp_path, subset_
         [sys.executable, "-m", "mlp", "train", "--sizes", "784,32,10", "--lr", "4", "--beta", "0.9",
          "--epochs", "500", "--data", subset_file,
          "--save", save, "--report", report, "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        # A shell starts a background job with SIGINT ignored, and Python then installs no
+        # handler for it; a reader's Ctrl-C comes with the default disposition, so give it that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         for line in process.stdout:
             if line.startswith("epoch 2/500"):
