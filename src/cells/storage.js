@@ -25,6 +25,28 @@ export function fingerprint(text) {
 
 /** @typedef {{code: string, original: string, saved: number}} SavedEdit */
 
+let askedToKeep = false;
+
+/**
+ * Asks once per page load that the browser keep this site's storage, where that helps.
+ * WebKit (Safari, and every browser on iOS) deletes the storage of a site not visited for 7
+ * days of use unless it is persistent, and grants navigator.storage.persist() without asking
+ * the reader. Chromium and Firefox evict storage only when the disk runs short, and Firefox
+ * would answer with a permission prompt, so they are not asked. WebKit is told by
+ * navigator.vendor, which is "Apple Computer, Inc." in WebKit alone. The answer is kept in
+ * <html data-storage-persisted> (read by tests/browser/test_engines.py).
+ */
+function keepStorage() {
+  if (askedToKeep) return;
+  askedToKeep = true;
+  const storage = navigator.storage;
+  if (!storage?.persist || !navigator.vendor?.startsWith("Apple")) return;
+  storage.persisted()
+    .then((kept) => kept || storage.persist())
+    .then((kept) => { document.documentElement.dataset.storagePersisted = String(kept); })
+    .catch((error) => console.warn(`storage: could not ask to keep it: ${error.message}`));
+}
+
 export const store = {
   key: (path, index) => `${STORE_PREFIX}${path}#${index}`,
 
@@ -41,8 +63,12 @@ export const store = {
   /** Saves `code`, or forgets the edit when it is the page's own code. Throws when storage is full. */
   save(path, index, code, original) {
     const key = this.key(path, index);
-    if (code === original) localStorage.removeItem(key);
-    else localStorage.setItem(key, JSON.stringify({ code, original: fingerprint(original), saved: Date.now() }));
+    if (code === original) {
+      localStorage.removeItem(key);
+      return;
+    }
+    localStorage.setItem(key, JSON.stringify({ code, original: fingerprint(original), saved: Date.now() }));
+    keepStorage();
   },
 
   clear(path, index) {

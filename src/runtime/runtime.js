@@ -46,6 +46,7 @@ class Runtime {
     this.status = "idle";
     this.detail = {};
     this.timings = {};
+    this.wasmGc = null;             // the ready worker's ReadyDetail.wasmGc
     this.generation = 0;            // increases when the worker is replaced
     this.canInterrupt = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
     this._listeners = new Set();
@@ -264,6 +265,7 @@ class Runtime {
       preload: PRELOAD,
       interruptBuffer: buffer,
       files: this._kept.list(),
+      iPad: navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1,
     };
     const hooks = Comlink.proxy({ fatal: (message) => { if (this._worker === worker) this._onFatal(message); } });
     this._guard(this._remote.init(config, hooks), "replaced").then(
@@ -281,6 +283,7 @@ class Runtime {
   _onReady(detail) {
     clearTimeout(this._timer);
     this.timings = { ...this.timings, ready: Math.round(performance.now()), worker: detail.timings };
+    this.wasmGc = detail.wasmGc;
     // The worker's start-up steps as marks of this page (python:boot, python:pyodide-loaded,
     // python:packages-imported), then python:ready.
     for (const [name, epochMs] of Object.entries(detail.marks ?? {})) {

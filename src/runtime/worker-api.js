@@ -28,6 +28,9 @@
  *   KeyboardInterrupt (only when the page is crossOriginIsolated)
  * @property {import("./work-files.js").KeptFile[]} [files]  the working directory's files of
  *   the previous worker, written back before "ready"
+ * @property {boolean} [iPad]  the page runs on an iPad that calls itself a Mac (iPadOS 13 and
+ *   later: navigator.platform "MacIntel", with a touch screen); the worker then says "iPad"
+ *   as its platform, so that Pyodide leaves out WebAssembly GC there (see worker.js)
  */
 
 /**
@@ -47,6 +50,8 @@
  *   performance marks python:<step>)
  * @property {ResourceTiming[]} resources  the files the worker fetched
  * @property {boolean} interrupts  whether stop() can raise KeyboardInterrupt
+ * @property {boolean} wasmGc  whether Python calls function pointers through Pyodide's
+ *   WebAssembly GC trampoline (false: through JavaScript, as on iPhones and iPads)
  */
 
 /**

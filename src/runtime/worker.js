@@ -124,6 +124,13 @@ async function boot(cfg) {
     const bytecode = Promise.all(cfg.bytecode.map((url) => fetchOk(url, "bytecode")
       .then((r) => r.arrayBuffer())
       .catch((error) => { console.warn(`worker: ${error.message}; compiling instead`); return null; })));
+    // Pyodide 0.27.7 casts function pointers with a WebAssembly GC trampoline where the engine
+    // validates it, which iOS and iPadOS 18 do and then crash on (WebKit's bug, fixed in
+    // Safari 26: pyodide#5428, #5670). It leaves the trampoline out when navigator.platform
+    // says iPhone, iPad or iPod, but an iPad says "MacIntel" (CPython's later fix, gh-135388,
+    // also looks for a touch screen, which a worker cannot see). The page can: on such an
+    // iPad this worker says "iPad" too, and Python calls through JavaScript instead.
+    if (cfg.iPad) Object.defineProperty(self.navigator, "platform", { value: "iPad", configurable: true });
     const { loadPyodide } = await import(/* @vite-ignore */ cfg.indexURL + "pyodide.mjs");
     // `packages` starts the numpy, mlp and mlpsite downloads as soon as the lock file is read,
     // while the WebAssembly module is still being compiled.
@@ -166,7 +173,8 @@ async function boot(cfg) {
     if (cfg.interruptBuffer) interrupts = new Uint8Array(cfg.interruptBuffer);
     timings.total = since();
     self.fetch = networkFetch;
-    return { timings, marks, resources: resourceTimings(), interrupts: Boolean(cfg.interruptBuffer) };
+    return { timings, marks, resources: resourceTimings(), interrupts: Boolean(cfg.interruptBuffer),
+      wasmGc: Boolean(pyodide._module?._PyEM_CountArgsPtr) };
   } catch (error) {
     failure.stop();
     self.fetch = networkFetch;

@@ -1,13 +1,16 @@
 """Tours of the site in Firefox and in WebKit (WebKitGTK, the engine of Safari), beside the
 Chromium tests. In each engine one tab loads every page, following links with Material's
 instant navigation (so Python starts once per tour); presses Stop on a page that is not yet
-cross-origin isolated; runs every cell of its share of the pages (runAll: each cell's state
+cross-origin isolated (one WebKit tour visits only its share of the pages and skips this
+Stop, see below); runs every cell of its share of the pages (runAll: each cell's state
 and figureErrors, stderr, an undrawn figure); opens a share link by a full load, which the
-service worker makes isolated, and presses Stop there. Each engine's console errors,
-uncaught errors and failed requests fail its tour like Chromium's page guard (conftest.py):
-Firefox's as WebDriver BiDi reports them, WebKit's through the hook engines/hook.js that the
-test server puts in every page (WebKitWebDriver has no log API); the server's own log gives
-every answer >= 400.
+service worker makes isolated, and presses Stop there. Each also recurses without end, which
+must end in a RecursionError (Safari gives a worker 512 KB of stack), and saves an edit, which
+asks WebKit alone to keep the site's storage. Each engine's console errors, uncaught errors
+and failed requests fail its tour like Chromium's page guard (conftest.py): Firefox's as
+WebDriver BiDi reports them, WebKit's through the hook engines/hook.js that the test server
+puts in every page (WebKitWebDriver has no log API); the server's own log gives every
+answer >= 400.
 
 What each tour covers: the Chromium tests already take most of the suite's 15 minutes and
 run every cell of every page, so here the chapters' cells are shared out (Firefox gets
@@ -22,7 +25,8 @@ engines.json: they grow several-fold when the machine is shared.
   charts and digit pictures, the lab, offline. Its arithmetic runs at about half Chromium's
   speed (no relaxed SIMD), and Python takes 5 to 7 s to start.
 - WebKit as WebKitGTK by default (no SharedArrayBuffer even when isolated: Stop restarts
-  Python, and the page says so): the cells of the remaining chapters, the two Stops, and a
+  Python, and the page says so): only the pages of the remaining chapters and their cells,
+  Stop once isolated (the first visit's Stop is that of the other WebKit tour), and a
   share link made and opened without CompressionStream (as Safari before 16.4: the hook
   removes it), which share.js replaces by fflate.
 Between them every chapter's cells run outside Chromium (test_coverage_is_whole).
@@ -41,6 +45,7 @@ import time
 
 import pytest
 from engine_drivers import HOOK, REPO, FirefoxDriver, WebKitDriver, find_firefox, find_webkit
+from test_runtime import KEEP, RECURSION, recursion_fails_cleanly
 from tour import site_pages
 
 READY_S = 240
@@ -55,6 +60,9 @@ COVERAGE = {
     "webkit-sab": (["training/", "data/", "backprop/", "softmax/"], "training/"),
     "webkit-no-sab": (["", "playground/", "exercises/", "results/", "performance/"], "results/"),
 }
+# The tours that load every page and press Stop on a first visit; the other one visits only
+# the pages of its share (the first visit's Stop, not isolated, is the same in both WebKits).
+EVERY_PAGE = {"firefox", "webkit-sab"}
 LAB = {"firefox", "webkit-sab"}
 OFFLINE = {"firefox", "webkit-sab"}
 NO_COMPRESSION = "webkit-no-sab"    # its share link is made and opened without CompressionStream
@@ -187,24 +195,39 @@ def take_tour(d, server, site_dir, name: str) -> Tour:
     goto(d, base + "playground/")
     tour.figures["navigator.language"] = d.eval("navigator.language")
     d.eval("window.__cells.ready()")
+    tour.figures["WebAssembly GC trampoline"] = d.eval("window.__cells.runtime.wasmGc")
     tour.step("first visit until Python is ready", t)
     # Where Python's start-up went: the worker's steps (ms since it booted) and the page's
     # marks (ms since the page's start).
     tour.figures["start-up"] = d.eval("""({worker: window.__cells.runtime.timings.worker,
         marks: Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("python:"))
             .map((m) => [m.name, Math.round(m.startTime)]))})""")
+    # Python's recursion limit comes before the engine's stack runs out (Safari: 512 KB).
     t = time.perf_counter()
-    plain = stop(d)
-    tour.step("Stop, not isolated", t)
-    assert plain["isolated"] is False and plain["stopped"] == "stopped", plain
-    assert plain["reset"] and plain["after"] == "error", plain          # NameError: Python restarted
-    assert "Python was restarted" in plain["note"], plain
-    tour.collect("/playground/ Stop, not isolated")
+    recursion_fails_cleanly(d.eval(RECURSION))
+    tour.step("endless recursion", t)
+    # Where storage is deleted after 7 days without a visit (WebKit), an edit asks to keep it.
+    # (WebKitGTK has no navigator.storage: nothing to ask there.)
+    kept = d.eval(KEEP % {"wait_ms": 5000 if d.engine == "webkit" else 1500})
+    tour.figures["storage kept (navigator.storage.persist)"] = kept["asked"] if kept["can"] else "cannot ask"
+    assert kept["edits"] == 0, kept
+    if d.engine == "webkit" and kept["can"]:
+        assert kept["asked"] in ("true", "false"), kept
+    else:
+        assert kept["asked"] is None, kept
+    if name in EVERY_PAGE:   # Stop restarts Python on a page that is not isolated yet
+        t = time.perf_counter()
+        plain = stop(d)
+        tour.step("Stop, not isolated", t)
+        assert plain["isolated"] is False and plain["stopped"] == "stopped", plain
+        assert plain["reset"] and plain["after"] == "error", plain      # NameError: Python restarted
+        assert "Python was restarted" in plain["note"], plain
+        tour.collect("/playground/ Stop, not isolated")
 
-    # Every page, by links; the cells of this tour's share.
+    # Every page (or only this tour's share), by links; the cells of this tour's share.
     t = time.perf_counter()
     for path in site_pages(site_dir):
-        if path == "lab/":
+        if path == "lab/" or (name not in EVERY_PAGE and path not in cells_of):
             continue
         follow(d, base + path)
         if path in cells_of:
@@ -215,7 +238,7 @@ def take_tour(d, server, site_dir, name: str) -> Tour:
             if path == photographed:
                 shoot(d, name, path)
         tour.collect("/" + path)
-    tour.step("every page", t)
+    tour.step("every page" if name in EVERY_PAGE else "its pages", t)
 
     if name in LAB:     # the lab trains one epoch and says how fast
         t = time.perf_counter()

@@ -378,3 +378,87 @@ def test_a_browser_without_webassembly_is_told_so_instead_of_a_spinner(page):
     page.wait_for_function("window.__cells && window.__cells.runtime.status === 'failed'", timeout=20_000)
     status = page.locator(".pycell-runtime").first.inner_text()
     assert "runs no WebAssembly" in status and "Lockdown Mode" in status, status
+
+
+# Safari on iPadOS 13 and later calls itself a Mac; with a touch screen it is an iPad.
+AS_AN_IPAD = """
+    Object.defineProperty(Navigator.prototype, "platform", { get: () => "MacIntel" });
+    Object.defineProperty(Navigator.prototype, "maxTouchPoints", { get: () => 5 });
+"""
+USE_NUMPY = """(async () => {
+    await window.__cells.ready();
+    window.__cells.setCode(0, "import numpy as np\\nprint('sum', (np.arange(12.0).reshape(3, 4) @ np.ones(4)).sum())");
+    const result = await window.__cells.run(0, {above: false});
+    return {state: result.state, output: document.querySelector(".pycell__output").textContent,
+            wasmGc: window.__cells.runtime.wasmGc};
+})()"""
+
+
+def test_an_ipad_that_says_it_is_a_mac_runs_python_without_webassembly_gc(page):
+    # iPadOS 18 validates Pyodide's WebAssembly GC trampoline and then crashes on it
+    # (pyodide#5670); Pyodide 0.27.7 leaves it out only where navigator.platform says iPad.
+    page.goto("playground/")
+    plain = page.evaluate(USE_NUMPY)
+    assert plain == {"state": "done", "output": "sum 66.0\n", "wasmGc": True}, plain  # Chromium runs it
+    page.add_init_script(AS_AN_IPAD)
+    page.goto("playground/")
+    assert page.evaluate("navigator.platform + ' ' + navigator.maxTouchPoints") == "MacIntel 5"
+    ipad = page.evaluate(USE_NUMPY)
+    assert ipad == {"state": "done", "output": "sum 66.0\n", "wasmGc": False}, ipad
+
+
+# Recursion without end: Python's limit must stop it with a RecursionError before the engine's
+# own stack runs out (Safari gives a worker 512 KB of stack). test_engines.py runs it in WebKit.
+RECURSION = """(async () => {
+    await window.__cells.ready();
+    const original = window.__cells.getCode(0);
+    window.__cells.setCode(0, "def depth(n):\\n    return depth(n + 1)\\n\\ndepth(0)");
+    const deep = await window.__cells.run(0, {above: false});
+    const error = document.querySelector(".pycell__output").textContent;
+    window.__cells.setCode(0, "import sys\\nprint('after', sys.getrecursionlimit())");
+    const after = await window.__cells.run(0, {above: false});
+    window.__cells.setCode(0, original);    // the page's own code again: no saved edit stays
+    return {deep: deep.state, error, after: after.state, reset: !!deep.namespaceReset,
+            output: document.querySelector(".pycell__output").textContent};
+})()"""
+
+
+def recursion_fails_cleanly(result: dict) -> None:
+    assert result["deep"] == "error" and not result["reset"], result
+    assert "RecursionError: maximum recursion depth exceeded" in result["error"], result
+    assert result["after"] == "done" and result["output"].startswith("after "), result
+
+
+def test_endless_recursion_is_a_recursion_error_and_python_stays_up(page):
+    page.goto("playground/")
+    recursion_fails_cleanly(page.evaluate(RECURSION))
+
+
+# An edit is saved 400 ms after its last change (cell.js), and WebKit is then asked to keep the
+# site's storage (storage.js keepStorage): what it answered, once it has; then the edit is undone.
+KEEP = """(async () => {
+    const cells = window.__cells, original = cells.getCode(0);
+    cells.setCode(0, original + "\\n# an edit");
+    const end = performance.now() + %(wait_ms)d;
+    while (performance.now() < end && !("storagePersisted" in document.documentElement.dataset)) {
+        await new Promise((r) => setTimeout(r, 50));
+    }
+    const asked = document.documentElement.dataset.storagePersisted ?? null;
+    cells.setCode(0, original);
+    await new Promise((r) => setTimeout(r, 800));
+    return {asked, can: typeof navigator.storage?.persist === "function", edits: Object.keys(localStorage).filter((k) => k.startsWith("cells:")).length};
+})()"""
+
+
+def test_an_edit_asks_to_keep_the_sites_storage_in_webkit_alone(page):
+    # Safari deletes a site's storage after 7 days of use without a visit unless it is
+    # persistent; Chromium and Firefox are not asked (Firefox would prompt).
+    page.goto("playground/")
+    page.evaluate("window.__cells.ready()")
+    chromium = page.evaluate(KEEP % {"wait_ms": 1500})
+    assert chromium == {"asked": None, "can": True, "edits": 0}, chromium
+    page.add_init_script('Object.defineProperty(Navigator.prototype, "vendor", { get: () => "Apple Computer, Inc." })')
+    page.goto("playground/")
+    page.evaluate("window.__cells.ready()")
+    as_webkit = page.evaluate(KEEP % {"wait_ms": 5000})
+    assert as_webkit["asked"] in ("true", "false") and as_webkit["edits"] == 0, as_webkit
