@@ -4,12 +4,15 @@
 replaces placeholders ``{{ bench.<field> }}`` in any page with them (rendered by
 scripts/assets/bench_tables.py, which scripts/bench prints too), and
 ``{{ bench.before.<field> }}`` with those of docs/assets/bench/before.json (the same
-measurements before the speed-ups). No figure is typed by hand. A placeholder naming an
+measurements before the speed-ups), and ``{{ bench.engines.<field> }}`` with those of
+docs/assets/bench/engines.json (``scripts/bench --only-engines``: the engines side by side,
+measured in a run of their own). No figure is typed by hand. A placeholder naming an
 unknown field, or a missing or unreadable file, stops the build with a message.
 
 Fields: ``machine`` (date, processor, load, browser: one sentence), ``startup``,
-``training``, ``pytorch``, ``targets``, ``matmul``, ``comparison`` (before.json and latest.json side by
-side) (Markdown tables), ``first_output_ms``,
+``training``, ``pytorch``, ``targets``, ``matmul``, ``engines`` (Chromium, Firefox and WebKit side
+by side), ``comparison`` (before.json and latest.json side by side) (Markdown tables),
+``first_output_ms``,
 ``longest_task_ms``, ``long_task_count``, ``lab_train_s`` (the lab's default run, click to
 done), ``wasm_memory_mib``, ``cold_ready_s``, ``warm_ready_s``, ``seconds``,
 ``einsum_min_dim`` (the threshold of mlp.ops.matmul's rule, read from mlp itself),
@@ -34,8 +37,9 @@ from assets.bench_tables import FIELDS, comparison
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {"latest": ROOT / "docs" / "assets" / "bench" / "latest.json",
-         "before": ROOT / "docs" / "assets" / "bench" / "before.json"}
-PLACEHOLDER = re.compile(r"\{\{\s*bench\.(?:(before)\.)?([a-z_]+)\s*\}\}")
+         "before": ROOT / "docs" / "assets" / "bench" / "before.json",
+         "engines": ROOT / "docs" / "assets" / "bench" / "engines.json"}
+PLACEHOLDER = re.compile(r"\{\{\s*bench\.(?:(before|engines)\.)?([a-z_]+)\s*\}\}")
 
 
 def _load(name):

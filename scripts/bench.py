@@ -1,6 +1,7 @@
 """Measure what a reader waits for, in headless Chromium and natively, in one run.
 
-    scripts/bench [--runs 3] [--json FILE] [--site-dir DIR] [--page PATH] [--skip-lab] [--port N]
+    scripts/bench [--runs 3] [--json FILE] [--site-dir DIR] [--page PATH] [--skip-lab] [--skip-engines]
+                  [--only-engines] [--port N]
 
 1. Builds the site (``mkdocs build`` into build/bench-site) unless ``--site-dir`` names a
    built one, and serves it on 127.0.0.1 with ``Cache-Control: max-age=600`` (what GitHub
@@ -19,6 +20,10 @@
    batch's time goes, and the tutorial's full run (60,000 images, 10 epochs).
 6. The longest main-thread task while the training lab trains its default configuration
    (PerformanceObserver, "longtask").
+7. Start-up and training in Chromium, Firefox and WebKit side by side, each in a new profile
+   (scripts/bench_engines.py), unless ``--skip-engines``; an engine that is not installed is
+   reported as skipped. ``--only-engines`` measures this alone (How the site runs shows
+   docs/assets/bench/engines.json, written by ``scripts/bench --only-engines --json``).
 
 Every figure is the median of ``--runs`` runs (epochs, page loads). Prints the tables the
 Performance chapter and the How the site runs page show (scripts/assets/bench_tables.py);
@@ -35,13 +40,16 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from bench_browser import CONFIGS, bench_line, browser_measurements, chromium, say
+from bench_engines import engines
 
 from assets.atomic import write_atomic
-from assets.bench_tables import report
+from assets.bench_tables import engine_run, report
+from assets.bench_tables import engines as engine_table
 from assets.browser import StaticServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,6 +173,24 @@ def targets(result: dict) -> dict:
     return out
 
 
+def only_engines(args, site_dir: Path, result: dict, t0: float, load_before) -> int:
+    """Step 7 alone: the engines side by side, with the machine they ran on."""
+    server = StaticServer(site_dir, cache_control=args.cache_control, port=args.port).start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-engines-") as profiles:
+            result["engines"] = engines(server.url, args.runs, Path(profiles))
+    finally:
+        server.stop()
+    result["machine"]["load_average"] = [round(x, 2) for x in load_before]
+    result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    print("Engines, side by side\n" + engine_table(result) + "\n\n" + engine_run(result))
+    if args.json:
+        write_atomic(args.json, (json.dumps(result, indent=1) + "\n").encode())
+        say(f"wrote {args.json}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3,
@@ -175,6 +201,11 @@ def main(argv=None) -> int:
     parser.add_argument("--cache-control", default="max-age=600", help="the server's Cache-Control header")
     parser.add_argument("--skip-lab", action="store_true", help="do not train through the lab page")
     parser.add_argument("--port", type=int, default=0, help="the server's port (default: any free one)")
+    parser.add_argument("--skip-engines", action="store_true",
+                        help="do not measure Chromium, Firefox and WebKit side by side")
+    parser.add_argument("--only-engines", action="store_true",
+                        help="measure only Chromium, Firefox and WebKit side by side (step 7); "
+                             "docs/assets/bench/engines.json is written so")
     args = parser.parse_args(argv)
     if args.runs < 3:
         parser.error(f"--runs must be at least 3 (medians of at least 3 runs); got {args.runs}")
@@ -193,10 +224,15 @@ def main(argv=None) -> int:
               "machine": machine(),
               "settings": {"runs": args.runs, "page": "/" + args.page, "cache_control": args.cache_control,
                            "native_threads": 1}}
+    if args.only_engines:
+        return only_engines(args, site_dir, result, t0, load_before)
     result["native"] = native(args.runs)
     server = StaticServer(site_dir, cache_control=args.cache_control, port=args.port).start()
     try:
         result["browser"] = browser_measurements(server.url, args.page, args.runs, args.skip_lab)
+        if not args.skip_engines:
+            with tempfile.TemporaryDirectory(prefix="bench-engines-") as profiles:
+                result["engines"] = engines(server.url, args.runs, Path(profiles))
     finally:
         server.stop()
     result["machine"]["chromium"] = subprocess.run([chromium(), "--version"], capture_output=True,

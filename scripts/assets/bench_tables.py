@@ -141,6 +141,54 @@ def kernel(r):
     return "\n".join(rows)
 
 
+ENGINE_ROWS = [  # (label, figure of one engine's dict from scripts/bench_engines.py, digits)
+    ("Python ready, first visit (ms after navigation)", lambda e: e["first_visit"]["ready"], 0),
+    ("of which the worker loads Pyodide, numpy and mlp (ms)",
+     lambda e: e["first_visit"]["pyodide"] - e["first_visit"]["boot"], 0),
+    ("compiling pyodide.asm.wasm alone (ms)", lambda e: e["compile_pyodide_ms"], 0),
+    ("Pyodide step by step: the interpreter (ms)", lambda e: e["startup_profile"]["interpreter"], 0),
+    ("numpy's package, its extension modules compiled (ms)",
+     lambda e: e["startup_profile"]["numpy_package"], 0),
+    ("import numpy (ms)", lambda e: e["startup_profile"]["import_numpy"], 0),
+    ("Python ready, later visit (ms after navigation)", lambda e: e["later_visit"]["ready"], 0),
+    ("training, gradient steps (samples/s)", lambda e: e["train_sps"], 0),
+    ("training with each epoch's evaluation (samples/s)", lambda e: e["with_eval_sps"], 0),
+    ("the lab, first run in a new worker (samples/s)", lambda e: e["lab_first_sps"], 0),
+    ("the lab, after that training (samples/s)", lambda e: e["lab_sps"], 0),
+    ("worker with evaluation / lab after it", lambda e: e["with_eval_sps"] / e["lab_sps"], 2),
+]
+
+
+def engines(r):
+    """Start-up and training in each engine, side by side (scripts/bench_engines.py)."""
+    found = {name: e for name, e in r["engines"].items() if "skipped" not in e}
+    if not found:
+        raise ValueError("no engine was measured")
+    names = {"chromium": "Chromium", "firefox": "Firefox", "webkit": "WebKit"}
+    rows = ["| | " + " | ".join(f"{names.get(n, n)} ({e['version']})" for n, e in found.items()) + " |",
+            "|---|" + "--:|" * len(found)]
+    for label, value_of, digits in ENGINE_ROWS:
+        rows.append(f"| {label} | " + " | ".join(_num(value_of(e), digits) for e in found.values()) + " |")
+    skipped = [f"{names.get(n, n)}: {e['skipped']}" for n, e in r["engines"].items() if "skipped" in e]
+    return "\n".join(rows) + (f"\n\nNot measured: {'; '.join(skipped)}." if skipped else "")
+
+
+def engine_run(r):
+    """When, where and how the engines were measured (scripts/bench --only-engines)."""
+    m = r["machine"]
+    date = datetime.datetime.fromisoformat(r["date"]).strftime("%d %B %Y, %H:%M %Z").lstrip("0")
+    return (f"Measured on {date} by `scripts/bench --only-engines` ({r['seconds']:.0f} s), on a "
+            f"{m['cpu']} with {m['cores']} cores (load average {m['load_average'][0]} when it started, "
+            f"{m['load_average_after'][0]} when it ended: the machine was shared). Each start-up "
+            f"figure is one page load; each training figure the median of {r['settings']['runs']} epochs.")
+
+
+def _engine(r, name, value_of, digits=0):
+    """One engine's figure, "–" where that engine was not measured."""
+    e = r["engines"].get(name, {})
+    return "–" if "skipped" in e or not e else _num(value_of(e), digits)
+
+
 def _train_sps(r, name):
     return r["browser"]["training"][name]["train_sps"]
 
@@ -178,6 +226,7 @@ FIELDS = {
     "matmul": matmul,
     "kernel": kernel,
     "targets": targets,
+    "engines": engines,
     "first_output_ms": lambda r: _num(r["browser"]["first_output"]["cell_ms"]
                                       or r["browser"]["first_output"]["api_ms"]),
     "longest_task_ms": lambda r: _num(r["browser"]["long_tasks"].get("longest_ms")),
@@ -202,6 +251,23 @@ FIELDS = {
     "deep_optimiser_pct_kernel": lambda r: _share(r, "kernel", "deep", "optimiser"),
     "cold_range_ms": lambda r: _range([max(run.values()) for run in r["browser"]["cold"]["runs"]],
                                       digits=0, unit=" ms", sep=" to "),
+    "engine_run": engine_run,
+    "webkit_compile_ms": lambda r: _engine(r, "webkit", lambda e: e["compile_pyodide_ms"]),
+    "chromium_compile_ms": lambda r: _engine(r, "chromium", lambda e: e["compile_pyodide_ms"]),
+    "firefox_compile_ms": lambda r: _engine(r, "firefox", lambda e: e["compile_pyodide_ms"]),
+    "webkit_numpy_package_ms": lambda r: _engine(r, "webkit",
+                                                 lambda e: e["startup_profile"]["numpy_package"]),
+    "webkit_interpreter_ms": lambda r: _engine(r, "webkit", lambda e: e["startup_profile"]["interpreter"]),
+    "webkit_import_numpy_ms": lambda r: _engine(r, "webkit", lambda e: e["startup_profile"]["import_numpy"]),
+    "webkit_worker_load_ms": lambda r: _engine(
+        r, "webkit", lambda e: e["first_visit"]["pyodide"] - e["first_visit"]["boot"]),
+    "webkit_ready_ms": lambda r: _engine(r, "webkit", lambda e: e["first_visit"]["ready"]),
+    "webkit_later_ready_ms": lambda r: _engine(r, "webkit", lambda e: e["later_visit"]["ready"]),
+    "webkit_lab_first_sps": lambda r: _engine(r, "webkit", lambda e: e["lab_first_sps"]),
+    "webkit_lab_sps": lambda r: _engine(r, "webkit", lambda e: e["lab_sps"]),
+    "webkit_lab_warmup": lambda r: _engine(r, "webkit", lambda e: e["lab_sps"] / e["lab_first_sps"], 1),
+    "lab_over_worker": lambda r: _range([e["with_eval_sps"] / e["lab_sps"] for e in r["engines"].values()
+                                         if "skipped" not in e], digits=2),
     "comparison": None,  # before.json against latest.json, see comparison()
 }
 
@@ -264,5 +330,6 @@ def report(r) -> str:
         "Matrix products, GFLOP/s\n" + matmul(r),
         "The SIMD kernel, samples/s (median)\n" + kernel(r),
         lab + f"\nWebAssembly memory after training: {FIELDS['wasm_memory_mib'](r)} MiB",
+        *(["Engines, side by side\n" + engines(r)] if r.get("engines") else []),
         machine(r),
     ])

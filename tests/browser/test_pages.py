@@ -8,7 +8,7 @@
   The cells run during the site's one tour (tour.py), shared with test_a11y.py; timings per
   page go to build/test-results/page-cells.json.
 - The Results page's words about its first experiment hold for the build's report of it.
-- Screenshots of every page, light and dark, wide and phone, go to screenshots/pages/
+- Screenshots of every page, light and wide, dark and phone, go to screenshots/pages/
   (<page>-<scheme>-<size>.jpg, and <page>-run-light-wide.jpg with the cells' output).
 """
 
@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
-from tour import SHOT, SIZES, site_pages
+from tour import LOOKS, SHOT, site_pages
 
 REPO = Path(__file__).resolve().parents[2]
 TUTORIAL = ["", "data/", "architecture/", "forward/", "softmax/", "backprop/", "optimizers/",
@@ -54,17 +54,16 @@ def test_links_between_pages_reach_their_anchors(site_dir):
 
 def test_every_page_loads_cleanly(tour, site_dir, screenshot_dir):
     """During the tour, every page had its placeholders replaced and its maths typeset, and
-    was shot in both palettes, wide and phone-sized (screenshots/pages/); the tour's tab met
+    was shot light and wide, dark and phone-sized (screenshots/pages/); the tour's tab met
     no console error and no failed or foreign request (the test below)."""
     pages = site_pages(site_dir)
     assert sorted(tour.loads) == sorted(pages), "the tour missed pages"
     problems = [f"/{path}: {problem}" for path, found in tour.loads.items() for problem in found]
     assert not problems, "\n".join(problems)
     for path in pages:
-        for scheme in ("light", "dark"):
-            for size in SIZES:
-                shot = screenshot_dir / "pages" / f"{path.strip('/') or 'home'}-{scheme}-{size}.{SHOT}"
-                assert shot.is_file() and shot.stat().st_mtime >= tour.started, f"no new {shot.name}"
+        for scheme, size in LOOKS:
+            shot = screenshot_dir / "pages" / f"{path.strip('/') or 'home'}-{scheme}-{size}.{SHOT}"
+            assert shot.is_file() and shot.stat().st_mtime >= tour.started, f"no new {shot.name}"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -1,6 +1,6 @@
 """One tour of the whole site in one tab, shared by the tests that need every page: test_pages.py
-(each page loads cleanly, every cell runs; screenshots of every page in both palettes, wide
-and phone-sized, and after its cells ran) and test_a11y.py (axe-core on every page, light and
+(each page loads cleanly, every cell runs; screenshots of every page light and wide, dark and
+phone-sized, and after its cells ran) and test_a11y.py (axe-core on every page, light and
 dark, before and after its cells ran, and on the lab after it trained).
 
 The tab follows links with Material's instant navigation, so Python starts once and each page's
@@ -24,6 +24,10 @@ TIMINGS = REPO / "build" / "test-results" / "page-cells.json"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCHEMES = {"light": ("default", "indigo", "deep-orange"), "dark": ("slate", "indigo", "deep-orange")}
 SIZES = {"wide": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# The looks each page is shot in as it arrives: each palette once and each width once (the
+# shots of cells, figures and the lab in every look are their tests' own; axe-core audits
+# every page in both palettes).
+LOOKS = [("light", "wide"), ("dark", "phone")]
 PYTHON_TIMEOUT_MS = 240_000    # Python's start on a loaded machine
 CELLS_TIMEOUT_MS = 240_000     # every cell of one page
 # axe-core's WCAG 2.1 A/AA rules that look at colours: text contrast, and links told from
@@ -204,7 +208,7 @@ def record_timing(path: str, run: PageRun) -> None:
 
 def check_and_shoot(page, path: str, tour: Tour, shots: Path, full_page_screenshot) -> None:
     """A page as it arrives: its placeholders replaced and its maths typeset; full-page
-    screenshots in both palettes, wide and phone-sized (screenshots/pages/)."""
+    screenshots light and wide, dark and phone-sized (LOOKS; screenshots/pages/)."""
     problems = tour.loads.setdefault(path, [])
     if "{{" in page.inner_text("article"):
         problems.append("a placeholder was not replaced")
@@ -215,11 +219,11 @@ def check_and_shoot(page, path: str, tour: Tour, shots: Path, full_page_screensh
         except Exception:  # noqa: BLE001 - a Playwright timeout: recorded
             problems.append("its maths was not typeset")
     name = path.strip("/") or "home"
-    for scheme in SCHEMES:
+    for scheme, size in LOOKS:
         set_scheme(page, scheme)
-        for size, viewport in SIZES.items():
-            page.set_viewport_size(viewport)
-            full_page_screenshot(page, shots / f"{name}-{scheme}-{size}.{SHOT}")
+        page.set_viewport_size(SIZES[size])
+        full_page_screenshot(page, shots / f"{name}-{scheme}-{size}.{SHOT}")
+    set_scheme(page, "light")
     page.set_viewport_size(SIZES["wide"])
 
 

@@ -122,3 +122,23 @@ def test_startup_shows_later_visits_when_measured(hook, tmp_path):
     (tmp_path / "before.json").write_text(json.dumps(data))
     assert render(module, "{{ bench.before.startup }}").splitlines()[0] == "| Step (ms) | cold cache | warm cache |"
     assert "| runtime ready, later visits (ms) | – | 987 | – |" in render(module, "{{ bench.comparison }}")
+
+
+def test_the_engines_table_holds_each_engines_figures_and_names_a_skipped_one(hook, tmp_path, monkeypatch):
+    module, _ = hook
+    data = json.loads((ROOT / "docs" / "assets" / "bench" / "engines.json").read_text())
+    path = tmp_path / "engines.json"
+    path.write_text(json.dumps(data))
+    monkeypatch.setitem(module.FILES, "engines", path)
+    out = render(module, "{{ bench.engines.engines }}")
+    assert len(data["engines"]) == 3
+    for engine in data["engines"].values():
+        assert engine["version"] in out
+        assert f"{engine['lab_sps']:,.0f}" in out and f"{engine['with_eval_sps']:,.0f}" in out
+    webkit = data["engines"]["webkit"]
+    assert render(module, "{{ bench.engines.webkit_compile_ms }}") == f"{webkit['compile_pyodide_ms']:,.0f}"
+    data["engines"]["firefox"] = {"skipped": "no firefox-esr or firefox on PATH"}
+    path.write_text(json.dumps(data))
+    out = render(module, "{{ bench.engines.engines }}")
+    assert "Not measured: Firefox: no firefox-esr or firefox on PATH." in out
+    assert out.splitlines()[0].count("|") == 4      # a label column and the two engines left
