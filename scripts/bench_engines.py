@@ -200,13 +200,6 @@ def engines(base: str, runs: int, profiles: Path) -> dict:
     return out
 
 
-def lab_over_worker(figures: dict) -> float | None:
-    """How many times slower the lab trains than the same training in the worker (1.0: no cost)."""
-    if "lab_sps" not in figures:
-        return None
-    return figures["with_eval_sps"] / figures["lab_sps"]
-
-
 if __name__ == "__main__":      # a quick look: scripts/bench runs it with the rest
     import json
     import tempfile

@@ -34,7 +34,7 @@ let askedToKeep = false;
  * the reader. Chromium and Firefox evict storage only when the disk runs short, and Firefox
  * would answer with a permission prompt, so they are not asked. WebKit is told by
  * navigator.vendor, which is "Apple Computer, Inc." in WebKit alone. The answer is kept in
- * <html data-storage-persisted> (read by tests/browser/test_engines.py).
+ * <html data-storage-persisted> (read by tests/browser/test_runtime.py and test_engines.py).
  */
 function keepStorage() {
   if (askedToKeep) return;

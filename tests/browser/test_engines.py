@@ -13,10 +13,10 @@ puts in every page (WebKitWebDriver has no log API); the server's own log gives 
 answer >= 400.
 
 What each tour covers: the Chromium tests already take most of the suite's 15 minutes and
-run every cell of every page, so here the chapters' cells are shared out (Firefox gets
-about 40 s of Chromium's cell time, each WebKit tour about 13: WebKit computes at half the
-speed and takes three times as long to start Python), and each tour starts Python as few times as its checks need (the first visit, the restart
-after Stop, the share link's full load, offline). Each tour's seconds, step by step, are in
+run every cell of every page, so here the chapters' cells are shared out (WebKit computes at
+about half the speed and takes three times as long to start Python), and each tour starts
+Python as few times as its checks need (the first visit, the restart after Stop, the share
+link's full load, offline). Each tour's seconds, step by step, are in
 engines.json: they grow several-fold when the machine is shared.
 - Firefox: the cells of the heaviest chapters (COVERAGE), the lab trained for an epoch, and
   offline. It runs the relaxed-SIMD kernel, like Chromium, about as fast.
@@ -52,9 +52,8 @@ READY_S = 240
 INFINITE = "import time\nwhile True:\n    time.sleep(0.01)\n"
 
 # The pages whose cells each tour runs (paths as site_pages gives them), and the one it
-# photographs after they ran. Chromium's seconds for each page's cells, on this machine:
-# overfitting 18, architecture 10, forward 9, optimizers 6, training 6, playground 6,
-# backprop 3, exercises 3, softmax 2.5, results 1.6, the home page 1.6, performance 1.2, data 0.4.
+# photographs after they ran. Chromium's seconds for each page's cells are in
+# build/test-results/page-cells.json after a run.
 COVERAGE = {
     "firefox": (["overfitting/", "architecture/", "forward/", "optimizers/"], "optimizers/"),
     "webkit-sab": (["training/", "data/", "backprop/", "softmax/"], "training/"),
