@@ -29,7 +29,7 @@ PAGE = ROOT / "docs" / "overfitting.md"
 CELL = re.compile(r"^```\{\.python \.cell[^}]*\}\n(.*?)^```$", re.S | re.M)
 DATA_ON_PAGE = '"/data/mnist-subset.npz"'
 
-# Title on the page -> the options its cell passes to experiment() (tests/unit/test_docs_claims.py
+# Title on the page -> the options its cell passes to experiment() (tests/site/test_docs_claims.py
 # checks that the page makes these calls). "patience" stands for
 # callbacks=[mlp.EarlyStopping(monitor="test_loss", patience=...)].
 REGULARIZERS = {

@@ -12,7 +12,7 @@ operation) cost a noticeable part of a training step, the class also has an
 :meth:`~Optimizer.update_in_place`: the same arithmetic through in-place operations,
 which :meth:`~Optimizer.step` uses unless ``fused`` is False (PyTorch keeps its
 readable ``_single_tensor_adam`` beside the fused one in the same way).
-tests/unit/test_optimizers.py checks that the two agree.
+tests/mlp/test_optimizers.py checks that the two agree.
 """
 
 import inspect

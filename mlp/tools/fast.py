@@ -15,7 +15,7 @@ class Dense(layers.Dense):
     """:class:`mlp.layers.Dense`, the same arithmetic, with :func:`mlp.ops.matmul` for ``@``.
 
     The results equal the plain layer's up to floating-point rounding
-    (tests/unit/test_layout.py compares them).
+    (tests/mlp/test_layout.py compares them).
     """
 
     def forward(self, x):

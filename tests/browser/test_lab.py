@@ -4,7 +4,7 @@ comparing, exporting and importing (the form's refusals: test_lab_form.py).
 One page, trained once with the defaults for 3 epochs (the module's `trained` fixture), is
 shared by the tests that need a trained model; the `lab` fixture gives it to a test and, after
 it, takes the page back to that one run, light palette and wide window, so the tests run in any
-order. mlpsite.lab itself is tested natively in tests/unit/test_site_lab.py. Screenshots go to
+order. mlpsite.lab itself is tested natively in tests/site/test_site_lab.py. Screenshots go to
 screenshots/.
 """
 

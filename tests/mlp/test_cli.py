@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from helpers import run_cli
 
 import mlp
 from mlp.tools.cli import main

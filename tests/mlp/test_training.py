@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import mlp
+from helpers import make_trainer
 
 
 def strip_seconds(history):
@@ -31,14 +32,6 @@ class Recorder(mlp.Callback):
 
     def on_train_end(self, trainer):
         self.calls.append(("train_end",))
-
-
-def make_trainer(small, **kw):
-    options = dict(batch_size=64, epochs=2, seed=0)
-    options.update(kw)
-    net = mlp.Network([784, 16, 10], seed=0, dtype=options.pop("dtype", "float32"))
-    optimizer = options.pop("optimizer", mlp.Momentum(4, 0.9))
-    return mlp.Trainer(net, optimizer, *small, **options)
 
 
 def test_every_example_is_seen_once_per_epoch():

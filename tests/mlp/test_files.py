@@ -12,7 +12,7 @@ import tempfile
 
 import numpy as np
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 import mlp
 from mlp.tools.cli import main

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from test_training import make_trainer
+from helpers import make_trainer
 
 import mlp
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import mlp
-from conftest import REPO
+from helpers import REPO
 
 ASSETS = REPO / "build" / "assets" / "pyodide"  # written by scripts/build_assets.py
 NUMPY_WHEELS = sorted(ASSETS.glob("numpy-*.whl"))

@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 from bad_files import empty_test_set, huge_w1_bytes, idx_overflow, write_weights
-from conftest import run_cli
+from helpers import run_cli
 
 import mlp
 from mlp.tools.cli import main

@@ -1,6 +1,6 @@
 """The conclusions that the pages' experiments state, checked against what their cells compute.
 
-Each page runs natively once (tests/unit/test_docs_cells_native.py's run_page, the cells the
+Each page runs natively once (tests/site/test_docs_cells_native.py's run_page, the cells the
 browser runs), and the tests read the variables its cells left behind: a sentence of the
 prose such as "the gradient check passes on every line" is an assertion here.
 """

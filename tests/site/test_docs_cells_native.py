@@ -6,7 +6,7 @@ native pass finds a broken cell in seconds. The drawing module ``page`` is the s
 prints a one-line summary instead of drawing. The data file that the browser sees at
 /data/... is read from build/assets/data/ (or from $MLP_DOCS_DATA_DIR).
 
-Run one page by hand:  python tests/unit/test_docs_cells_native.py docs/backprop.md
+Run one page by hand:  python tests/site/test_docs_cells_native.py docs/backprop.md
 """
 
 import contextlib

@@ -1,6 +1,6 @@
 """Every figure the pages state in words is re-derived from its source and compared with the words.
 
-The sources: a cell's output, run natively as tests/unit/test_docs_cells_native.py runs it (each
+The sources: a cell's output, run natively as tests/site/test_docs_cells_native.py runs it (each
 page once per session), and the build's reports (build/results/, by hooks/results.py and
 hooks/regularizers.py). A test fails when a page's prose and the figure it describes disagree.
 The claims about the build's reports that need a full build are checked after it, beside the

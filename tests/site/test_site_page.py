@@ -7,7 +7,7 @@ check the drawing itself).
 import mlp
 import numpy as np
 import pytest
-from test_training import make_trainer
+from helpers import make_trainer
 
 from mlpsite import page
 
