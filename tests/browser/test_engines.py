@@ -1,9 +1,8 @@
 """Tours of the site in Firefox and in WebKit (WebKitGTK, the engine of Safari), beside the
 Chromium tests. In each engine one tab loads every page, following links with Material's
 instant navigation (so Python starts once per tour); presses Stop on a page that is not yet
-cross-origin isolated (one WebKit tour visits only its share of the pages and skips this
-Stop, see below); runs every cell of its share of the pages (runAll: each cell's state
-and figureErrors, stderr, an undrawn figure); opens a share link by a full load, which the
+cross-origin isolated; runs every cell of every page (runAll: each cell's state and
+figureErrors, stderr, an undrawn figure); opens a share link by a full load, which the
 service worker makes isolated, and presses Stop there. Each also recurses without end, which
 must end in a RecursionError (Safari gives a worker 512 KB of stack), and saves an edit, which
 asks WebKit alone to keep the site's storage. Each engine's console errors, uncaught errors
@@ -12,24 +11,21 @@ WebDriver BiDi reports them, WebKit's through the hook engines/hook.js that the 
 puts in every page (WebKitWebDriver has no log API); the server's own log gives every
 answer >= 400.
 
-What each tour covers: the Chromium tests already take most of the suite's 15 minutes and
-run every cell of every page, so here the chapters' cells are shared out (WebKit computes at
-about half the speed and takes three times as long to start Python), and each tour starts
-Python as few times as its checks need (the first visit, the restart after Stop, the share
-link's full load, offline). Each tour's seconds, step by step, are in
-engines.json: they grow several-fold when the machine is shared.
-- Firefox: the cells of the heaviest chapters (COVERAGE), the lab trained for an epoch, and
-  offline. It runs the relaxed-SIMD kernel, like Chromium, about as fast.
+Each tour starts Python as few times as its checks need (the first visit, the restart after
+Stop, the share link's full load, offline); each tour's seconds, step by step, are in
+engines.json (they grow several-fold when the machine is shared).
+- Firefox: every page and cell, the lab trained for an epoch, offline. It runs the
+  relaxed-SIMD kernel, like Chromium, about as fast.
 - WebKit as Safari (JSC_useSharedArrayBuffer=true: SharedArrayBuffer once isolated, so Stop
-  interrupts and keeps the variables): the cells of the lighter chapters and those with
-  charts and digit pictures, the lab, offline. Its arithmetic runs at about half Chromium's
-  speed (no relaxed SIMD), and Python takes 5 to 7 s to start.
+  interrupts and keeps the variables): every page and cell, the lab, offline. Its
+  arithmetic runs at about half Chromium's speed (no relaxed SIMD), and Python takes 5 to 7 s
+  to start.
 - WebKit as WebKitGTK by default (no SharedArrayBuffer even when isolated: Stop restarts
-  Python, and the page says so): only the pages of the remaining chapters and their cells,
-  Stop once isolated (the first visit's Stop is that of the other WebKit tour), and a
-  share link made and opened without CompressionStream (as Safari before 16.4: the hook
-  removes it), which share.js replaces by fflate.
-Between them every chapter's cells run outside Chromium (test_coverage_is_whole).
+  Python, and the page says so): the same engine again, so only a few pages and their cells
+  (COVERAGE), Stop once isolated (the first visit's Stop is that of the other WebKit tour),
+  and a share link made and opened without CompressionStream (as Safari before 16.4: the
+  hook removes it), which share.js replaces by fflate.
+So every cell runs in each engine (test_coverage_is_whole).
 WebKit runs under LANG=C.UTF-8, where WebKitGTK reports navigator.language "C", which is no
 language tag (the charts must be drawn all the same).
 
@@ -51,17 +47,18 @@ from tour import site_pages
 READY_S = 240
 INFINITE = "import time\nwhile True:\n    time.sleep(0.01)\n"
 
-# The pages whose cells each tour runs (paths as site_pages gives them), and the one it
-# photographs after they ran. Chromium's seconds for each page's cells are in
+# The pages whose cells each tour runs (paths as site_pages gives them; EVERY: all of them, and
+# the tour loads every page and presses Stop on a first visit), and the one it photographs
+# after they ran. Chromium's seconds for each page's cells are in
 # build/test-results/page-cells.json after a run.
+EVERY = None
 COVERAGE = {
-    "firefox": (["overfitting/", "architecture/", "forward/", "optimizers/"], "optimizers/"),
-    "webkit-sab": (["training/", "data/", "backprop/", "softmax/"], "training/"),
-    "webkit-no-sab": (["", "playground/", "exercises/", "results/", "performance/"], "results/"),
+    "firefox": (EVERY, "optimizers/"),
+    "webkit-sab": (EVERY, "training/"),
+    "webkit-no-sab": (["", "playground/", "exercises/", "results/"], "results/"),
 }
-# The tours that load every page and press Stop on a first visit; the other one visits only
-# the pages of its share (the first visit's Stop, not isolated, is the same in both WebKits).
-EVERY_PAGE = {"firefox", "webkit-sab"}
+EVERY_PAGE = {name for name, (pages, _) in COVERAGE.items() if pages is EVERY}
+ENGINE = {"firefox": "firefox", "webkit-sab": "webkit", "webkit-no-sab": "webkit"}
 LAB = {"firefox", "webkit-sab"}
 OFFLINE = {"firefox", "webkit-sab"}
 NO_COMPRESSION = "webkit-no-sab"    # its share link is made and opened without CompressionStream
@@ -186,6 +183,8 @@ class Tour:
 def take_tour(d, server, site_dir, name: str) -> Tour:
     base = server.url
     cells_of, photographed = COVERAGE[name]
+    if cells_of is EVERY:
+        cells_of = pages_with_cells(site_dir)
     tour = Tour(d, server)
     sab = name != "webkit-no-sab" if d.engine == "webkit" else True
 
@@ -344,13 +343,20 @@ def report(name: str, d, tour: Tour) -> None:
     assert not bad, f"{name} {d.version}:\n  " + "\n  ".join(bad)
 
 
+def pages_with_cells(site_dir) -> set[str]:
+    return {p for p in site_pages(site_dir) if p != "lab/"
+            and 'class="cell highlight"' in (site_dir / p / "index.html").read_text()}
+
+
 def test_coverage_is_whole(site_dir):
-    """Every page with cells has its cells run by one of the tours."""
-    with_cells = {p for p in site_pages(site_dir) if p != "lab/"
-                  and 'class="cell highlight"' in (site_dir / p / "index.html").read_text()}
-    covered = [p for pages, _ in COVERAGE.values() for p in pages]
-    assert with_cells <= set(covered), f"no tour runs the cells of {sorted(with_cells - set(covered))}"
-    assert len(covered) == len(set(covered)), "a page is in two tours"
+    """Every page with cells has its cells run in each engine."""
+    with_cells = pages_with_cells(site_dir)
+    for engine in set(ENGINE.values()):
+        covered = set().union(*(with_cells if pages is EVERY else pages
+                                for name, (pages, _) in COVERAGE.items() if ENGINE[name] == engine))
+        assert with_cells <= covered, f"{engine} runs no cell of {sorted(with_cells - covered)}"
+    shares = [pages for pages, _ in COVERAGE.values() if pages is not EVERY]
+    assert all(set(pages) <= with_cells for pages in shares), "a share names a page without cells"
 
 
 @pytest.fixture
