@@ -6,8 +6,11 @@ scripts/assets/bench_tables.py, which scripts/bench prints too), and
 ``{{ bench.before.<field> }}`` with those of docs/assets/bench/before.json (the same
 measurements before the speed-ups), and ``{{ bench.engines.<field> }}`` with those of
 docs/assets/bench/engines.json (``scripts/bench --only-engines``: the engines side by side,
-measured in a run of their own). No figure is typed by hand. A placeholder naming an
-unknown field, or a missing or unreadable file, stops the build with a message.
+measured in a run of their own), and ``{{ bench.firstvisit.<field> }}`` with those of
+docs/assets/bench/firstvisit.json (``scripts/bench --only-first-visit``: first and later visits
+over a throttled line; fields in scripts/assets/visit_tables.py). No figure is typed by hand. A
+placeholder naming an unknown field, or a missing or unreadable file, stops the build with a
+message.
 
 Fields: ``machine`` (date, processor, load, browser: one sentence), ``startup``,
 ``training``, ``pytorch``, ``targets``, ``matmul``, ``engines`` (Chromium, Firefox and WebKit side
@@ -38,8 +41,10 @@ from assets.bench_tables import FIELDS, comparison
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {"latest": ROOT / "docs" / "assets" / "bench" / "latest.json",
          "before": ROOT / "docs" / "assets" / "bench" / "before.json",
-         "engines": ROOT / "docs" / "assets" / "bench" / "engines.json"}
-PLACEHOLDER = re.compile(r"\{\{\s*bench\.(?:(before|engines)\.)?([a-z_]+)\s*\}\}")
+         "engines": ROOT / "docs" / "assets" / "bench" / "engines.json",
+         "firstvisit": ROOT / "docs" / "assets" / "bench" / "firstvisit.json"}
+WRITTEN_BY = {"engines": "scripts/bench --only-engines", "firstvisit": "scripts/bench --only-first-visit"}
+PLACEHOLDER = re.compile(r"\{\{\s*bench\.(?:(before|engines|firstvisit)\.)?([a-z_]+)\s*\}\}")
 
 
 def _load(name):
@@ -47,8 +52,9 @@ def _load(name):
     try:
         return json.loads(path.read_text())
     except FileNotFoundError:
+        command = WRITTEN_BY.get(name, "scripts/bench")
         raise PluginError(f"{path.relative_to(ROOT)} is missing: write it with "
-                          f"scripts/bench --json {path.relative_to(ROOT)}") from None
+                          f"{command} --json {path.relative_to(ROOT)}") from None
     except ValueError as e:
         raise PluginError(f"{path.relative_to(ROOT)} is not valid JSON ({e}): "
                           "write it again with scripts/bench") from None

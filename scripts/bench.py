@@ -1,7 +1,7 @@
 """Measure what a reader waits for, in headless Chromium and natively, in one run.
 
     scripts/bench [--runs 3] [--json FILE] [--site-dir DIR] [--page PATH] [--skip-lab] [--skip-engines]
-                  [--only-engines] [--port N]
+                  [--only-engines] [--only-first-visit [--before-site DIR]] [--port N]
 
 1. Builds the site (``mkdocs build`` into build/bench-site) unless ``--site-dir`` names a
    built one, and serves it on 127.0.0.1 with ``Cache-Control: max-age=600`` (what GitHub
@@ -24,6 +24,11 @@
    (scripts/bench_engines.py), unless ``--skip-engines``; an engine that is not installed is
    reported as skipped. ``--only-engines`` measures this alone (How the site runs shows
    docs/assets/bench/engines.json, written by ``scripts/bench --only-engines --json``).
+8. ``--only-first-visit``: a reader's first visit to /forward/ over a 10 and a 50 Mbit/s
+   line (40 ms latency), served as GitHub Pages serves it, the bytes counted by the server,
+   and their later visit (scripts/bench_firstvisit.py); with ``--before-site DIR``, that
+   built site is measured beside this one in the same run. How the site runs shows
+   docs/assets/bench/firstvisit.json, written by ``scripts/bench --only-first-visit --json``.
 
 Every figure is the median of ``--runs`` runs (epochs, page loads). Prints the tables the
 Performance chapter and the How the site runs page show (scripts/assets/bench_tables.py);
@@ -46,11 +51,14 @@ from pathlib import Path
 
 from bench_browser import CONFIGS, bench_line, browser_measurements, chromium, say
 from bench_engines import engines
+from bench_firstvisit import measure as measure_first_visits
+from bench_firstvisit import settings as first_visit_settings
 
 from assets.atomic import write_atomic
 from assets.bench_tables import engine_run, report
 from assets.bench_tables import engines as engine_table
 from assets.browser import StaticServer
+from assets.visit_tables import first_visit_run, first_visits
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "build" / "assets" / "data" / "mnist-subset.npz"
@@ -191,6 +199,28 @@ def only_engines(args, site_dir: Path, result: dict, t0: float, load_before) -> 
     return 0
 
 
+FIRST_VISIT = {"page": "forward/", "mbits": [10.0, 50.0], "rtt_ms": 40.0}
+
+
+def only_first_visit(args, site_dir: Path, result: dict, t0: float, load_before) -> int:
+    """Step 8 alone: first and later visits over a throttled line, this site (and the one before)."""
+    sites = {"now": site_dir}
+    if args.before_site:
+        sites = {"before": args.before_site, **sites}
+    result["settings"].update(first_visit_settings(FIRST_VISIT["page"], FIRST_VISIT["mbits"],
+                                                   FIRST_VISIT["rtt_ms"], args.runs))
+    result["sites"] = measure_first_visits(sites, FIRST_VISIT["page"], FIRST_VISIT["mbits"],
+                                           FIRST_VISIT["rtt_ms"], args.runs, args.port)
+    result["machine"]["load_average"] = [round(x, 2) for x in load_before]
+    result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    print("First visits\n" + first_visits(result) + "\n\n" + first_visit_run(result))
+    if args.json:
+        write_atomic(args.json, (json.dumps(result, indent=1) + "\n").encode())
+        say(f"wrote {args.json}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3,
@@ -206,7 +236,17 @@ def main(argv=None) -> int:
     parser.add_argument("--only-engines", action="store_true",
                         help="measure only Chromium, Firefox and WebKit side by side (step 7); "
                              "docs/assets/bench/engines.json is written so")
+    parser.add_argument("--only-first-visit", action="store_true",
+                        help="measure only first and later visits over a throttled line (step 8); "
+                             "docs/assets/bench/firstvisit.json is written so")
+    parser.add_argument("--before-site", type=Path, metavar="DIR",
+                        help="with --only-first-visit: a built site of an earlier version, measured "
+                             "beside this one in the same run")
     args = parser.parse_args(argv)
+    if args.before_site and not args.only_first_visit:
+        parser.error("--before-site goes with --only-first-visit")
+    if args.before_site and not (args.before_site / "index.html").is_file():
+        parser.error(f"--before-site {args.before_site}: no index.html there (expected a built site)")
     if args.runs < 3:
         parser.error(f"--runs must be at least 3 (medians of at least 3 runs); got {args.runs}")
     if not DATA.is_file():
@@ -226,6 +266,8 @@ def main(argv=None) -> int:
                            "native_threads": 1}}
     if args.only_engines:
         return only_engines(args, site_dir, result, t0, load_before)
+    if args.only_first_visit:
+        return only_first_visit(args, site_dir, result, t0, load_before)
     result["native"] = native(args.runs)
     server = StaticServer(site_dir, cache_control=args.cache_control, port=args.port).start()
     try:

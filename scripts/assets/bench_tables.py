@@ -12,6 +12,8 @@ import datetime
 import functools
 import statistics
 
+from . import visit_tables
+
 
 def _num(value, digits=0):
     return "–" if value is None else f"{value:,.{digits}f}"
@@ -25,7 +27,7 @@ def machine(r):
     m = r["machine"]
     date = datetime.datetime.fromisoformat(r["date"]).strftime("%d %B %Y, %H:%M %Z").lstrip("0")
     load = m.get("load_average", [None])[0]
-    return (f"Measured on {date} by `scripts/bench` ({r['seconds']:.0f} s), on a {m['cpu']} with "
+    return (f"Measured on {date} by `scripts/bench` ({r['seconds']:.0f} s), on {m['cpu']} with "
             f"{m['cores']} cores (load average {load} when it started, "
             f"{m.get('load_average_after', [None])[0]} "
             f"when it ended: the machine was shared), {m['chromium']} headless, Python {m['python']} "
@@ -177,7 +179,7 @@ def engine_run(r):
     """When, where and how the engines were measured (scripts/bench --only-engines)."""
     m = r["machine"]
     date = datetime.datetime.fromisoformat(r["date"]).strftime("%d %B %Y, %H:%M %Z").lstrip("0")
-    return (f"Measured on {date} by `scripts/bench --only-engines` ({r['seconds']:.0f} s), on a "
+    return (f"Measured on {date} by `scripts/bench --only-engines` ({r['seconds']:.0f} s), on "
             f"{m['cpu']} with {m['cores']} cores (load average {m['load_average'][0]} when it started, "
             f"{m['load_average_after'][0]} when it ended: the machine was shared). Each start-up "
             f"figure is one page load; each training figure the median of {r['settings']['runs']} epochs.")
@@ -270,6 +272,9 @@ FIELDS = {
                                          if "skipped" not in e], digits=2),
     "comparison": None,  # before.json against latest.json, see comparison()
 }
+
+
+FIELDS.update(visit_tables.FIELDS)   # {{ bench.firstvisit.<field> }}: docs/assets/bench/firstvisit.json
 
 
 def _label(r, name) -> str:

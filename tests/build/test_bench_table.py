@@ -142,3 +142,29 @@ def test_the_engines_table_holds_each_engines_figures_and_names_a_skipped_one(ho
     out = render(module, "{{ bench.engines.engines }}")
     assert "Not measured: Firefox: no firefox-esr or firefox on PATH." in out
     assert out.splitlines()[0].count("|") == 4      # a label column and the two engines left
+
+
+def test_first_visits_read_their_own_file_and_hold_its_figures(hook, tmp_path):
+    module, _ = hook
+    data = json.loads((ROOT / "docs" / "assets" / "bench" / "firstvisit.json").read_text())
+    now = data["sites"]["now"]
+    slow, fast = (str(s) for s in sorted(data["settings"]["mbits"]))
+    now["speeds"][slow]["ready_ms"] = 7654.0
+    now["speeds"][slow]["bytes"] = 5_432_100
+    now["speeds"][slow]["files"] = {"/a.wasm": 4_000_000, "/b.zip": 1_000_000, "/c.js": 50_000,
+                                    "/d.css": 30_000}
+    (tmp_path / "firstvisit.json").write_text(json.dumps(data))
+    module.FILES["firstvisit"] = tmp_path / "firstvisit.json"
+    table = render(module, "{{ bench.firstvisit.first_visits }}")
+    assert f"| Python ready, first visit at {float(slow):g} Mbit/s |" in table
+    assert "| 7.65 s |" in table and "| 5.43 MB |" in table and "≤ 6 MB" in table
+    files = render(module, "{{ bench.firstvisit.first_visit_files }}")
+    assert files.splitlines()[2:] == ["| `a.wasm` | 4.00 MB | 79 % |", "| `b.zip` | 1.00 MB | 20 % |",
+                                      "| 2 other files | 0.08 MB | 2 % |"]
+    assert render(module, "{{ bench.firstvisit.first_wire_mb }}") == "5.4 MB"
+    assert render(module, "{{ bench.firstvisit.first_ready_slow_s }}") == "7.7 s"
+    assert "scripts/bench --only-first-visit" in render(module, "{{ bench.firstvisit.first_visit_run }}")
+    (tmp_path / "firstvisit.json").unlink()
+    with pytest.raises(PluginError, match="firstvisit.json is missing: write it with "
+                                          "scripts/bench --only-first-visit --json"):
+        render(module, "{{ bench.firstvisit.first_visits }}")
