@@ -17,7 +17,7 @@ Fields: ``machine`` (date, processor, load, browser: one sentence), ``startup``,
 by side), ``comparison`` (before.json and latest.json side by side) (Markdown tables),
 ``first_output_ms``,
 ``longest_task_ms``, ``long_task_count``, ``lab_train_s`` (the lab's default run, click to
-done), ``wasm_memory_mib``, ``cold_ready_s``, ``warm_ready_s``, ``seconds``,
+done), ``wasm_memory_mib``, ``cold_ready_s``, ``warm_ready_s``, ``later_ready_s``, ``seconds``,
 ``einsum_min_dim`` (the threshold of mlp.ops.matmul's rule, read from mlp itself),
 ``native_over_browser`` (how many times faster native NumPy trains the default network),
 ``subset_epoch_s`` (one browser epoch over the subset, its evaluation included),

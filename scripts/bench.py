@@ -1,7 +1,7 @@
 """Measure what a reader waits for, in headless Chromium and natively, in one run.
 
     scripts/bench [--runs 3] [--json FILE] [--site-dir DIR] [--page PATH] [--skip-lab] [--skip-engines]
-                  [--only-engines] [--only-first-visit [--before-site DIR]] [--port N]
+                  [--only-engines] [--only-first-visit [--before-site DIR [--before-label TEXT]]] [--port N]
 
 1. Builds the site (``mkdocs build`` into build/bench-site) unless ``--site-dir`` names a
    built one, and serves it on 127.0.0.1 with ``Cache-Control: max-age=600`` (what GitHub
@@ -27,7 +27,8 @@
 8. ``--only-first-visit``: a reader's first visit to /forward/ over a 10 and a 50 Mbit/s
    line (40 ms latency), served as GitHub Pages serves it, the bytes counted by the server,
    and their later visit (scripts/bench_firstvisit.py); with ``--before-site DIR``, that
-   built site is measured beside this one in the same run. How the site runs shows
+   built site is measured beside this one in the same run (its column named
+   ``--before-label``, e.g. its commit). How the site runs shows
    docs/assets/bench/firstvisit.json, written by ``scripts/bench --only-first-visit --json``.
 
 Every figure is the median of ``--runs`` runs (epochs, page loads). Prints the tables the
@@ -209,6 +210,8 @@ def only_first_visit(args, site_dir: Path, result: dict, t0: float, load_before)
         sites = {"before": args.before_site, **sites}
     result["settings"].update(first_visit_settings(FIRST_VISIT["page"], FIRST_VISIT["mbits"],
                                                    FIRST_VISIT["rtt_ms"], args.runs))
+    if args.before_site:
+        result["settings"]["before_label"] = args.before_label or "before"
     result["sites"] = measure_first_visits(sites, FIRST_VISIT["page"], FIRST_VISIT["mbits"],
                                            FIRST_VISIT["rtt_ms"], args.runs, args.port)
     result["machine"]["load_average"] = [round(x, 2) for x in load_before]
@@ -242,7 +245,11 @@ def main(argv=None) -> int:
     parser.add_argument("--before-site", type=Path, metavar="DIR",
                         help="with --only-first-visit: a built site of an earlier version, measured "
                              "beside this one in the same run")
+    parser.add_argument("--before-label", metavar="TEXT",
+                        help="with --before-site: the name its column gets, e.g. its commit")
     args = parser.parse_args(argv)
+    if args.before_label and not args.before_site:
+        parser.error("--before-label goes with --before-site")
     if args.before_site and not args.only_first_visit:
         parser.error("--before-site goes with --only-first-visit")
     if args.before_site and not (args.before_site / "index.html").is_file():

@@ -237,6 +237,7 @@ FIELDS = {
     "wasm_memory_mib": lambda r: _num((r["browser"]["wasm_memory"] or 0) / 2**20),
     "cold_ready_s": lambda r: _seconds(r["browser"]["cold"]["ready_ms"]),
     "warm_ready_s": lambda r: _seconds(r["browser"]["warm"]["ready_ms"]),
+    "later_ready_s": lambda r: _seconds(r["browser"]["later"]["ready_ms"]),
     "seconds": lambda r: f"{r['seconds']:.0f}",
     "einsum_min_dim": lambda r: str(_einsum_min_dim()),
     "native_over_browser": lambda r: _num(_native_over_browser(r), 1),

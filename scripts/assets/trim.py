@@ -54,7 +54,7 @@ SITE_PACKAGES = "/lib/python3.12/site-packages/"
 NUMPY_DROP = re.compile(r"(\.(pyi|h|c|pxd|pyx|a|pc|ini|template|build|rst|md|cfg)$)"
                         r"|^numpy/f2py/|/include/|^numpy/_core/lib/|^numpy/_pyinstaller/")
 # numpy subpackages served after start even though the site imports them: their extension
-# modules are a quarter of numpy's wheel, and neither `import numpy` nor `import mlp` needs
+# modules are a fifth of numpy's wheel, and neither `import numpy` nor `import mlp` needs
 # them (a network's first weights do: the worker fetches them once Python is ready, with the
 # data, before the first run; src/runtime/runtime.js PREFETCH). Their archive holds their
 # extension modules, so mlpsite.ondemand unpacks it into site-packages.

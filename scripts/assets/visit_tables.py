@@ -23,7 +23,6 @@ GOALS = [
      lambda s, slow, fast: s["speeds"][str(slow)]["bytes"] / 1e6),
     ("Python ready, later visit", 0.4, "s", lambda s, slow, fast: (s["later_ms"] or 0) / 1000 or None),
 ]
-NAMES = {"before": "before", "now": "now"}
 
 
 def _speeds(r):
@@ -35,11 +34,16 @@ def _value(value, unit):
     return "–" if value is None else f"{value:.2f} {unit}"
 
 
+def _name(r, site):
+    """A site's column: "now", or the label the earlier site was measured with (its commit)."""
+    return r["settings"].get("before_label") or site if site == "before" else site
+
+
 def first_visits(r) -> str:
     """The sites side by side with the goals, one row per figure."""
     slow, fast = _speeds(r)
     sites = r["sites"]
-    rows = ["| | " + " | ".join(NAMES.get(n, n) for n in sites) + " | goal |",
+    rows = ["| | " + " | ".join(_name(r, n) for n in sites) + " | goal |",
             "|---|" + "--:|" * (len(sites) + 1)]
     for label, goal, unit, value_of in GOALS:
         values = [value_of(s, slow, fast) for s in sites.values()]
@@ -56,8 +60,7 @@ def first_visit_files(r, site="now", at_least=100_000) -> str:
     total = sum(files.values())
     big = sorted(((n, p) for p, n in files.items() if n >= at_least), reverse=True)
     rows = ["| file | on the wire | share |", "|---|--:|--:|"]
-    rows += [f"| `{p.rsplit('/', 1)[-1] or p}` | {n / 1e6:.2f} MB | {100 * n / total:.0f} % |"
-             for n, p in big]
+    rows += [f"| `{p.lstrip('/')}` | {n / 1e6:.2f} MB | {100 * n / total:.0f} % |" for n, p in big]
     rest, others = total - sum(n for n, _ in big), len(files) - len(big)
     if others:
         rows.append(f"| {others} other file{'' if others == 1 else 's'} | {rest / 1e6:.2f} MB "
@@ -76,6 +79,16 @@ def first_visit_run(r) -> str:
             f"latency, the sites measured in turn.")
 
 
+def goals_met(r) -> str:
+    """How many of the goals this version meets, e.g. "none of the 4 goals is met"."""
+    slow, fast = _speeds(r)
+    met = [value_of(r["sites"]["now"], slow, fast) for _, _, _, value_of in GOALS]
+    count = sum(v is not None and v <= goal for v, (_, goal, _, _) in zip(met, GOALS))
+    if count == 0:
+        return f"none of the {len(GOALS)} goals is met"
+    return f"{count} of the {len(GOALS)} goals {'is' if count == 1 else 'are'} met"
+
+
 def _now(value_of):
     def field(r):
         slow, fast = _speeds(r)
@@ -89,8 +102,10 @@ FIELDS = {
     "first_visit_run": first_visit_run,
     "slow_mbits": lambda r: f"{_speeds(r)[0]:g}",
     "fast_mbits": lambda r: f"{_speeds(r)[1]:g}",
-    "first_ready_slow_s": lambda r: f"{_now(GOALS[0][3])(r):.1f} s",
-    "first_ready_fast_s": lambda r: f"{_now(GOALS[1][3])(r):.1f} s",
+    "goals_met": goals_met,
+    "before_label": lambda r: _name(r, "before"),
+    "first_ready_slow_s": lambda r: f"{_now(GOALS[0][3])(r):.2f} s",
+    "first_ready_fast_s": lambda r: f"{_now(GOALS[1][3])(r):.2f} s",
     "first_wire_mb": lambda r: f"{_now(GOALS[2][3])(r):.1f} MB",
     "later_visit_s": lambda r: _value(_now(GOALS[3][3])(r), "s"),
     "before_wire_mb": lambda r: f"{GOALS[2][3](r['sites']['before'], *_speeds(r)):.1f} MB",

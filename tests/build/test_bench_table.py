@@ -162,7 +162,13 @@ def test_first_visits_read_their_own_file_and_hold_its_figures(hook, tmp_path):
     assert files.splitlines()[2:] == ["| `a.wasm` | 4.00 MB | 79 % |", "| `b.zip` | 1.00 MB | 20 % |",
                                       "| 2 other files | 0.08 MB | 2 % |"]
     assert render(module, "{{ bench.firstvisit.first_wire_mb }}") == "5.4 MB"
-    assert render(module, "{{ bench.firstvisit.first_ready_slow_s }}") == "7.7 s"
+    assert render(module, "{{ bench.firstvisit.first_ready_slow_s }}") == "7.65 s"
+    data["settings"]["before_label"] = "abc1234"
+    # 7.65 s at the slow speed misses its 6 s; 5.43 MB, 2.4 s and 0.3 s meet theirs.
+    now["speeds"][fast]["ready_ms"], now["later_ms"] = 2400.0, 300.0
+    (tmp_path / "firstvisit.json").write_text(json.dumps(data))
+    assert render(module, "{{ bench.firstvisit.goals_met }}") == "3 of the 4 goals are met"
+    assert render(module, "{{ bench.firstvisit.first_visits }}").startswith("| | abc1234 | now | goal |")
     assert "scripts/bench --only-first-visit" in render(module, "{{ bench.firstvisit.first_visit_run }}")
     (tmp_path / "firstvisit.json").unlink()
     with pytest.raises(PluginError, match="firstvisit.json is missing: write it with "
