@@ -35,7 +35,10 @@ const PYODIDE_URL = siteURL("assets/pyodide/");
 const DATA_URL = siteURL("assets/data/");
 const PRELOAD = ["mnist-subset.npz"];
 const LOAD_TIMEOUT_MS = 180_000;   // then "failed", with a Retry; the status shows the seconds meanwhile
-const INTERRUPT_GRACE_MS = 1500;   // Python gets this long to take a KeyboardInterrupt...
+// Python gets INTERRUPT_GRACE_MS to take a KeyboardInterrupt: it checks for one many times a
+// second while it runs Python code, but a busy machine can leave the worker's thread waiting for
+// the processor, and a restart loses every variable, so the wait is not cut close...
+const INTERRUPT_GRACE_MS = 3000;
 const UNWIND_GRACE_MS = 5000;      // ...and, once taken, this long more for its result; then the worker is replaced
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
