@@ -182,6 +182,19 @@ def targets(result: dict) -> dict:
     return out
 
 
+def finish_alone(args, result: dict, t0: float, load_before, report_of) -> int:
+    """The end of a step run alone (--only-...): the machine's load and the run's seconds added
+    to `result`, `report_of(result)` printed, the JSON written if --json asks."""
+    result["machine"]["load_average"] = [round(x, 2) for x in load_before]
+    result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    print(report_of(result))
+    if args.json:
+        write_atomic(args.json, (json.dumps(result, indent=1) + "\n").encode())
+        say(f"wrote {args.json}")
+    return 0
+
+
 def only_engines(args, site_dir: Path, result: dict, t0: float, load_before) -> int:
     """Step 7 alone: the engines side by side, with the machine they ran on."""
     server = StaticServer(site_dir, cache_control=args.cache_control, port=args.port).start()
@@ -190,14 +203,8 @@ def only_engines(args, site_dir: Path, result: dict, t0: float, load_before) -> 
             result["engines"] = engines(server.url, args.runs, Path(profiles))
     finally:
         server.stop()
-    result["machine"]["load_average"] = [round(x, 2) for x in load_before]
-    result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    result["seconds"] = round(time.perf_counter() - t0, 1)
-    print("Engines, side by side\n" + engine_table(result) + "\n\n" + engine_run(result))
-    if args.json:
-        write_atomic(args.json, (json.dumps(result, indent=1) + "\n").encode())
-        say(f"wrote {args.json}")
-    return 0
+    return finish_alone(args, result, t0, load_before,
+                        lambda r: "Engines, side by side\n" + engine_table(r) + "\n\n" + engine_run(r))
 
 
 FIRST_VISIT = {"page": "forward/", "mbits": [10.0, 50.0], "rtt_ms": 40.0}
@@ -214,14 +221,8 @@ def only_first_visit(args, site_dir: Path, result: dict, t0: float, load_before)
         result["settings"]["before_label"] = args.before_label or "before"
     result["sites"] = measure_first_visits(sites, FIRST_VISIT["page"], FIRST_VISIT["mbits"],
                                            FIRST_VISIT["rtt_ms"], args.runs, args.port)
-    result["machine"]["load_average"] = [round(x, 2) for x in load_before]
-    result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    result["seconds"] = round(time.perf_counter() - t0, 1)
-    print("First visits\n" + first_visits(result) + "\n\n" + first_visit_run(result))
-    if args.json:
-        write_atomic(args.json, (json.dumps(result, indent=1) + "\n").encode())
-        say(f"wrote {args.json}")
-    return 0
+    return finish_alone(args, result, t0, load_before,
+                        lambda r: "First visits\n" + first_visits(r) + "\n\n" + first_visit_run(r))
 
 
 def main(argv=None) -> int:

@@ -36,7 +36,9 @@ def _value(value, unit):
 
 def _name(r, site):
     """A site's column: "now", or the label the earlier site was measured with (its commit)."""
-    return r["settings"].get("before_label") or site if site == "before" else site
+    if site != "before":
+        return site
+    return r["settings"].get("before_label") or site
 
 
 def first_visits(r) -> str:
