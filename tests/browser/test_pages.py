@@ -87,6 +87,17 @@ def test_every_cell_runs(tour, path):
             assert "PASS" in text and "FAIL" not in text, f"solution {i + 1} of the exercises:\n{text}"
 
 
+def test_the_zero_start_stays_one_unit_copied_in_the_browser(tour):
+    """architecture.md: "On this page the matrix products round every column alike, so the
+    columns end exactly equal ... W1 has rank 1" (natively BLAS may not: test_docs_experiments)."""
+    run = tour.pages.get("architecture/")
+    assert run is not None, "/architecture/: the tour ran no cells"
+    [zeros] = [text for text in run.outputs if "zeros start, after 300 steps" in text]
+    zeros = zeros.split("random start")[0]
+    assert re.search(r"between two columns of W1: 0\s", zeros), zeros
+    assert re.search(r"\(rank of W1\): 1\s", zeros), zeros
+
+
 def test_the_tour_met_no_console_error_or_failed_request(tour, request):
     """The tab that ran every page's cells and trained in the lab: what its guard saw."""
     problems = tour.guard.problems(request.node)

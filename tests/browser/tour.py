@@ -46,6 +46,7 @@ class PageRun:
     seconds: float = 0.0            # from Run all to the last cell's end
     failures: list = field(default_factory=list)
     solutions: list = field(default_factory=list)   # the exercises' folded solutions' output
+    outputs: list = field(default_factory=list)     # every cell's output text, in page order
 
 
 @dataclass
@@ -242,6 +243,8 @@ def visit(page, path: str, tour: Tour, shots: Path, full_page_screenshot) -> Non
     run.seconds = time.perf_counter() - t0
     record_timing(path, run)
     run.failures = cell_failures(page, run.results)
+    run.outputs = page.evaluate("[...document.querySelectorAll('.pycell .pycell__output')]"
+                                ".map((e) => e.textContent)")
     if path == "exercises/":
         solutions = page.locator("details .pycell")
         run.solutions = [solutions.nth(i).locator(".pycell__output").text_content()  # folded away
