@@ -39,7 +39,10 @@ const LOAD_TIMEOUT_MS = 180_000;   // then "failed", with a Retry; the status sh
 // second while it runs Python code, but a busy machine can leave the worker's thread waiting for
 // the processor, and a restart loses every variable, so the wait is not cut close...
 const INTERRUPT_GRACE_MS = 3000;
-const UNWIND_GRACE_MS = 5000;      // ...and, once taken, this long more for its result; then the worker is replaced
+// ...and, once taken, this long more for its result; then the worker is replaced. Only code
+// that swallows the KeyboardInterrupt, or whose `finally` runs this long, waits it out; a
+// worker starved of the processor unwinds in less, and keeps its variables.
+const UNWIND_GRACE_MS = 10_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

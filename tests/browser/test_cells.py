@@ -300,7 +300,7 @@ def test_stop_with_interrupts_keeps_the_namespace(new_page, isolated_server):
     # The interrupt, not a restart (whose note says so, and whose worker is another): within
     # runtime.js's grace however busy the machine, so the test waits for the state.
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
-    wait_state(page, 5, "stopped", timeout=10_000)
+    wait_state(page, 5, "stopped", timeout=20_000)
     assert "KeyboardInterrupt" in output(page, 5) and "kept" in output(page, 5)
     assert state(page, 0) == "done"
     set_code(page, 5, "print(kept, data.x_train.shape)")
