@@ -84,7 +84,7 @@ class FirefoxDriver:
     def goto(self, url: str) -> None:
         self._call("goto", url=url)
 
-    def eval(self, js: str):
+    def eval(self, js: str, *, repeatable: bool = False):
         return self._call("eval", js=js)
 
     def problems(self) -> list[str]:
@@ -117,6 +117,7 @@ class WebKitDriver:
         options.add_argument("--automation")
         driver = os.environ.get("WEBKIT_DRIVER") or shutil.which("WebKitWebDriver")
         self.display = None
+        self.retried = 0    # scripts run again after an unparsed result (eval)
         run_env = {**os.environ, **env}
         if not os.environ.get("DISPLAY"):
             self.display = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"],
@@ -136,11 +137,23 @@ class WebKitDriver:
     def goto(self, url: str) -> None:
         self.driver.get(url)
 
-    def eval(self, js: str):
-        answer = self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            f"Promise.resolve().then(async () => ({js})).then((value) => done({{ok: true, value: value ?? null}}),"
-            " (error) => done({ok: false, error: String(error) + ' ' + (error && error.stack || '')}));")
+    def eval(self, js: str, *, repeatable: bool = False):
+        """The value of `js` (awaited). WebKitWebDriver now and then answers a script whose
+        result is plain JSON with "Could not parse script result"; a `repeatable` script (one
+        that only reads, or waits) is then run again, at most twice, and counted in .retried."""
+        from selenium.common.exceptions import WebDriverException
+
+        script = ("const done = arguments[arguments.length - 1];"
+                  f"Promise.resolve().then(async () => ({js})).then((value) => done({{ok: true, value: value ?? null}}),"
+                  " (error) => done({ok: false, error: String(error) + ' ' + (error && error.stack || '')}));")
+        for attempt in range(3 if repeatable else 1):
+            try:
+                answer = self.driver.execute_async_script(script)
+                break
+            except WebDriverException as error:
+                if "Could not parse script result" not in str(error) or attempt == (2 if repeatable else 0):
+                    raise
+                self.retried += 1
         if not answer["ok"]:
             raise RuntimeError(answer["error"])
         return answer["value"]

@@ -208,7 +208,7 @@ def record_timing(path: str, run: PageRun) -> None:
 
 
 def check_and_shoot(page, path: str, tour: Tour, shots: Path, full_page_screenshot) -> None:
-    """A page as it arrives: its placeholders replaced and its maths typeset; full-page
+    """A page as it arrives: its placeholders replaced and every formula typeset by KaTeX; full-page
     screenshots light and wide, dark and phone-sized (LOOKS; screenshots/pages/)."""
     problems = tour.loads.setdefault(path, [])
     if "{{" in page.inner_text("article"):
@@ -216,9 +216,13 @@ def check_and_shoot(page, path: str, tour: Tour, shots: Path, full_page_screensh
     if page.locator(".arithmatex").count():
         try:
             page.wait_for_function("[...document.querySelectorAll('.arithmatex')]"
-                                   ".every(e => e.querySelector('.katex'))", timeout=10_000)
+                                   ".every(e => e.dataset.typeset || e.classList.contains('math-error'))",
+                                   timeout=10_000)
         except Exception:  # noqa: BLE001 - a Playwright timeout: recorded
             problems.append("its maths was not typeset")
+        unread = page.locator(".arithmatex.math-error").all_inner_texts()
+        if unread:
+            problems.append(f"formulas KaTeX could not read: {unread}")
     name = path.strip("/") or "home"
     for scheme, size in LOOKS:
         set_scheme(page, scheme)
