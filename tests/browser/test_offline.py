@@ -124,7 +124,7 @@ def test_stop_keeps_the_variables_on_a_host_without_coop_coep(new_page):
     assert page.evaluate("window.__cells.runtime.canInterrupt") is True
     start_kept_loop(page)
     cell(page, 5).get_by_role("button", name="Stop cell 6").click()
-    wait_state(page, 5, "stopped", timeout=10_000)   # a wait, not a time limit (see test_cells)
+    wait_state(page, 5, "stopped", timeout=20_000)   # a wait, not a time limit (see test_cells)
     set_code(page, 5, "print(kept)")
     run_cell(page, 5)
     assert "still here" in output(page, 5)
