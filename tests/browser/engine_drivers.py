@@ -85,6 +85,7 @@ class FirefoxDriver:
         self._call("goto", url=url)
 
     def eval(self, js: str, *, repeatable: bool = False):
+        # `repeatable` is WebKitDriver's: Firefox's answers are always read.
         return self._call("eval", js=js)
 
     def problems(self) -> list[str]:
@@ -146,12 +147,13 @@ class WebKitDriver:
         script = ("const done = arguments[arguments.length - 1];"
                   f"Promise.resolve().then(async () => ({js})).then((value) => done({{ok: true, value: value ?? null}}),"
                   " (error) => done({ok: false, error: String(error) + ' ' + (error && error.stack || '')}));")
-        for attempt in range(3 if repeatable else 1):
+        tries = 3 if repeatable else 1
+        for attempt in range(tries):
             try:
                 answer = self.driver.execute_async_script(script)
                 break
             except WebDriverException as error:
-                if "Could not parse script result" not in str(error) or attempt == (2 if repeatable else 0):
+                if "Could not parse script result" not in str(error) or attempt == tries - 1:
                     raise
                 self.retried += 1
         if not answer["ok"]:
